@@ -1,0 +1,56 @@
+package io.latentforge.jobs;
+
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.io.TableSink;
+import io.latentforge.run.NightlyRequest;
+import io.latentforge.run.NightlyResult;
+import io.latentforge.run.NightlyRun;
+import io.latentforge.schema.CorpusKind;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code latentforge demo}: generates two labelled corpora and runs nightly on each. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Generate a small image corpus (28x28 shapes, 5 classes) and a document corpus (4 topics)",
+        "as Parquet under OUT/corpora/, then run nightly on each into OUT/images/ and OUT/documents/."})
+public final class DemoCommand implements Callable<Integer> {
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Where corpora and outputs go. Default: ${DEFAULT-VALUE}.")
+  String output = "target/latentforge-demo";
+
+  @Option(names = "--images", paramLabel = "N", description = "Images to generate. Default: ${DEFAULT-VALUE}.")
+  int images = 2000;
+
+  @Option(names = "--documents", paramLabel = "N", description = "Documents to generate. Default: ${DEFAULT-VALUE}.")
+  int documents = 2000;
+
+  @Option(names = "--seed", description = "Seed of the generated corpora. Default: ${DEFAULT-VALUE}.")
+  long seed = 7;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() {
+    LatentforgeConfig config = common.config();
+    try (Sessions.Owned spark = Sessions.open("latentforge demo", config.spark())) {
+      String imageCorpus = output + "/corpora/images";
+      String documentCorpus = output + "/corpora/documents";
+      TableSink.writeCorpus(DemoCorpora.images(spark.session(), images, seed), imageCorpus);
+      TableSink.writeCorpus(DemoCorpora.documents(spark.session(), documents, seed), documentCorpus);
+      run(spark, CorpusKind.IMAGE, imageCorpus, output + "/images", config);
+      run(spark, CorpusKind.TEXT, documentCorpus, output + "/documents", config);
+    }
+    return 0;
+  }
+
+  private void run(Sessions.Owned spark, CorpusKind kind, String input, String out, LatentforgeConfig config) {
+    long start = System.nanoTime();
+    NightlyResult result = new NightlyRun(spark.session())
+        .execute(new NightlyRequest(kind, input, out, common.runDate, config));
+    Summary.print(System.out, KindConverter.name(kind), common.runDate.toString(), result, start);
+  }
+}

@@ -1,0 +1,58 @@
+package io.latentforge.jobs;
+
+import com.typesafe.config.Config;
+import io.latentforge.LatentforgeException;
+import io.latentforge.config.ConfigLoader;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code latentforge} command line: one subcommand per job. */
+@Command(name = "latentforge", mixinStandardHelpOptions = true, version = "latentforge 0.1.0",
+    description = "Train autoencoders on image and document corpora with Spark and publish latent-code tables.",
+    subcommands = {DemoCommand.class, NightlyCommand.class},
+    footer = {"", "Run `latentforge COMMAND --help` for the options of a command.",
+        "Exit codes: 0 success, 1 other failure, 2 bad usage or config, 3 bad input, 5 training diverged."})
+public final class Main implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(commandLine, e));
+    cli.getSubcommands().get("nightly").getCommandSpec().usageMessage().footer(configKeysFooter());
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of "
+        + spec.subcommands().keySet() + ".");
+  }
+
+  private static int report(CommandLine commandLine, Exception e) {
+    if (e instanceof LatentforgeException le) {
+      commandLine.getErr().println("latentforge: error: " + le.getMessage());
+      return le.kind().exitCode;
+    }
+    commandLine.getErr().println("latentforge: failed: " + e);
+    e.printStackTrace(commandLine.getErr());
+    return LatentforgeException.Kind.INTERNAL.exitCode;
+  }
+
+  private static String configKeysFooter() {
+    Config defaults = ConfigLoader.defaults();
+    Map<String, String> keys = new TreeMap<>();
+    defaults.entrySet().forEach(e -> keys.put(e.getKey(), e.getValue().render()));
+    StringBuilder footer = new StringBuilder("%nConfig keys (--set key=value or --conf FILE) and defaults:%n");
+    keys.forEach((k, v) -> footer.append("  ").append(k).append(" = ").append(v.replace("%", "%%")).append("%n"));
+    return footer.append("See conf/latentforge.conf for what each key means.").toString();
+  }
+}

@@ -1,0 +1,28 @@
+package io.latentforge.jobs;
+
+import io.latentforge.run.NightlyResult;
+import io.latentforge.train.EpochMetrics;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** The short human-readable account of a run printed at its end. */
+final class Summary {
+
+  private Summary() {}
+
+  static void print(PrintStream out, String kind, String runDate, NightlyResult r, long startNanos) {
+    out.printf(Locale.ROOT, "nightly %s run %s: model %s%n", kind, runDate, r.modelId());
+    out.printf(Locale.ROOT, "  rows read        %d%n", r.rowsRead());
+    out.printf(Locale.ROOT, "  rows featurized  %d (%d features per row)%n", r.rowsFeaturized(), r.inputSize());
+    out.printf(Locale.ROOT, "  rows rejected    %d %s%n", r.rowsRejected(), r.rejectsByReason().isEmpty() ? "" : r.rejectsByReason());
+    StringBuilder losses = new StringBuilder();
+    for (EpochMetrics e : r.epochs()) {
+      losses.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.trainingLoss()));
+    }
+    out.printf(Locale.ROOT, "  loss per epoch  %s%n", losses);
+    out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());
+    out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
+    out.printf(Locale.ROOT, "  model            %s%n", r.modelPath());
+    out.printf(Locale.ROOT, "  took             %.0f s%n", (System.nanoTime() - startNanos) / 1e9);
+  }
+}

@@ -1,0 +1,129 @@
+package io.latentforge.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
+import io.latentforge.LatentforgeException;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The whole validated configuration of a run. Built only by {@link #from(Config)}, which reads
+ * every key once and reports the first bad value by key, value received and what is valid.
+ * {@code rendered} is the effective configuration as JSON, recorded with every model.
+ */
+public record LatentforgeConfig(
+    SparkSettings spark, InputColumns input, ImageFeatures image, TextFeatures text, ModelSpec model,
+    TrainSettings train, String rendered) {
+
+  public static LatentforgeConfig from(Config c) {
+    Reader r = new Reader(c);
+    return new LatentforgeConfig(
+        new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1)),
+        new InputColumns(r.string("input.id-column"), r.string("input.image-column"),
+            r.string("input.text-column"), r.string("input.label-column")),
+        new ImageFeatures(r.intBetween("features.image.height", 1, 4096), r.intBetween("features.image.width", 1, 4096),
+            r.oneOf("features.image.channels", List.of(1, 3), Integer::parseInt)),
+        new TextFeatures(r.intAtLeast("features.text.vocab-size", 1), r.intAtLeast("features.text.min-df", 1),
+            r.intAtLeast("features.text.min-token-length", 1),
+            r.enumValue("features.text.weighting", TextFeatures.Weighting.class)),
+        new ModelSpec(r.enumValue("model.type", ModelSpec.Type.class), r.intAtLeast("model.code-size", 1),
+            r.positiveIntList("model.encoder-layers"), r.enumValue("model.activation", ModelSpec.Activation.class),
+            r.enumValue("model.code-activation", ModelSpec.Activation.class),
+            r.enumValue("model.loss", ModelSpec.Loss.class)),
+        new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
+            r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
+            r.positiveDouble("train.learning-rate"), r.c.getLong("train.seed")),
+        c.root().render(ConfigRenderOptions.concise()));
+  }
+
+  /** Typed getters that turn Typesafe's exceptions into messages naming the key and valid values. */
+  private record Reader(Config c) {
+
+    String string(String key) {
+      return get(key, () -> {
+        String v = c.getString(key);
+        if (v.isBlank()) {
+          throw bad(key, "\"\"", "a non-empty string");
+        }
+        return v;
+      });
+    }
+
+    int intAtLeast(String key, int min) {
+      int v = get(key, () -> c.getInt(key));
+      if (v < min) {
+        throw bad(key, v, "an integer >= " + min);
+      }
+      return v;
+    }
+
+    int intBetween(String key, int min, int max) {
+      int v = get(key, () -> c.getInt(key));
+      if (v < min || v > max) {
+        throw bad(key, v, "an integer from " + min + " to " + max);
+      }
+      return v;
+    }
+
+    double positiveDouble(String key) {
+      double v = get(key, () -> c.getDouble(key));
+      if (!(v > 0) || Double.isInfinite(v)) {
+        throw bad(key, v, "a positive number");
+      }
+      return v;
+    }
+
+    <T> T oneOf(String key, List<T> allowed, Function<String, T> parse) {
+      String raw = get(key, () -> c.getValue(key).unwrapped().toString());
+      T v;
+      try {
+        v = parse.apply(raw);
+      } catch (RuntimeException e) {
+        throw bad(key, raw, "one of " + allowed);
+      }
+      if (!allowed.contains(v)) {
+        throw bad(key, raw, "one of " + allowed);
+      }
+      return v;
+    }
+
+    <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+      String raw = get(key, () -> c.getString(key));
+      for (E e : type.getEnumConstants()) {
+        if (e.name().equalsIgnoreCase(raw.replace('-', '_'))) {
+          return e;
+        }
+      }
+      throw bad(key, raw, "one of " + names(type));
+    }
+
+    List<Integer> positiveIntList(String key) {
+      List<Integer> v = get(key, () -> c.getIntList(key));
+      if (v.stream().anyMatch(i -> i < 1)) {
+        throw bad(key, v, "a list of positive integers, e.g. [256, 64]");
+      }
+      return List.copyOf(v);
+    }
+
+    private <T> T get(String key, java.util.function.Supplier<T> getter) {
+      try {
+        return getter.get();
+      } catch (ConfigException.WrongType e) {
+        throw LatentforgeException.usage("Config key '" + key + "' has the wrong type: " + e.getMessage(),
+            "see conf/latentforge.conf for the type of its default.");
+      }
+    }
+
+    private static LatentforgeException bad(String key, Object value, String valid) {
+      return LatentforgeException.usage("Config key '" + key + "' has invalid value " + value + ".",
+          "use " + valid + ".");
+    }
+
+    private static <E extends Enum<E>> List<String> names(Class<E> type) {
+      return java.util.Arrays.stream(type.getEnumConstants())
+          .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList();
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.latentforge.encode;
+
+import io.latentforge.schema.Columns;
+import io.latentforge.train.Features;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Encodes featurized rows with a trained autoencoder, in batches per partition. The model is
+ * broadcast once and deserialized once per executor JVM (cached by model id), not per row or task.
+ */
+public final class Encoder {
+
+  /** Rows encoded per forward pass. */
+  public static final int BATCH_SIZE = 256;
+
+  private static final Map<String, MultiLayerNetwork> LOADED = new ConcurrentHashMap<>();
+
+  private Encoder() {}
+
+  /** The code table's columns, in order; {@code label} only when the input has one. */
+  public static StructType schema(StructType features) {
+    StructType out = new StructType()
+        .add(Columns.ID, DataTypes.StringType, false)
+        .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false)
+        .add(Columns.MODEL_ID, DataTypes.StringType, false)
+        .add(Columns.RECON_ERROR, DataTypes.FloatType, false);
+    if (hasLabel(features)) {
+      out = out.add(features.apply(Columns.LABEL));
+    }
+    return out;
+  }
+
+  /**
+   * @param features rows {@code id, features[, label]}
+   * @param codeLayer index of the layer whose activations are the code
+   */
+  public static Dataset<Row> encode(SparkSession spark, Dataset<Row> features, MultiLayerNetwork network,
+      String modelId, int codeLayer, int inputSize) {
+    Broadcast<byte[]> model = spark.sparkContext().broadcast(serialize(network),
+        scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+    StructType schema = schema(features.schema());
+    boolean label = hasLabel(features.schema());
+    Dataset<Row> input = label
+        ? features.select(Columns.ID, Columns.FEATURES, Columns.LABEL)
+        : features.select(Columns.ID, Columns.FEATURES);
+    return input.mapPartitions(new EncodePartition(model, modelId, codeLayer, inputSize, label), Encoders.row(schema));
+  }
+
+  private static boolean hasLabel(StructType schema) {
+    return java.util.Arrays.asList(schema.fieldNames()).contains(Columns.LABEL);
+  }
+
+  private static byte[] serialize(MultiLayerNetwork network) {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      ModelSerializer.writeModel(network, bytes, false);
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
+    return LOADED.computeIfAbsent(modelId, id -> {
+      try {
+        return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load model " + id + " on executor", e);
+      }
+    });
+  }
+
+  static final class EncodePartition implements MapPartitionsFunction<Row, Row> {
+    private final Broadcast<byte[]> model;
+    private final String modelId;
+    private final int codeLayer;
+    private final int inputSize;
+    private final boolean label;
+
+    EncodePartition(Broadcast<byte[]> model, String modelId, int codeLayer, int inputSize, boolean label) {
+      this.model = model;
+      this.modelId = modelId;
+      this.codeLayer = codeLayer;
+      this.inputSize = inputSize;
+      this.label = label;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      MultiLayerNetwork network = load(modelId, model);
+      // Streams batch by batch, so a partition never has to fit in memory.
+      return new Iterator<>() {
+        private Iterator<Row> current = Collections.emptyIterator();
+
+        @Override
+        public boolean hasNext() {
+          while (!current.hasNext() && rows.hasNext()) {
+            List<Row> batch = new ArrayList<>(BATCH_SIZE);
+            while (batch.size() < BATCH_SIZE && rows.hasNext()) {
+              batch.add(rows.next());
+            }
+            current = encodeBatch(network, batch).iterator();
+          }
+          return current.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return current.next();
+        }
+      };
+    }
+
+    private List<Row> encodeBatch(MultiLayerNetwork network, List<Row> batch) {
+      List<Row> out = new ArrayList<>(batch.size());
+      List<Vector> vectors = new ArrayList<>(batch.size());
+      for (Row r : batch) {
+        vectors.add(r.getAs(1));
+      }
+      INDArray x = Nd4j.create(Features.toMatrix(vectors, inputSize));
+      List<INDArray> activations;
+      // A network is not safe for concurrent use, and tasks of one executor share it.
+      synchronized (network) {
+        activations = network.feedForward(x, false);
+      }
+      // activations.get(0) is the input itself.
+      float[][] codes = activations.get(codeLayer + 1).toFloatMatrix();
+      INDArray diff = activations.get(activations.size() - 1).sub(x);
+      float[] recon = diff.muli(diff).sum(1).toFloatVector();
+      for (int i = 0; i < batch.size(); i++) {
+        Row r = batch.get(i);
+        out.add(label
+            ? RowFactory.create(r.getString(0), codes[i], modelId, recon[i], r.get(2))
+            : RowFactory.create(r.getString(0), codes[i], modelId, recon[i]));
+      }
+      return out;
+    }
+  }
+}

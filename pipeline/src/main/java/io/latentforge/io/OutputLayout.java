@@ -1,0 +1,26 @@
+package io.latentforge.io;
+
+/** Paths under one output root, as the README's output contract lays them out. */
+public record OutputLayout(String root) {
+
+  public OutputLayout {
+    root = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+  }
+
+  public String codes() {
+    return root + "/codes";
+  }
+
+  public String rejects() {
+    return root + "/rejects";
+  }
+
+  public String model(String modelId) {
+    return root + "/models/" + modelId;
+  }
+
+  /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
+  public String scratch(String modelId) {
+    return root + "/_scratch/" + modelId;
+  }
+}

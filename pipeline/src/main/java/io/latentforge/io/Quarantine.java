@@ -1,0 +1,47 @@
+package io.latentforge.io;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.latentforge.schema.Columns;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Splits rows into accepted and rejected by a reason column, so no row is ever dropped silently:
+ * every row read ends up in exactly one of the two.
+ */
+public final class Quarantine {
+
+  static final String REASON = "_reason";
+  static final String DETAIL = "_detail";
+
+  private Quarantine() {}
+
+  /**
+   * Rows accepted (without the reason columns) and rejects ({@code id, reason, detail}), both read
+   * from one cached dataset so the checks (e.g. decoding) run once; {@link #release()} frees it.
+   */
+  public record Split(Dataset<Row> accepted, Dataset<Row> rejects, Dataset<Row> cached) {
+
+    public Split withAccepted(Dataset<Row> newAccepted) {
+      return new Split(newAccepted, rejects, cached);
+    }
+
+    public void release() {
+      cached.unpersist();
+    }
+  }
+
+  /** Splits on {@code reason} (a string column, null for good rows) with a per-row {@code detail}. */
+  public static Split split(Dataset<Row> rows, Column reason, Column detail) {
+    Dataset<Row> tagged = rows.withColumn(REASON, reason).withColumn(DETAIL, functions.when(reason.isNotNull(), detail))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> accepted = tagged.where(col(REASON).isNull()).drop(REASON, DETAIL);
+    Dataset<Row> rejects = tagged.where(col(REASON).isNotNull())
+        .select(col(Columns.ID), col(REASON).as(Columns.REASON), col(DETAIL).cast("string").as(Columns.DETAIL));
+    return new Split(accepted, rejects, tagged);
+  }
+}

@@ -1,0 +1,49 @@
+package io.latentforge.io;
+
+import static org.apache.spark.sql.functions.lit;
+
+import io.latentforge.schema.Columns;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.hadoop.fs.Path;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/** Writes output tables as Parquet partitioned by {@code run_date}. */
+public final class TableSink {
+
+  private TableSink() {}
+
+  /**
+   * Replaces the {@code run_date} partition and leaves every other date alone: dynamic partition
+   * overwrite, since a static overwrite of a partitioned table deletes all partitions first.
+   */
+  public static void writePartition(Dataset<Row> rows, String tablePath, String runDate) {
+    rows.withColumn(Columns.RUN_DATE, lit(runDate))
+        .write()
+        .mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .partitionBy(Columns.RUN_DATE)
+        .parquet(tablePath);
+  }
+
+  /** Writes a corpus (e.g. generated demo data) as plain Parquet, replacing what was there. */
+  public static void writeCorpus(Dataset<Row> rows, String path) {
+    rows.write().mode(SaveMode.Overwrite).parquet(path);
+  }
+
+  /**
+   * Removes the {@code run_date} partition: a dynamic overwrite with no rows for a date leaves the
+   * old partition in place, so a rerun that has nothing to write for a table must clear it.
+   */
+  public static void clearPartition(SparkSession spark, String tablePath, String runDate) {
+    Path partition = new Path(tablePath, Columns.RUN_DATE + "=" + runDate);
+    try {
+      partition.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(partition, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + partition, e);
+    }
+  }
+}

@@ -1,0 +1,8 @@
+package io.latentforge.run;
+
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.schema.CorpusKind;
+import java.time.LocalDate;
+
+/** One nightly run: which corpus, where its outputs go, for which date, with which settings. */
+public record NightlyRequest(CorpusKind kind, String input, String output, LocalDate runDate, LatentforgeConfig config) {}

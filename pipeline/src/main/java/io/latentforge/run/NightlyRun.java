@@ -1,0 +1,195 @@
+package io.latentforge.run;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.latentforge.LatentforgeException;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.ModelSpec;
+import io.latentforge.encode.Encoder;
+import io.latentforge.image.ImageFeaturizer;
+import io.latentforge.io.CorpusSource;
+import io.latentforge.io.ModelStore;
+import io.latentforge.io.OutputLayout;
+import io.latentforge.io.Quarantine;
+import io.latentforge.io.TableSink;
+import io.latentforge.model.Autoencoder;
+import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
+import io.latentforge.text.TextFeaturizer;
+import io.latentforge.train.SparkTrainer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nightly pipeline: read the corpus, featurize (bad rows to rejects), train the autoencoder
+ * with parameter averaging, save the model, encode every accepted row and publish the code table.
+ */
+public final class NightlyRun {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NightlyRun.class);
+  private static final String GROUP = "latentforge.nightly";
+
+  private final SparkSession spark;
+
+  public NightlyRun(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /** The features of a corpus and what is needed to reproduce them. */
+  private record Featurized(Quarantine.Split split, int inputSize, PipelineModel vocabulary, int vocabularySize) {}
+
+  public NightlyResult execute(NightlyRequest request) {
+    LatentforgeConfig config = request.config();
+    CorpusSource.Corpus corpus = CorpusSource.read(spark, request.input(), request.kind(), config.input());
+    String runDate = request.runDate().toString();
+    String modelId = modelId(request);
+    OutputLayout out = new OutputLayout(request.output());
+    LOG.info("nightly {} run for {}: input {}, model {}", kindName(request.kind()), runDate, request.input(), modelId);
+
+    Featurized featurized = Stage.run(spark, GROUP, "featurize " + request.input(), () -> featurize(corpus, request));
+    try {
+      Counts counts = Stage.run(spark, GROUP, "count rows and rejects", () -> count(featurized.split()));
+      requireTrainable(counts, featurized, request);
+
+      ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting());
+      SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
+          Autoencoder.configuration(config.model(), loss, featurized.inputSize(), config.train()), config.train(),
+          out.scratch(modelId));
+
+      ModelStore store = new ModelStore(spark.sparkContext().hadoopConfiguration());
+      String modelDir = out.model(modelId);
+      String sha256 = store.saveNetwork(modelDir, trained.network());
+      if (featurized.vocabulary() != null) {
+        store.saveVocabulary(modelDir, featurized.vocabulary());
+      }
+
+      int codeLayer = Autoencoder.codeLayerIndex(config.model());
+      Stage.run(spark, GROUP, "encode and write " + out.codes(), () -> {
+        TableSink.writePartition(Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId,
+            codeLayer, featurized.inputSize()), out.codes(), runDate);
+        return null;
+      });
+      Stage.run(spark, GROUP, "write " + out.rejects(), () -> {
+        if (counts.rejected() == 0) {
+          TableSink.clearPartition(spark, out.rejects(), runDate);
+        } else {
+          TableSink.writePartition(featurized.split().rejects(), out.rejects(), runDate);
+        }
+        return null;
+      });
+
+      NightlyResult result = new NightlyResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
+          trained.epochs(), out.codes(), out.rejects(), modelDir, featurized.inputSize(), config.model().codeSize());
+      store.saveCard(modelDir, card(request, result, loss, codeLayer, sha256, featurized));
+      return result;
+    } finally {
+      featurized.split().release();
+    }
+  }
+
+  private Featurized featurize(CorpusSource.Corpus corpus, NightlyRequest request) {
+    LatentforgeConfig config = request.config();
+    if (request.kind() == CorpusKind.IMAGE) {
+      return new Featurized(ImageFeaturizer.featurize(corpus.rows(), config.image()), config.image().size(), null, 0);
+    }
+    TextFeaturizer.Result text = TextFeaturizer.featurize(corpus.rows(), config.text());
+    return new Featurized(text.split(), text.vocabularySize(), text.vocabulary(), text.vocabularySize());
+  }
+
+  /** Rows read = rows accepted + rows rejected, all counted from the one cached pass. */
+  private record Counts(long read, long accepted, Map<String, Long> rejectsByReason) {
+    long rejected() {
+      return read - accepted;
+    }
+  }
+
+  private static Counts count(Quarantine.Split split) {
+    long read = split.cached().count();
+    long accepted = split.accepted().count();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : split.rejects().groupBy(col(Columns.REASON)).count().collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    return new Counts(read, accepted, byReason);
+  }
+
+  private static void requireTrainable(Counts counts, Featurized featurized, NightlyRequest request) {
+    if (counts.read() == 0) {
+      throw LatentforgeException.badInput("The corpus at " + request.input() + " has no rows.",
+          "check --input; it must point at a non-empty corpus.");
+    }
+    if (counts.accepted() == 0) {
+      throw LatentforgeException.badInput("None of the " + counts.read() + " rows of " + request.input()
+              + " could be featurized; rejects by reason: " + counts.rejectsByReason() + ".",
+          "check the input against the data contract in the README.");
+    }
+    if (request.kind() == CorpusKind.TEXT && featurized.vocabularySize() == 0) {
+      throw LatentforgeException.badInput("No term occurs in at least features.text.min-df="
+              + request.config().text().minDf() + " documents, so the vocabulary is empty.",
+          "lower features.text.min-df or add documents.");
+    }
+  }
+
+  /** Stable for a rerun of the same date, kind, input and config; different when any changes. */
+  static String modelId(NightlyRequest request) {
+    String identity = request.kind() + "\n" + request.input() + "\n" + request.runDate() + "\n" + request.config().rendered();
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
+      return kindName(request.kind()) + "-" + request.config().model().type().name().toLowerCase(Locale.ROOT) + "-"
+          + request.runDate() + "-" + HexFormat.of().formatHex(hash, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String kindName(CorpusKind kind) {
+    return kind.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static Map<String, Object> card(NightlyRequest request, NightlyResult result, ModelSpec.Loss loss,
+      int codeLayer, String sha256, Featurized featurized) {
+    LatentforgeConfig config = request.config();
+    Map<String, Object> input = new LinkedHashMap<>();
+    input.put("kind", kindName(request.kind()));
+    input.put("features", featurized.inputSize());
+    if (request.kind() == CorpusKind.IMAGE) {
+      input.put("height", config.image().height());
+      input.put("width", config.image().width());
+      input.put("channels", config.image().channels());
+      input.put("layout", "CHW, scaled to [0,1]");
+    } else {
+      input.put("vocabulary", ModelStore.VOCABULARY_DIR);
+      input.put("vocabulary_size", featurized.vocabularySize());
+      input.put("weighting", config.text().weighting().name().toLowerCase(Locale.ROOT));
+    }
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("model_id", result.modelId());
+    card.put("type", config.model().type().name().toLowerCase(Locale.ROOT));
+    card.put("loss", loss.name().toLowerCase(Locale.ROOT));
+    card.put("code_size", result.codeSize());
+    card.put("code_layer", codeLayer);
+    card.put("input", input);
+    card.put("input_path", request.input());
+    card.put("run_date", request.runDate().toString());
+    card.put("rows", Map.of("read", result.rowsRead(), "featurized", result.rowsFeaturized(),
+        "rejected", result.rowsRejected(), "rejects_by_reason", result.rejectsByReason()));
+    card.put("epochs", result.epochs());
+    card.put("model_file", ModelStore.MODEL_FILE);
+    card.put("model_sha256", sha256);
+    card.put("created", Instant.now().toString());
+    card.put("config", com.typesafe.config.ConfigFactory.parseString(config.rendered()).root().unwrapped());
+    return card;
+  }
+}

@@ -1,0 +1,30 @@
+package io.latentforge.text;
+
+import io.latentforge.config.TextFeatures;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+
+/** Term counts to feature values, keeping the vector sparse. */
+public final class Weighting {
+
+  private Weighting() {}
+
+  public static Vector apply(TextFeatures.Weighting weighting, Vector counts) {
+    SparseVector sv = counts.toSparse();
+    double[] values = sv.values().clone();
+    double total = 0;
+    for (double v : values) {
+      total += v;
+    }
+    for (int i = 0; i < values.length; i++) {
+      values[i] = switch (weighting) {
+        case COUNTS -> values[i];
+        case BINARY -> 1.0;
+        case LOG -> Math.log1p(values[i]);
+        case PROBABILITY -> values[i] / total;
+      };
+    }
+    return Vectors.sparse(sv.size(), sv.indices(), values);
+  }
+}
