@@ -9,6 +9,8 @@ import io.latentforge.run.NightlyRun;
 import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -33,6 +35,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
     LatentforgeConfig config = common.config();
@@ -51,6 +56,6 @@ public final class DemoCommand implements Callable<Integer> {
     long start = System.nanoTime();
     NightlyResult result = new NightlyRun(spark.session())
         .execute(new NightlyRequest(kind, input, out, common.runDate, config));
-    Summary.print(System.out, KindConverter.name(kind), common.runDate.toString(), result, start);
+    Summary.print(spec.commandLine().getOut(), KindConverter.name(kind), common.runDate.toString(), result, start);
   }
 }

@@ -3,6 +3,7 @@ package io.latentforge.jobs;
 import com.typesafe.config.Config;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.ConfigLoader;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
 import picocli.CommandLine;
@@ -25,8 +26,15 @@ public final class Main implements Runnable {
 
   /** Runs a command line and returns its exit code (tests call this instead of {@link #main}). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(commandLine, e));
+    cli.setParameterExceptionHandler(Main::reportUsage);
     cli.getSubcommands().get("nightly").getCommandSpec().usageMessage().footer(configKeysFooter());
     return cli.execute(args);
   }
@@ -35,6 +43,14 @@ public final class Main implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: choose one of "
         + spec.subcommands().keySet() + ".");
+  }
+
+  /** A bad command line: the problem and where to read more, not the whole help page. */
+  private static int reportUsage(CommandLine.ParameterException e, String[] args) {
+    CommandLine command = e.getCommandLine();
+    command.getErr().println("latentforge: error: " + e.getMessage());
+    command.getErr().println("  Run '" + command.getCommandSpec().qualifiedName() + " --help' for the options.");
+    return LatentforgeException.Kind.USAGE.exitCode;
   }
 
   private static int report(CommandLine commandLine, Exception e) {

@@ -7,6 +7,8 @@ import io.latentforge.run.NightlyRun;
 import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -28,6 +30,9 @@ public final class NightlyCommand implements Callable<Integer> {
   @Mixin
   CommonOptions common;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() {
     LatentforgeConfig config = common.config();
@@ -35,7 +40,7 @@ public final class NightlyCommand implements Callable<Integer> {
     try (Sessions.Owned spark = Sessions.open("latentforge nightly " + KindConverter.name(kind), config.spark())) {
       NightlyResult result = new NightlyRun(spark.session())
           .execute(new NightlyRequest(kind, input, output, common.runDate, config));
-      Summary.print(System.out, KindConverter.name(kind), common.runDate.toString(), result, start);
+      Summary.print(spec.commandLine().getOut(), KindConverter.name(kind), common.runDate.toString(), result, start);
     }
     return 0;
   }

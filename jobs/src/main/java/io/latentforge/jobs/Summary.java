@@ -2,7 +2,7 @@ package io.latentforge.jobs;
 
 import io.latentforge.run.NightlyResult;
 import io.latentforge.train.EpochMetrics;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 
 /** The short human-readable account of a run printed at its end. */
@@ -10,7 +10,7 @@ final class Summary {
 
   private Summary() {}
 
-  static void print(PrintStream out, String kind, String runDate, NightlyResult r, long startNanos) {
+  static void print(PrintWriter out, String kind, String runDate, NightlyResult r, long startNanos) {
     out.printf(Locale.ROOT, "nightly %s run %s: model %s%n", kind, runDate, r.modelId());
     out.printf(Locale.ROOT, "  rows read        %d%n", r.rowsRead());
     out.printf(Locale.ROOT, "  rows featurized  %d (%d features per row)%n", r.rowsFeaturized(), r.inputSize());
@@ -20,6 +20,8 @@ final class Summary {
       losses.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.trainingLoss()));
     }
     out.printf(Locale.ROOT, "  loss per epoch  %s%n", losses);
+    out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),
+        r.meanBaselineError());
     out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());
     out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
     out.printf(Locale.ROOT, "  model            %s%n", r.modelPath());

@@ -4,10 +4,14 @@ import io.latentforge.train.EpochMetrics;
 import java.util.List;
 import java.util.Map;
 
-/** What a nightly run did: the counts its summary prints and where it published. */
+/**
+ * What a nightly run did: the counts its summary prints, where it published, and the mean
+ * reconstruction error per row next to that of predicting every row as the mean input.
+ */
 public record NightlyResult(
     String modelId, long rowsRead, long rowsFeaturized, Map<String, Long> rejectsByReason,
-    List<EpochMetrics> epochs, String codesPath, String rejectsPath, String modelPath, int inputSize, int codeSize) {
+    List<EpochMetrics> epochs, String codesPath, String rejectsPath, String modelPath, int inputSize, int codeSize,
+    double meanReconError, double meanBaselineError) {
 
   public long rowsRejected() {
     return rejectsByReason.values().stream().mapToLong(Long::longValue).sum();

@@ -1,6 +1,9 @@
 package io.latentforge.run;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
@@ -27,6 +30,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -60,7 +66,7 @@ public final class NightlyRun {
 
     Featurized featurized = Stage.run(spark, GROUP, "featurize " + request.input(), () -> featurize(corpus, request));
     try {
-      Counts counts = Stage.run(spark, GROUP, "count rows and rejects", () -> count(featurized.split()));
+      Counts counts = Stage.run(spark, GROUP, "count rows and rejects", () -> countRows(featurized.split()));
       requireTrainable(counts, featurized, request);
 
       ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting());
@@ -81,6 +87,10 @@ public final class NightlyRun {
             codeLayer, featurized.inputSize()), out.codes(), runDate);
         return null;
       });
+      double meanReconError = Stage.run(spark, GROUP, "verify " + out.codes(),
+          () -> verifyCodes(out.codes(), runDate, counts.accepted()));
+      double baseline = Stage.run(spark, GROUP, "mean-input baseline",
+          () -> meanInputBaseline(featurized.split().accepted(), counts.accepted()));
       Stage.run(spark, GROUP, "write " + out.rejects(), () -> {
         if (counts.rejected() == 0) {
           TableSink.clearPartition(spark, out.rejects(), runDate);
@@ -91,7 +101,8 @@ public final class NightlyRun {
       });
 
       NightlyResult result = new NightlyResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
-          trained.epochs(), out.codes(), out.rejects(), modelDir, featurized.inputSize(), config.model().codeSize());
+          trained.epochs(), out.codes(), out.rejects(), modelDir, featurized.inputSize(), config.model().codeSize(),
+          meanReconError, baseline);
       store.saveCard(modelDir, card(request, result, loss, codeLayer, sha256, featurized));
       return result;
     } finally {
@@ -115,7 +126,7 @@ public final class NightlyRun {
     }
   }
 
-  private static Counts count(Quarantine.Split split) {
+  private static Counts countRows(Quarantine.Split split) {
     long read = split.cached().count();
     long accepted = split.accepted().count();
     Map<String, Long> byReason = new TreeMap<>();
@@ -123,6 +134,27 @@ public final class NightlyRun {
       byReason.put(r.getString(0), r.getLong(1));
     }
     return new Counts(read, accepted, byReason);
+  }
+
+  /** Reads the published partition back: its row count must be the rows featurized. */
+  private double verifyCodes(String codesPath, String runDate, long expectedRows) {
+    Row r = spark.read().parquet(codesPath).where(col(Columns.RUN_DATE).cast("string").equalTo(runDate))
+        .agg(count(lit(1)), avg(col(Columns.RECON_ERROR))).first();
+    if (r.getLong(0) != expectedRows) {
+      throw LatentforgeException.internal("The code table partition run_date=" + runDate + " has " + r.getLong(0)
+          + " rows but " + expectedRows + " rows were featurized.", null);
+    }
+    return r.getDouble(1);
+  }
+
+  /** Sum over features of the population variance: the mean squared error of predicting the mean input. */
+  private static double meanInputBaseline(Dataset<Row> features, long rows) {
+    Row r = features.select(Summarizer.variance(col(Columns.FEATURES))).first();
+    double sampleVarianceSum = 0;
+    for (double v : ((Vector) r.get(0)).toArray()) {
+      sampleVarianceSum += v;
+    }
+    return rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
   }
 
   private static void requireTrainable(Counts counts, Featurized featurized, NightlyRequest request) {
@@ -185,7 +217,10 @@ public final class NightlyRun {
     card.put("run_date", request.runDate().toString());
     card.put("rows", Map.of("read", result.rowsRead(), "featurized", result.rowsFeaturized(),
         "rejected", result.rowsRejected(), "rejects_by_reason", result.rejectsByReason()));
-    card.put("epochs", result.epochs());
+    card.put("epochs", result.epochs().stream().map(e -> Map.of(
+        "epoch", e.epoch(), "training_loss", e.trainingLoss(), "seconds", e.seconds())).toList());
+    card.put("metrics", Map.of("mean_recon_error", result.meanReconError(),
+        "mean_input_baseline_error", result.meanBaselineError()));
     card.put("model_file", ModelStore.MODEL_FILE);
     card.put("model_sha256", sha256);
     card.put("created", Instant.now().toString());

@@ -3,7 +3,6 @@ package io.latentforge.text;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -35,6 +34,8 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class TextFeaturizer {
 
+  /** Only (Unicode) white space: Spark's trim() strips spaces alone, not tabs or newlines. */
+  private static final String BLANK = "(?U)^\\s*$";
   private static final String SAFE_TEXT = "_text";
   private static final String TOKENS = "_tokens";
   private static final String TERMS = "_terms";
@@ -49,7 +50,7 @@ public final class TextFeaturizer {
     Column text = col(CorpusSource.CONTENT);
     Column precheck = when(col(Columns.ID).isNull(), lit(RejectReason.NULL_ID.code()))
         .when(text.isNull(), lit(RejectReason.NULL_TEXT.code()))
-        .when(trim(text).equalTo(""), lit(RejectReason.EMPTY_TEXT.code()));
+        .when(text.rlike(BLANK), lit(RejectReason.EMPTY_TEXT.code()));
     Dataset<Row> prepared = corpus.withColumn(SAFE_TEXT, coalesce(text, lit("")));
 
     PipelineModel vocabulary = new Pipeline().setStages(new PipelineStage[] {
@@ -68,7 +69,7 @@ public final class TextFeaturizer {
         .when(empty, lit(RejectReason.NO_VOCABULARY_TOKENS.code()));
     Column detail = when(col(Columns.ID).isNull(), lit("id column is null"))
         .when(text.isNull(), lit("text column is null"))
-        .when(trim(text).equalTo(""), lit("text is blank"))
+        .when(text.rlike(BLANK), lit("text is blank"))
         .otherwise(lit("none of the document's terms is in the vocabulary of " + vocabularySize + " terms"));
     Quarantine.Split split = Quarantine.split(counted, reason, detail);
     Column weighted = udf((UDF1<Vector, Vector>) v -> Weighting.apply(spec.weighting(), v), SQLDataTypes.VectorType())

@@ -79,7 +79,8 @@ public final class SparkTrainer {
       }
     } finally {
       master.deleteTempFiles(sc);
-      deleteQuietly(spark, scratch);
+      deleteQuietly(spark, scratch, true);
+      deleteQuietly(spark, new Path(scratch).getParent().toString(), false); // only when no other run uses it
     }
     return new Trained(sparkNet.getNetwork(), List.copyOf(epochs));
   }
@@ -94,11 +95,13 @@ public final class SparkTrainer {
     }
   }
 
-  private static void deleteQuietly(SparkSession spark, String dir) {
+  private static void deleteQuietly(SparkSession spark, String dir, boolean recursive) {
     try {
       Path p = new Path(dir);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      fs.delete(p, true);
+      if (recursive || (fs.exists(p) && fs.listStatus(p).length == 0)) {
+        fs.delete(p, recursive);
+      }
     } catch (IOException e) {
       LOG.warn("could not remove scratch directory {}: {}", dir, e.getMessage());
     }

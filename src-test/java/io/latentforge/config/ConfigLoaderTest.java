@@ -1,0 +1,96 @@
+package io.latentforge.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latentforge.LatentforgeException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsAreTheConfFile() {
+    LatentforgeConfig c = ConfigLoader.load(null, List.of());
+    assertThat(c.model().type()).isEqualTo(ModelSpec.Type.DEEP);
+    assertThat(c.model().codeSize()).isEqualTo(32);
+    assertThat(c.model().encoderLayers()).containsExactly(256, 64);
+    assertThat(c.image()).isEqualTo(new ImageFeatures(28, 28, 1));
+    assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.PROBABILITY);
+    assertThat(c.train().epochs()).isPositive();
+  }
+
+  @Test
+  void setWinsOverConfFileWhichWinsOverDefaults() throws Exception {
+    Path conf = dir.resolve("job.conf");
+    Files.writeString(conf, "model { code-size = 16, activation = tanh }\ntrain.epochs = 3\n");
+    LatentforgeConfig c = ConfigLoader.load(conf, List.of("model.code-size=8", "model.encoder-layers=[100, 50, 25]"));
+    assertThat(c.model().codeSize()).isEqualTo(8);
+    assertThat(c.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
+    assertThat(c.train().epochs()).isEqualTo(3);
+    assertThat(c.model().encoderLayers()).containsExactly(100, 50, 25);
+    assertThat(c.train().batchSizePerWorker()).isEqualTo(ConfigLoader.defaults().getInt("train.batch-size-per-worker"));
+  }
+
+  @Test
+  void setTakesBareStringsVerbatim() {
+    assertThat(ConfigLoader.load(null, List.of("spark.master=local[3]")).spark().master()).isEqualTo("local[3]");
+    assertThat(ConfigLoader.load(null, List.of("features.text.weighting=log")).text().weighting())
+        .isEqualTo(TextFeatures.Weighting.LOG);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithASuggestion() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.code-sise=8")))
+        .isInstanceOf(LatentforgeException.class)
+        .hasMessageContaining("Unknown config key 'model.code-sise'")
+        .hasMessageContaining("Did you mean 'model.code-size'?")
+        .satisfies(e -> assertThat(((LatentforgeException) e).kind()).isEqualTo(LatentforgeException.Kind.USAGE));
+  }
+
+  @Test
+  void unknownKeyInConfFileIsRejected() throws Exception {
+    Path conf = dir.resolve("bad.conf");
+    Files.writeString(conf, "train { epoch = 3 }\n");
+    assertThatThrownBy(() -> ConfigLoader.load(conf, List.of()))
+        .hasMessageContaining("Unknown config key 'train.epoch'")
+        .hasMessageContaining(conf.toString());
+  }
+
+  @Test
+  void badValuesNameTheKeyTheValueAndWhatIsValid() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.code-size=0")))
+        .hasMessageContaining("'model.code-size'").hasMessageContaining("invalid value 0").hasMessageContaining(">= 1");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.type=transformer")))
+        .hasMessageContaining("'model.type'").hasMessageContaining("transformer").hasMessageContaining("deep");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.epochs=many")))
+        .hasMessageContaining("'train.epochs'").hasMessageContaining("wrong type");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.learning-rate=-0.1")))
+        .hasMessageContaining("'train.learning-rate'").hasMessageContaining("positive");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("features.image.channels=2")))
+        .hasMessageContaining("'features.image.channels'").hasMessageContaining("[1, 3]");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.encoder-layers=[64, 0]")))
+        .hasMessageContaining("'model.encoder-layers'");
+  }
+
+  @Test
+  void malformedSetAndMissingFileAreUsageErrors() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.code-size")))
+        .hasMessageContaining("key=value");
+    assertThatThrownBy(() -> ConfigLoader.load(dir.resolve("nope.conf"), List.of()))
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void renderedConfigChangesWithAnyValue() {
+    String a = ConfigLoader.load(null, List.of()).rendered();
+    String b = ConfigLoader.load(null, List.of("train.seed=43")).rendered();
+    assertThat(a).isNotEqualTo(b).contains("\"code-size\":32");
+  }
+}

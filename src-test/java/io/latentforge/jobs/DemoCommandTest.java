@@ -1,0 +1,32 @@
+package io.latentforge.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latentforge.testing.SparkSessionExtension;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's first command, at a smaller size: both corpora generated, both nightly runs published. */
+@ExtendWith(SparkSessionExtension.class)
+class DemoCommandTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void demoGeneratesBothCorporaAndPublishesBothCodeTables(SparkSession spark) {
+    String out = dir.toString();
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("demo", "--output", out, "--images", "150", "--documents", "120",
+        "--run-date", "2026-03-04", "--set", "train.epochs=2");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("nightly image run 2026-03-04", "nightly text run 2026-03-04", "rows read        150",
+        "rows read        120");
+    assertThat(spark.read().parquet(out + "/corpora/images").columns()).containsExactly("id", "image", "label");
+    assertThat(spark.read().parquet(out + "/corpora/documents").columns()).containsExactly("id", "text", "label");
+    assertThat(spark.read().parquet(out + "/images/codes").count()).isEqualTo(150);
+    assertThat(spark.read().parquet(out + "/documents/codes").count()).isEqualTo(120);
+  }
+}

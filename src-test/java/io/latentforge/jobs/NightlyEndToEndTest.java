@@ -1,0 +1,187 @@
+package io.latentforge.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentforge.config.ImageFeatures;
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.image.ImageDecoder;
+import io.latentforge.testing.SparkSessionExtension;
+import io.latentforge.text.Weighting;
+import io.latentforge.config.TextFeatures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code latentforge nightly} through the CLI on generated corpora: the published code table, the
+ * model directory, and reconstruction better than predicting the mean input.
+ */
+@ExtendWith(SparkSessionExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NightlyEndToEndTest {
+
+  private static final String DATE = "2026-01-02";
+  private static final int CODE_SIZE = 8;
+  private static final int EPOCHS = 20;
+
+  @TempDir
+  static Path dir;
+
+  private String images;
+  private String documents;
+
+  @BeforeAll
+  void corpora(SparkSession spark) {
+    images = dir.resolve("images").toString();
+    documents = dir.resolve("documents").toString();
+    DemoCorpora.images(spark, 400, 11).write().parquet(images);
+    DemoCorpora.documents(spark, 400, 11).write().parquet(documents);
+  }
+
+  private static void nightly(String kind, String input, String out, String date, String... sets) {
+    List<String> args = new java.util.ArrayList<>(List.of("nightly", "--kind", kind, "--input", input, "--output", out,
+        "--run-date", date, "--set", "model.code-size=" + CODE_SIZE, "--set", "train.epochs=" + EPOCHS,
+        // Small minibatches: 400 rows give few optimizer steps per epoch otherwise.
+        "--set", "train.batch-size-per-worker=8"));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    CliErrorsTest.Outcome r = CliErrorsTest.cli(args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("rows read        400", "loss per epoch", "/codes/run_date=" + date);
+  }
+
+  @Test
+  void imageRunPublishesACompleteCodeTableAndAModelThatReproducesIt(SparkSession spark) throws Exception {
+    String out = dir.resolve("out-images").toString();
+    nightly("image", images, out, DATE);
+
+    Dataset<Row> codes = spark.read().parquet(out + "/codes");
+    assertCodeTableSchema(codes.schema());
+    List<Row> rows = codes.where("run_date = '" + DATE + "'").collectAsList();
+    assertThat(rows).hasSize(400);
+    assertThat(rows.stream().map(r -> r.getString(0)).distinct().count()).isEqualTo(400);
+    assertThat(rows).allSatisfy(r -> {
+      assertThat(r.getList(r.fieldIndex("code"))).hasSize(CODE_SIZE);
+      assertThat(Float.isFinite(r.getFloat(r.fieldIndex("recon_error")))).isTrue();
+    });
+
+    // The baseline, computed here from the images themselves: predict every pixel as its mean.
+    ImageDecoder decoder = new ImageDecoder(new ImageFeatures(28, 28, 1));
+    Map<String, double[]> pixels = spark.read().parquet(images).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> decodeUnchecked(decoder, (byte[]) r.get(1))));
+    double meanRecon = rows.stream().mapToDouble(r -> r.getFloat(r.fieldIndex("recon_error"))).average().orElseThrow();
+    double baseline = meanPredictorError(List.copyOf(pixels.values()));
+    assertThat(meanRecon).isLessThan(0.7 * baseline);
+
+    // model.json describes the model file, and the saved model reproduces the published codes.
+    Path modelDir = Files.list(Path.of(out, "models")).findFirst().orElseThrow();
+    JsonNode card = new ObjectMapper().readTree(modelDir.resolve("model.json").toFile());
+    byte[] zip = Files.readAllBytes(modelDir.resolve("model.zip"));
+    assertThat(card.get("model_sha256").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip)));
+    assertThat(card.get("rows").get("read").asLong()).isEqualTo(400);
+    assertThat(card.get("epochs")).hasSize(EPOCHS);
+    assertThat(card.get("config").get("model").get("code-size").asInt()).isEqualTo(CODE_SIZE);
+    assertThat(rows.get(0).getString(rows.get(0).fieldIndex("model_id"))).isEqualTo(card.get("model_id").asText());
+
+    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelDir.resolve("model.zip").toFile(), true);
+    Row first = rows.get(0);
+    double[] x = pixels.get(first.getString(0));
+    float[] code = net.feedForward(Nd4j.create(new double[][] {x}).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), false)
+        .get(card.get("code_layer").asInt() + 1).toFloatVector();
+    List<Float> published = first.getList(first.fieldIndex("code"));
+    for (int i = 0; i < CODE_SIZE; i++) {
+      assertThat(published.get(i)).isCloseTo(code[i], within(1e-4f));
+    }
+    assertThat(first.<Object>getAs("label")).isIn(DemoCorpora.SHAPES.toArray());
+    assertThat(Path.of(out, "_scratch")).doesNotExist();
+  }
+
+  @Test
+  void textRunBeatsTheMeanAndSavesTheVocabularyItUsed(SparkSession spark) throws Exception {
+    String out = dir.resolve("out-text").toString();
+    nightly("text", documents, out, DATE);
+
+    Dataset<Row> codes = spark.read().parquet(out + "/codes");
+    assertCodeTableSchema(codes.schema());
+    assertThat(codes.count()).isEqualTo(400);
+
+    Path modelDir = Files.list(Path.of(out, "models")).findFirst().orElseThrow();
+    PipelineModel vocabulary = PipelineModel.load(modelDir.resolve("vocabulary").toString());
+    Dataset<Row> counted = vocabulary.transform(spark.read().parquet(documents).withColumnRenamed("text", "_text"));
+    List<double[]> features = counted.select("_counts").collectAsList().stream()
+        .map(r -> Weighting.apply(TextFeatures.Weighting.PROBABILITY, (Vector) r.get(0)).toArray()).toList();
+    double meanRecon = codes.agg(org.apache.spark.sql.functions.avg("recon_error")).first().getDouble(0);
+    assertThat(meanRecon).isLessThan(0.8 * meanPredictorError(features));
+  }
+
+  @Test
+  void rerunningADateReplacesOnlyThatDate(SparkSession spark) {
+    String out = dir.resolve("out-rerun").toString();
+    nightly("text", documents, out, "2026-01-01", "train.epochs=1");
+    nightly("text", documents, out, "2026-01-02", "train.epochs=1");
+    nightly("text", documents, out, "2026-01-02", "train.epochs=1");
+    Map<String, Long> perDate = spark.read().parquet(out + "/codes").groupBy("run_date").count().collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.get(0).toString(), r -> r.getLong(1)));
+    assertThat(perDate).containsExactlyInAnyOrderEntriesOf(Map.of("2026-01-01", 400L, "2026-01-02", 400L));
+  }
+
+  private static void assertCodeTableSchema(StructType schema) {
+    assertThat(schema.fieldNames()).containsExactly("id", "code", "model_id", "recon_error", "label", "run_date");
+    assertThat(schema.apply("id").dataType()).isEqualTo(DataTypes.StringType);
+    assertThat(schema.apply("code").dataType()).isInstanceOf(ArrayType.class);
+    assertThat(((ArrayType) schema.apply("code").dataType()).elementType()).isEqualTo(DataTypes.FloatType);
+    assertThat(schema.apply("model_id").dataType()).isEqualTo(DataTypes.StringType);
+    assertThat(schema.apply("recon_error").dataType()).isEqualTo(DataTypes.FloatType);
+  }
+
+  /** Mean over rows of the squared error of predicting each feature by its mean. */
+  static double meanPredictorError(List<double[]> rows) {
+    int d = rows.get(0).length;
+    double[] mean = new double[d];
+    for (double[] r : rows) {
+      for (int j = 0; j < d; j++) {
+        mean[j] += r[j] / rows.size();
+      }
+    }
+    double total = 0;
+    for (double[] r : rows) {
+      for (int j = 0; j < d; j++) {
+        total += (r[j] - mean[j]) * (r[j] - mean[j]);
+      }
+    }
+    return total / rows.size();
+  }
+
+  private static double[] decodeUnchecked(ImageDecoder decoder, byte[] bytes) {
+    try {
+      return decoder.decode(bytes);
+    } catch (ImageDecoder.UndecodableImageException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
