@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.testing.SparkSessionExtension;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.feature.CountVectorizerModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
@@ -21,6 +23,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SparkSessionExtension.class)
 class TextFeaturizerTest {
@@ -37,7 +40,7 @@ class TextFeaturizerTest {
         new Object[] {"d2", "A packet and a ROUTER."},
         new Object[] {"d3", "packet loss, x y"},
         new Object[] {"d4", "unique words only here"});
-    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, new TextFeatures(100, 2, 2, TextFeatures.Weighting.COUNTS));
+    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, TextFeatures.of(100, 2, 2, TextFeatures.Weighting.COUNTS));
     try {
       List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
       assertThat(vocabulary).containsExactlyInAnyOrder("packet", "router");
@@ -60,7 +63,7 @@ class TextFeaturizerTest {
     Dataset<Row> docs = corpus(spark,
         new Object[] {"ok", "orbit orbit planet"}, new Object[] {"ok2", "planet orbit"},
         new Object[] {"null-text", null}, new Object[] {"blank", "   \t "}, new Object[] {null, "orbit planet"});
-    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, new TextFeatures(100, 1, 2, TextFeatures.Weighting.BINARY));
+    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, TextFeatures.of(100, 1, 2, TextFeatures.Weighting.BINARY));
     try {
       Map<String, String> reasons = result.split().rejects().collectAsList().stream()
           .collect(Collectors.toMap(r -> String.valueOf(r.getString(0)), r -> r.getString(1)));
@@ -70,6 +73,51 @@ class TextFeaturizerTest {
       assertThat(byId(result.split().accepted()).get("ok").toArray()).containsOnly(1.0);
     } finally {
       result.split().release();
+    }
+  }
+
+  @Test
+  void maxDfStopWordsAndTfIdf(SparkSession spark) {
+    Dataset<Row> docs = corpus(spark,
+        new Object[] {"d1", "the common orbit"}, new Object[] {"d2", "the common orbit planet"},
+        new Object[] {"d3", "the common planet"}, new Object[] {"d4", "the common comet"});
+    TextFeatures spec = new TextFeatures(100, 1, 0.8, 2, "none", List.of("comet"), TextFeatures.Weighting.TFIDF);
+    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
+    try {
+      List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
+      // "the" and "common" are in every document (above max-df 0.8); "comet" is an extra stop word;
+      // with stop-words = none, nothing else is removed.
+      assertThat(vocabulary).containsExactlyInAnyOrder("orbit", "planet");
+      Map<String, Vector> features = byId(result.split().accepted());
+      double idf = Math.log((4 + 1) / (2 + 1.0));
+      assertThat(features.get("d1").apply(vocabulary.indexOf("orbit"))).isCloseTo(idf, within(1e-9));
+      assertThat(features.get("d2").apply(vocabulary.indexOf("planet"))).isCloseTo(idf, within(1e-9));
+    } finally {
+      result.split().release();
+    }
+  }
+
+  @Test
+  void aSavedVocabularyFeaturizesNewDocumentsExactlyAsInTraining(SparkSession spark, @TempDir Path dir) throws Exception {
+    Dataset<Row> training = corpus(spark, new Object[] {"a", "orbit planet comet"}, new Object[] {"b", "planet comet"},
+        new Object[] {"c", "orbit comet comet"});
+    TextFeatures spec = TextFeatures.of(100, 2, 2, TextFeatures.Weighting.PROBABILITY);
+    TextFeaturizer.Result trained = TextFeaturizer.featurize(training, spec);
+    String saved = dir.resolve("vocabulary").toString();
+    trained.vocabulary().write().save(saved);
+
+    Dataset<Row> tonight = corpus(spark, new Object[] {"a", "orbit planet comet"}, new Object[] {"new", "comet nebula comet"});
+    var split = TextFeaturizer.apply(tonight, PipelineModel.load(saved), spec);
+    try {
+      Map<String, Vector> before = byId(trained.split().accepted());
+      Map<String, Vector> after = byId(split.accepted());
+      assertThat(after.get("a")).isEqualTo(before.get("a"));
+      // "nebula" was not in training: it is not a feature, and the known term keeps its index.
+      assertThat(after.get("new").size()).isEqualTo(trained.vocabularySize());
+      assertThat(after.get("new").numNonzeros()).isEqualTo(1);
+    } finally {
+      trained.split().release();
+      split.release();
     }
   }
 

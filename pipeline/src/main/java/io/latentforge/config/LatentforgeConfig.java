@@ -17,6 +17,10 @@ public record LatentforgeConfig(
     SparkSettings spark, InputColumns input, ImageFeatures image, TextFeatures text, ModelSpec model,
     TrainSettings train, String rendered) {
 
+  /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
+  static final List<String> STOP_WORD_LANGUAGES = List.of("none", "danish", "dutch", "english", "finnish", "french",
+      "german", "hungarian", "italian", "norwegian", "portuguese", "russian", "spanish", "swedish", "turkish");
+
   public static LatentforgeConfig from(Config c) {
     Reader r = new Reader(c);
     return new LatentforgeConfig(
@@ -26,7 +30,9 @@ public record LatentforgeConfig(
         new ImageFeatures(r.intBetween("features.image.height", 1, 4096), r.intBetween("features.image.width", 1, 4096),
             r.oneOf("features.image.channels", List.of(1, 3), Integer::parseInt)),
         new TextFeatures(r.intAtLeast("features.text.vocab-size", 1), r.intAtLeast("features.text.min-df", 1),
-            r.intAtLeast("features.text.min-token-length", 1),
+            r.fraction("features.text.max-df"), r.intAtLeast("features.text.min-token-length", 1),
+            r.oneOf("features.text.stop-words", STOP_WORD_LANGUAGES, s -> s.toLowerCase(Locale.ROOT)),
+            c.getStringList("features.text.extra-stop-words"),
             r.enumValue("features.text.weighting", TextFeatures.Weighting.class)),
         new ModelSpec(r.enumValue("model.type", ModelSpec.Type.class), r.intAtLeast("model.code-size", 1),
             r.positiveIntList("model.encoder-layers"), r.enumValue("model.activation", ModelSpec.Activation.class),
@@ -63,6 +69,14 @@ public record LatentforgeConfig(
       int v = get(key, () -> c.getInt(key));
       if (v < min || v > max) {
         throw bad(key, v, "an integer from " + min + " to " + max);
+      }
+      return v;
+    }
+
+    double fraction(String key) {
+      double v = get(key, () -> c.getDouble(key));
+      if (!(v > 0 && v <= 1)) {
+        throw bad(key, v, "a fraction in (0, 1]");
       }
       return v;
     }

@@ -1,13 +1,24 @@
 package io.latentforge.config;
 
 import java.io.Serializable;
+import java.util.List;
 
-/** Bag-of-words settings. */
-public record TextFeatures(int vocabSize, int minDf, int minTokenLength, Weighting weighting)
-    implements Serializable {
+/**
+ * Bag-of-words settings; see {@code features.text} in conf/latentforge.conf.
+ *
+ * @param maxDf a term in more than this fraction of documents is left out of the vocabulary
+ * @param stopWords a language known to Spark's StopWordsRemover (e.g. english), or none
+ */
+public record TextFeatures(int vocabSize, int minDf, double maxDf, int minTokenLength, String stopWords,
+    List<String> extraStopWords, Weighting weighting) implements Serializable {
 
   /** How term counts become feature values. */
   public enum Weighting {
-    COUNTS, BINARY, LOG, PROBABILITY
+    COUNTS, BINARY, LOG, TFIDF, PROBABILITY
+  }
+
+  /** Defaults for everything but the vocabulary bounds and weighting (tests and generated corpora). */
+  public static TextFeatures of(int vocabSize, int minDf, int minTokenLength, Weighting weighting) {
+    return new TextFeatures(vocabSize, minDf, 1.0, minTokenLength, "english", List.of(), weighting);
   }
 }

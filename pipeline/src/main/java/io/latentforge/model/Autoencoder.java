@@ -38,7 +38,7 @@ public final class Autoencoder {
     return switch (weighting) {
       case PROBABILITY -> ModelSpec.Loss.MULTINOMIAL;
       case BINARY -> ModelSpec.Loss.XENT;
-      case COUNTS, LOG -> ModelSpec.Loss.MSE;
+      case COUNTS, LOG, TFIDF -> ModelSpec.Loss.MSE;
     };
   }
 

@@ -23,6 +23,7 @@ public final class Weighting {
         case BINARY -> 1.0;
         case LOG -> Math.log1p(values[i]);
         case PROBABILITY -> values[i] / total;
+        case TFIDF -> throw new IllegalArgumentException("tf-idf needs the corpus's idf: Spark's IDF stage applies it");
       };
     }
     return Vectors.sparse(sv.size(), sv.indices(), values);
