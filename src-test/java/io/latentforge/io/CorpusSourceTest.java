@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.ConfigLoader;
-import io.latentforge.config.InputColumns;
+import io.latentforge.config.InputSettings;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class CorpusSourceTest {
   @TempDir
   Path dir;
 
-  private final InputColumns columns = ConfigLoader.load(null, List.of()).input();
+  private final InputSettings columns = ConfigLoader.load(null, List.of()).input();
 
   @Test
   void missingPathFailsBeforeAnyJob(SparkSession spark) {

@@ -91,7 +91,7 @@ class NightlyEndToEndTest {
     });
 
     // The baseline, computed here from the images themselves: predict every pixel as its mean.
-    ImageDecoder decoder = new ImageDecoder(new ImageFeatures(28, 28, 1));
+    ImageDecoder decoder = new ImageDecoder(new ImageFeatures(28, 28, 1), 1_000_000);
     Map<String, double[]> pixels = spark.read().parquet(images).collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(0), r -> decodeUnchecked(decoder, (byte[]) r.get(1))));
     double meanRecon = rows.stream().mapToDouble(r -> r.getFloat(r.fieldIndex("recon_error"))).average().orElseThrow();
@@ -180,7 +180,7 @@ class NightlyEndToEndTest {
   private static double[] decodeUnchecked(ImageDecoder decoder, byte[] bytes) {
     try {
       return decoder.decode(bytes);
-    } catch (ImageDecoder.UndecodableImageException e) {
+    } catch (ImageDecoder.RejectedImageException e) {
       throw new AssertionError(e);
     }
   }

@@ -30,7 +30,7 @@ class TextFeaturizerTest {
 
   private static Dataset<Row> corpus(SparkSession spark, Object[]... rows) {
     StructType schema = new StructType().add("id", DataTypes.StringType).add(CorpusSource.CONTENT, DataTypes.StringType);
-    return spark.createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), schema);
+    return CorpusSource.checkIds(spark.createDataFrame(Arrays.stream(rows).map(RowFactory::create).toList(), schema));
   }
 
   @Test

@@ -12,6 +12,8 @@ public final class LatentforgeException extends RuntimeException {
     USAGE(2),
     /** The input does not exist or does not follow the data contract. */
     BAD_INPUT(3),
+    /** More rows were rejected than input.max-reject-fraction allows. */
+    TOO_MANY_REJECTS(4),
     /** Training produced a non-finite loss. */
     TRAINING_DIVERGED(5),
     /** Anything else. */
@@ -42,6 +44,10 @@ public final class LatentforgeException extends RuntimeException {
 
   public static LatentforgeException badInput(String problem, String fix) {
     return new LatentforgeException(Kind.BAD_INPUT, join(problem, fix), null);
+  }
+
+  public static LatentforgeException tooManyRejects(String problem, String fix) {
+    return new LatentforgeException(Kind.TOO_MANY_REJECTS, join(problem, fix), null);
   }
 
   public static LatentforgeException diverged(String problem, String fix) {

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * {@code rendered} is the effective configuration as JSON, recorded with every model.
  */
 public record LatentforgeConfig(
-    SparkSettings spark, InputColumns input, ImageFeatures image, TextFeatures text, ModelSpec model,
+    SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
     TrainSettings train, String rendered) {
 
   /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
@@ -25,8 +25,9 @@ public record LatentforgeConfig(
     Reader r = new Reader(c);
     return new LatentforgeConfig(
         new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1)),
-        new InputColumns(r.string("input.id-column"), r.string("input.image-column"),
-            r.string("input.text-column"), r.string("input.label-column")),
+        new InputSettings(r.string("input.id-column"), r.string("input.image-column"),
+            r.string("input.text-column"), r.string("input.label-column"), r.longAtLeast("input.max-image-pixels", 1),
+            r.fractionOrZero("input.max-reject-fraction")),
         new ImageFeatures(r.intBetween("features.image.height", 1, 4096), r.intBetween("features.image.width", 1, 4096),
             r.oneOf("features.image.channels", List.of(1, 3), Integer::parseInt)),
         new TextFeatures(r.intAtLeast("features.text.vocab-size", 1), r.intAtLeast("features.text.min-df", 1),
@@ -69,6 +70,22 @@ public record LatentforgeConfig(
       int v = get(key, () -> c.getInt(key));
       if (v < min || v > max) {
         throw bad(key, v, "an integer from " + min + " to " + max);
+      }
+      return v;
+    }
+
+    long longAtLeast(String key, long min) {
+      long v = get(key, () -> c.getLong(key));
+      if (v < min) {
+        throw bad(key, v, "an integer >= " + min);
+      }
+      return v;
+    }
+
+    double fractionOrZero(String key) {
+      double v = get(key, () -> c.getDouble(key));
+      if (!(v >= 0 && v <= 1)) {
+        throw bad(key, v, "a fraction from 0 to 1");
       }
       return v;
     }

@@ -1,80 +1,153 @@
 package io.latentforge.image;
 
 import io.latentforge.config.ImageFeatures;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import io.latentforge.schema.RejectReason;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
- * Turns encoded image bytes into a feature vector: decoded with ImageIO (PNG, JPEG, GIF, BMP),
- * resized bilinearly to the configured size, converted to the configured channels and scaled to
- * [0,1]. The vector is channel-major (CHW), the layout DL4J's convolution layers expect.
+ * Turns an image into a feature vector: decoded with ImageIO (PNG, JPEG, GIF, BMP; 8- or 16-bit;
+ * grayscale, colour or palette), or taken from Spark's image data source (BGR bytes), then
+ * resized to the configured size ({@link Resize}), converted to the configured channels (BT.601
+ * luma for grayscale, gray replicated for RGB, alpha dropped) and scaled to [0,1]. The vector is
+ * channel-major (CHW), the layout DL4J's convolution layers expect.
  */
 public final class ImageDecoder implements Serializable {
 
   private final ImageFeatures spec;
+  private final long maxPixels;
 
-  public ImageDecoder(ImageFeatures spec) {
+  public ImageDecoder(ImageFeatures spec, long maxPixels) {
     this.spec = spec;
+    this.maxPixels = maxPixels;
   }
 
-  /** Thrown for bytes that are not a readable image; the message is the reject's detail. */
-  public static final class UndecodableImageException extends Exception {
-    UndecodableImageException(String message) {
-      super(message);
+  /** A row that cannot become features: its reject reason and detail. */
+  public static final class RejectedImageException extends Exception {
+    private final RejectReason reason;
+
+    RejectedImageException(RejectReason reason, String detail) {
+      super(detail);
+      this.reason = reason;
+    }
+
+    public RejectReason reason() {
+      return reason;
     }
   }
 
-  public double[] decode(byte[] bytes) throws UndecodableImageException {
+  /** Encoded bytes. The size is read from the header first, so a decompression bomb is never decoded. */
+  public double[] decode(byte[] bytes) throws RejectedImageException {
     if (bytes.length == 0) {
-      throw new UndecodableImageException("empty image bytes");
+      throw undecodable("empty image bytes");
     }
-    BufferedImage image;
-    try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw undecodable("not a PNG, JPEG, GIF or BMP image (" + bytes.length + " bytes)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        checkSize(reader.getWidth(0), reader.getHeight(0));
+        return toFeatures(planes(reader.read(0)));
+      } finally {
+        reader.dispose();
+      }
     } catch (IOException | RuntimeException e) {
-      throw new UndecodableImageException("cannot decode " + bytes.length + " bytes: " + e.getMessage());
+      throw undecodable("cannot decode " + bytes.length + " bytes: " + e.getMessage());
     }
-    if (image == null) {
-      throw new UndecodableImageException("not a PNG, JPEG, GIF or BMP image (" + bytes.length + " bytes)");
-    }
-    return toFeatures(resize(image));
   }
 
-  private BufferedImage resize(BufferedImage image) {
-    BufferedImage target = new BufferedImage(spec.width(), spec.height(), BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = target.createGraphics();
-    try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-      g.drawImage(image, 0, 0, spec.width(), spec.height(), null);
-    } finally {
-      g.dispose();
+  /** A row of Spark's image data source: row-major bytes in B, G, R(, A) order. */
+  public double[] fromSparkImage(int height, int width, int channels, byte[] data) throws RejectedImageException {
+    if (data == null || height <= 0 || width <= 0 || channels < 1 || data.length != height * width * channels) {
+      throw undecodable("invalid image data source row: " + height + "x" + width + "x" + channels + ", "
+          + (data == null ? "no" : data.length) + " bytes");
     }
-    return target;
+    checkSize(width, height);
+    int colour = channels >= 3 ? 3 : 1;
+    float[][] planes = new float[colour][height * width];
+    for (int i = 0; i < height * width; i++) {
+      for (int c = 0; c < colour; c++) {
+        // BGR(A) to RGB planes.
+        int source = colour == 3 ? 2 - c : c;
+        planes[c][i] = (data[i * channels + source] & 0xff) / 255f;
+      }
+    }
+    return toFeatures(new Planes(planes, width, height));
   }
 
-  private double[] toFeatures(BufferedImage rgb) {
-    int h = spec.height();
-    int w = spec.width();
-    double[] out = new double[spec.size()];
+  private void checkSize(int width, int height) throws RejectedImageException {
+    long pixels = (long) width * height;
+    if (pixels > maxPixels) {
+      throw new RejectedImageException(RejectReason.IMAGE_TOO_LARGE, width + "x" + height + " = " + pixels
+          + " pixels, above input.max-image-pixels = " + maxPixels);
+    }
+  }
+
+  private static RejectedImageException undecodable(String detail) {
+    return new RejectedImageException(RejectReason.UNDECODABLE_IMAGE, detail);
+  }
+
+  /** Colour planes of an image, each value in [0,1]: one plane for gray, three for RGB. */
+  record Planes(float[][] values, int width, int height) {}
+
+  static Planes planes(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    ColorModel cm = image.getColorModel();
+    Raster raster = image.getRaster();
+    if (cm instanceof ComponentColorModel && (cm.getNumColorComponents() == 1 || cm.getNumColorComponents() == 3)) {
+      // Raw samples at their own bit depth (8 or 16): no colour-space conversion of gray levels.
+      int colour = cm.getNumColorComponents();
+      float[][] planes = new float[colour][w * h];
+      for (int c = 0; c < colour; c++) {
+        float max = (1 << cm.getComponentSize(c)) - 1;
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            planes[c][y * w + x] = raster.getSample(x, y, c) / max;
+          }
+        }
+      }
+      return new Planes(planes, w, h);
+    }
+    // Palette and packed layouts: ImageIO's own conversion to 8-bit RGB.
+    float[][] planes = new float[3][w * h];
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
-        int p = rgb.getRGB(x, y);
-        double r = ((p >> 16) & 0xff) / 255.0;
-        double gr = ((p >> 8) & 0xff) / 255.0;
-        double b = (p & 0xff) / 255.0;
-        int at = y * w + x;
-        if (spec.channels() == 1) {
-          // ITU-R BT.601 luma, the weights ImageIO and most tools use for grayscale.
-          out[at] = 0.299 * r + 0.587 * gr + 0.114 * b;
-        } else {
-          out[at] = r;
-          out[h * w + at] = gr;
-          out[2 * h * w + at] = b;
+        int p = image.getRGB(x, y);
+        planes[0][y * w + x] = ((p >> 16) & 0xff) / 255f;
+        planes[1][y * w + x] = ((p >> 8) & 0xff) / 255f;
+        planes[2][y * w + x] = (p & 0xff) / 255f;
+      }
+    }
+    return new Planes(planes, w, h);
+  }
+
+  private double[] toFeatures(Planes source) {
+    int size = spec.height() * spec.width();
+    float[][] resized = new float[source.values().length][];
+    for (int c = 0; c < resized.length; c++) {
+      resized[c] = Resize.plane(source.values()[c], source.width(), source.height(), spec.width(), spec.height());
+    }
+    double[] out = new double[spec.size()];
+    for (int i = 0; i < size; i++) {
+      if (spec.channels() == 1) {
+        // ITU-R BT.601 luma.
+        out[i] = resized.length == 1 ? resized[0][i] : 0.299 * resized[0][i] + 0.587 * resized[1][i] + 0.114 * resized[2][i];
+      } else {
+        for (int c = 0; c < 3; c++) {
+          out[c * size + i] = resized[resized.length == 1 ? 0 : c][i];
         }
       }
     }

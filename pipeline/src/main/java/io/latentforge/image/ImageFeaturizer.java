@@ -27,33 +27,44 @@ public final class ImageFeaturizer {
   private static final String DECODED = "_decoded";
   private static final StructType DECODED_TYPE = new StructType()
       .add("features", SQLDataTypes.VectorType(), true)
-      .add("error", DataTypes.StringType, true);
+      .add("reason", DataTypes.StringType, true)
+      .add("detail", DataTypes.StringType, true);
 
   private ImageFeaturizer() {}
 
+  /** A decoding step that may reject the row. */
+  private interface Decode<T> extends java.io.Serializable {
+    double[] apply(T content) throws ImageDecoder.RejectedImageException;
+  }
+
   /** {@code accepted} has {@code id, features[, label]}. */
-  public static Quarantine.Split featurize(Dataset<Row> corpus, ImageFeatures spec) {
-    ImageDecoder decoder = new ImageDecoder(spec);
-    UserDefinedFunction decode = udf((UDF1<byte[], Row>) bytes -> {
-      try {
-        return RowFactory.create(Vectors.dense(decoder.decode(bytes)), null);
-      } catch (ImageDecoder.UndecodableImageException e) {
-        return RowFactory.create(null, e.getMessage());
-      }
-    }, DECODED_TYPE).asNondeterministic(); // keeps the optimizer from decoding once per field read
+  public static Quarantine.Split featurize(Dataset<Row> corpus, ImageFeatures spec, long maxImagePixels) {
+    ImageDecoder decoder = new ImageDecoder(spec, maxImagePixels);
+    boolean sparkImage = corpus.schema().apply(CorpusSource.CONTENT).dataType() instanceof StructType;
+    UserDefinedFunction decode = sparkImage
+        ? udf(guarded((Row r) -> decoder.fromSparkImage(r.getInt(0), r.getInt(1), r.getInt(2), (byte[]) r.get(3))), DECODED_TYPE)
+        : udf(guarded(decoder::decode), DECODED_TYPE);
 
     Column content = col(CorpusSource.CONTENT);
-    Column decoded = when(content.isNotNull().and(col(Columns.ID).isNotNull()), decode.apply(content));
+    // Non-deterministic keeps the optimizer from decoding once per field read.
+    Column decoded = when(content.isNotNull().and(col(Quarantine.ID_REASON).isNull()),
+        decode.asNondeterministic().apply(content));
     Dataset<Row> tagged = corpus.withColumn(DECODED, decoded);
-    Column reason = when(content.isNull(), lit(RejectReason.NULL_IMAGE.code()))
-        .when(col(Columns.ID).isNull(), lit(RejectReason.NULL_ID.code()))
-        .when(col(DECODED + ".error").isNotNull(), lit(RejectReason.UNDECODABLE_IMAGE.code()));
-    Column detail = when(content.isNull(), lit("image column is null"))
-        .when(col(Columns.ID).isNull(), lit("id column is null"))
-        .otherwise(col(DECODED + ".error"));
+    Column reason = when(content.isNull(), lit(RejectReason.NULL_IMAGE.code())).otherwise(col(DECODED + ".reason"));
+    Column detail = when(content.isNull(), lit("image column is null")).otherwise(col(DECODED + ".detail"));
     Quarantine.Split split = Quarantine.split(tagged, reason, detail);
     return split.withAccepted(split.accepted()
         .withColumn(Columns.FEATURES, col(DECODED + ".features"))
         .drop(DECODED, CorpusSource.CONTENT));
+  }
+
+  private static <T> UDF1<T, Row> guarded(Decode<T> decode) {
+    return content -> {
+      try {
+        return RowFactory.create(Vectors.dense(decode.apply(content)), null, null);
+      } catch (ImageDecoder.RejectedImageException e) {
+        return RowFactory.create(null, e.reason().code(), e.getMessage());
+      }
+    };
   }
 }

@@ -1,13 +1,21 @@
 package io.latentforge.io;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.sha2;
 
 import io.latentforge.LatentforgeException;
-import io.latentforge.config.InputColumns;
+import io.latentforge.config.InputSettings;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
+import io.latentforge.schema.RejectReason;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,13 +38,17 @@ public final class CorpusSource {
 
   /** Normalized column holding image bytes or document text. */
   public static final String CONTENT = "content";
+  private static final String FILE = "_file";
+  private static final String ROW = "_row";
+  private static final String DUP_ID = "_dup_id";
+  private static final String FIRST = "_first";
 
   private CorpusSource() {}
 
   /** A corpus ready for featurization. */
   public record Corpus(Dataset<Row> rows, boolean hasLabel, String path) {}
 
-  public static Corpus read(SparkSession spark, String path, CorpusKind kind, InputColumns columns) {
+  public static Corpus read(SparkSession spark, String path, CorpusKind kind, InputSettings columns) {
     requireExists(spark, path);
     Dataset<Row> raw;
     try {
@@ -53,7 +65,39 @@ public final class CorpusSource {
     if (hasLabel) {
       select.add(col(quoted(columns.label())).as(Columns.LABEL));
     }
-    return new Corpus(raw.select(select.toArray(Column[]::new)), hasLabel, path);
+    select.add(col("_metadata.file_path").as(FILE));
+    select.add(col("_metadata.row_index").as(ROW));
+    return new Corpus(withIdChecks(raw.select(select.toArray(Column[]::new))), hasLabel, path);
+  }
+
+  /**
+   * Adds the id checks to rows already in the normalized layout ({@code id, content[, label]}) that
+   * did not come from files, e.g. generated in memory; input order is the Dataset's order.
+   */
+  public static Dataset<Row> checkIds(Dataset<Row> rows) {
+    return withIdChecks(rows.withColumn(FILE, lit("")).withColumn(ROW, monotonically_increasing_id()));
+  }
+
+  /**
+   * Tags null ids and duplicate ids. Of the rows sharing an id, the first in input order is kept:
+   * the one in the file whose path sorts first, at the lowest row index within that file; the
+   * others are {@code duplicate_id} rejects. Only ids are shuffled to find duplicates.
+   */
+  private static Dataset<Row> withIdChecks(Dataset<Row> rows) {
+    Column position = struct(col(FILE), col(ROW));
+    Dataset<Row> firsts = rows.where(col(Columns.ID).isNotNull())
+        .groupBy(col(Columns.ID).as(DUP_ID))
+        .agg(count(lit(1)).as("_n"), min(position).as(FIRST))
+        .where(col("_n").gt(1)).drop("_n");
+    Dataset<Row> joined = rows.join(firsts, rows.col(Columns.ID).equalTo(firsts.col(DUP_ID)), "left");
+    Column duplicate = col(FIRST).isNotNull().and(position.notEqual(col(FIRST)));
+    return joined
+        .withColumn(Quarantine.ID_REASON, when(col(Columns.ID).isNull(), lit(RejectReason.NULL_ID.code()))
+            .when(duplicate, lit(RejectReason.DUPLICATE_ID.code())))
+        .withColumn(Quarantine.ID_DETAIL, when(col(Columns.ID).isNull(), lit("id column is null"))
+            .when(duplicate, concat(lit("the id also occurs at "), col(FIRST + "." + FILE), lit(" row "),
+                col(FIRST + "." + ROW), lit(", which is kept"))))
+        .drop(DUP_ID, FIRST, FILE, ROW);
   }
 
   private static void requireExists(SparkSession spark, String path) {
@@ -70,7 +114,7 @@ public final class CorpusSource {
     }
   }
 
-  private static Column contentColumn(StructType schema, CorpusKind kind, InputColumns columns, String path) {
+  private static Column contentColumn(StructType schema, CorpusKind kind, InputSettings columns, String path) {
     if (kind == CorpusKind.TEXT) {
       DataType type = requireField(schema, columns.text(), "text", path);
       if (!(type instanceof org.apache.spark.sql.types.StringType)) {
@@ -87,19 +131,31 @@ public final class CorpusSource {
         && struct.apply("bytes").dataType() instanceof org.apache.spark.sql.types.BinaryType) {
       return col(quoted(columns.image()) + ".bytes");
     }
-    throw wrongType(schema, columns.image(), type, "binary (encoded PNG/JPEG/GIF/BMP) or struct<bytes: binary, path: string>", path);
+    // Spark's image data source: struct<origin, height, width, nChannels, mode, data>, raw BGR bytes.
+    if (type instanceof StructType struct && isSparkImage(struct)) {
+      return struct(col(quoted(columns.image()) + ".height").as("height"), col(quoted(columns.image()) + ".width").as("width"),
+          col(quoted(columns.image()) + ".nChannels").as("nChannels"), col(quoted(columns.image()) + ".data").as("data"));
+    }
+    throw wrongType(schema, columns.image(), type, "binary (encoded PNG/JPEG/GIF/BMP), struct<bytes: binary, path: string> (Hugging Face) or Spark's image struct", path);
   }
 
-  private static Column idColumn(StructType schema, InputColumns columns, Column content, CorpusKind kind, String path) {
+  private static Column idColumn(StructType schema, InputSettings columns, Column content, CorpusKind kind, String path) {
     if (!hasField(schema, columns.id())) {
       // Stable across runs: the id is the hex SHA-256 of the content itself.
-      return sha2(kind == CorpusKind.TEXT ? encode(content, "UTF-8") : content, 256);
+      Column bytes = kind == CorpusKind.TEXT ? encode(content, "UTF-8")
+          : schema.apply(columns.image()).dataType() instanceof StructType s && isSparkImage(s) ? content.getField("data") : content;
+      return sha2(bytes, 256);
     }
     DataType type = schema.apply(columns.id()).dataType();
     if (!(type instanceof org.apache.spark.sql.types.StringType) && !(type instanceof org.apache.spark.sql.types.NumericType)) {
       throw wrongType(schema, columns.id(), type, "string (or an integer type, read as its decimal string)", path);
     }
     return col(quoted(columns.id())).cast(StringType$.MODULE$);
+  }
+
+  /** The image column's layout is Spark's image data source struct. */
+  public static boolean isSparkImage(StructType struct) {
+    return hasField(struct, "data") && hasField(struct, "height") && hasField(struct, "width") && hasField(struct, "nChannels");
   }
 
   private static DataType requireField(StructType schema, String name, String role, String path) {

@@ -19,6 +19,11 @@ public record OutputLayout(String root) {
     return root + "/models/" + modelId;
   }
 
+  /** {@code metrics.json} of a run date. */
+  public String metrics(String runDate) {
+    return root + "/reports/run_date=" + runDate + "/metrics.json";
+  }
+
   /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
   public String scratch(String modelId) {
     return root + "/_scratch/" + modelId;

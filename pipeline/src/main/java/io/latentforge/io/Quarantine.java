@@ -17,6 +17,9 @@ public final class Quarantine {
 
   static final String REASON = "_reason";
   static final String DETAIL = "_detail";
+  /** Row-level id checks made when the corpus is read (null and duplicate ids); they come first. */
+  public static final String ID_REASON = "_id_reason";
+  public static final String ID_DETAIL = "_id_detail";
 
   private Quarantine() {}
 
@@ -35,9 +38,16 @@ public final class Quarantine {
     }
   }
 
-  /** Splits on {@code reason} (a string column, null for good rows) with a per-row {@code detail}. */
+  /**
+   * Splits on the id checks, then {@code reason} (a string column, null for good rows) with a
+   * per-row {@code detail}.
+   */
   public static Split split(Dataset<Row> rows, Column reason, Column detail) {
-    Dataset<Row> tagged = rows.withColumn(REASON, reason).withColumn(DETAIL, functions.when(reason.isNotNull(), detail))
+    Column idReason = col(ID_REASON);
+    Dataset<Row> tagged = rows
+        .withColumn(REASON, functions.coalesce(idReason, reason))
+        .withColumn(DETAIL, functions.when(idReason.isNotNull(), col(ID_DETAIL)).when(reason.isNotNull(), detail))
+        .drop(ID_REASON, ID_DETAIL)
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accepted = tagged.where(col(REASON).isNull()).drop(REASON, DETAIL);
     Dataset<Row> rejects = tagged.where(col(REASON).isNotNull())

@@ -11,6 +11,7 @@ import io.latentforge.config.ModelSpec;
 import io.latentforge.encode.Encoder;
 import io.latentforge.image.ImageFeaturizer;
 import io.latentforge.io.CorpusSource;
+import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.Quarantine;
@@ -26,9 +27,11 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
@@ -67,6 +70,8 @@ public final class NightlyRun {
     Featurized featurized = Stage.run(spark, GROUP, "featurize " + request.input(), () -> featurize(corpus, request));
     try {
       Counts counts = Stage.run(spark, GROUP, "count rows and rejects", () -> countRows(featurized.split()));
+      Stage.run(spark, GROUP, "write " + out.rejects(), () -> writeRejects(featurized.split(), counts, out, runDate));
+      checkRejects(counts, request, out);
       requireTrainable(counts, featurized, request);
 
       ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting());
@@ -80,40 +85,84 @@ public final class NightlyRun {
       if (featurized.vocabulary() != null) {
         store.saveVocabulary(modelDir, featurized.vocabulary());
       }
-
       int codeLayer = Autoencoder.codeLayerIndex(config.model());
-      Stage.run(spark, GROUP, "encode and write " + out.codes(), () -> {
+      double meanReconError = Stage.run(spark, GROUP, "encode and publish " + out.codes(), () -> {
         TableSink.writePartition(Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId,
             codeLayer, featurized.inputSize()), out.codes(), runDate);
-        return null;
+        return verifyCodes(out.codes(), runDate, counts.accepted());
       });
-      double meanReconError = Stage.run(spark, GROUP, "verify " + out.codes(),
-          () -> verifyCodes(out.codes(), runDate, counts.accepted()));
       double baseline = Stage.run(spark, GROUP, "mean-input baseline",
           () -> meanInputBaseline(featurized.split().accepted(), counts.accepted()));
-      Stage.run(spark, GROUP, "write " + out.rejects(), () -> {
-        if (counts.rejected() == 0) {
-          TableSink.clearPartition(spark, out.rejects(), runDate);
-        } else {
-          TableSink.writePartition(featurized.split().rejects(), out.rejects(), runDate);
-        }
-        return null;
-      });
 
       NightlyResult result = new NightlyResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
           trained.epochs(), out.codes(), out.rejects(), modelDir, featurized.inputSize(), config.model().codeSize(),
           meanReconError, baseline);
-      store.saveCard(modelDir, card(request, result, loss, codeLayer, sha256, featurized));
+      Map<String, Object> card = card(request, result, loss, codeLayer, sha256, featurized);
+      store.saveCard(modelDir, card);
+      writeMetrics(out, request, "published", counts, card);
       return result;
     } finally {
       featurized.split().release();
     }
   }
 
+  /** Replaces tonight's rejects partition (removing it when there are none), before any training. */
+  private Void writeRejects(Quarantine.Split split, Counts counts, OutputLayout out, String runDate) {
+    if (counts.rejected() == 0) {
+      TableSink.clearPartition(spark, out.rejects(), runDate);
+    } else {
+      TableSink.writePartition(split.rejects(), out.rejects(), runDate);
+    }
+    return null;
+  }
+
+  /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
+  private void checkRejects(Counts counts, NightlyRequest request, OutputLayout out) {
+    double allowed = request.config().input().maxRejectFraction();
+    double fraction = counts.read() == 0 ? 0 : (double) counts.rejected() / counts.read();
+    if (fraction > allowed) {
+      writeMetrics(out, request, "too_many_rejects", counts, Map.of());
+      throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
+              "%d of %d rows (%.2f%%) were rejected, above input.max-reject-fraction = %s; by reason: %s. "
+                  + "The rejects are in %s/run_date=%s; no codes were published.",
+              counts.rejected(), counts.read(), 100 * fraction, allowed, counts.rejectsByReason(), out.rejects(),
+              request.runDate()),
+          "fix the input rows named in the rejects table, or raise input.max-reject-fraction if they are expected.");
+    }
+  }
+
+  private void writeMetrics(OutputLayout out, NightlyRequest request, String status, Counts counts,
+      Map<String, Object> card) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("status", status);
+    metrics.put("run_date", request.runDate().toString());
+    metrics.put("kind", kindName(request.kind()));
+    metrics.put("input_path", request.input());
+    metrics.put("rows", rows(counts));
+    for (String key : List.of("model_id", "epochs", "metrics")) {
+      if (card.containsKey(key)) {
+        metrics.put(key, card.get(key));
+      }
+    }
+    metrics.put("created", Instant.now().toString());
+    HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(request.runDate().toString())),
+        metrics);
+  }
+
+  private static Map<String, Object> rows(Counts counts) {
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("read", counts.read());
+    rows.put("featurized", counts.accepted());
+    rows.put("rejected", counts.rejected());
+    rows.put("rejects_by_reason", counts.rejectsByReason());
+    return rows;
+  }
+
   private Featurized featurize(CorpusSource.Corpus corpus, NightlyRequest request) {
     LatentforgeConfig config = request.config();
     if (request.kind() == CorpusKind.IMAGE) {
-      return new Featurized(ImageFeaturizer.featurize(corpus.rows(), config.image()), config.image().size(), null, 0);
+      return new Featurized(ImageFeaturizer.featurize(corpus.rows(), config.image(), config.input().maxImagePixels()),
+          config.image().size(), null, 0);
     }
     TextFeaturizer.Result text = TextFeaturizer.featurize(corpus.rows(), config.text());
     return new Featurized(text.split(), text.vocabularySize(), text.vocabulary(), text.vocabularySize());

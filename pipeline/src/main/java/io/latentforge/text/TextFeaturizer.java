@@ -85,8 +85,7 @@ public final class TextFeaturizer {
     Column empty = udf((UDF1<Vector, Boolean>) v -> v.numNonzeros() == 0, DataTypes.BooleanType).apply(col(COUNTS));
     Column reason = when(precheck().isNotNull(), precheck())
         .when(empty, lit(RejectReason.NO_VOCABULARY_TOKENS.code()));
-    Column detail = when(col(Columns.ID).isNull(), lit("id column is null"))
-        .when(text.isNull(), lit("text column is null"))
+    Column detail = when(text.isNull(), lit("text column is null"))
         .when(text.rlike(BLANK), lit("text is blank"))
         .otherwise(lit("none of the document's terms is in the vocabulary of " + vocabularySize(vocabulary) + " terms"));
     Quarantine.Split split = Quarantine.split(counted, reason, detail);
@@ -105,7 +104,7 @@ public final class TextFeaturizer {
   /** Row checks before tokenizing: the first failing one names the reject reason. */
   private static Column precheck() {
     Column text = col(CorpusSource.CONTENT);
-    return when(col(Columns.ID).isNull(), lit(RejectReason.NULL_ID.code()))
+    return when(col(Quarantine.ID_REASON).isNotNull(), col(Quarantine.ID_REASON))
         .when(text.isNull(), lit(RejectReason.NULL_TEXT.code()))
         .when(text.rlike(BLANK), lit(RejectReason.EMPTY_TEXT.code()));
   }
