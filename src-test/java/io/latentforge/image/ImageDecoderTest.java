@@ -12,11 +12,11 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
-class ImageDecoderTest {
+public class ImageDecoderTest {
 
   static final long MAX = 1_000_000;
 
-  static byte[] encode(BufferedImage image, String format) throws Exception {
+  public static byte[] encode(BufferedImage image, String format) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     assertThat(ImageIO.write(image, format, out)).isTrue();
     return out.toByteArray();

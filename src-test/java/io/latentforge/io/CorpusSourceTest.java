@@ -2,6 +2,7 @@ package io.latentforge.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.ConfigLoader;
@@ -9,7 +10,16 @@ import io.latentforge.config.InputSettings;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.charset.StandardCharsets;
+import io.latentforge.config.ImageFeatures;
+import io.latentforge.image.ImageDecoder;
+import io.latentforge.image.ImageDecoderTest;
+import io.latentforge.image.ImageFeaturizer;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.linalg.Vector;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
@@ -81,9 +91,53 @@ class CorpusSourceTest {
     assertThat(corpus.hasLabel()).isTrue();
   }
 
+  @Test
+  void ofRowsSharingAnIdTheFirstInFileAndRowOrderIsKept(SparkSession spark) throws Exception {
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
+    Path corpus = Files.createDirectories(dir.resolve("dups"));
+    moveSinglePart(write(spark, schema, RowFactory.create("x", "a0"), RowFactory.create("y", "a1"), RowFactory.create("x", "a2")),
+        corpus.resolve("part-a.parquet"));
+    moveSinglePart(write(spark, schema, RowFactory.create("y", "b0"), RowFactory.create("z", "b1")),
+        corpus.resolve("part-b.parquet"));
+    Map<String, String> reasonByText = CorpusSource.read(spark, corpus.toString(), CorpusKind.TEXT, columns).rows()
+        .collectAsList().stream().collect(Collectors.toMap(r -> r.getString(1),
+            r -> String.valueOf(r.<String>getAs(Quarantine.ID_REASON))));
+    assertThat(reasonByText).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "a0", "null", "a1", "null", "a2", "duplicate_id", "b0", "duplicate_id", "b1", "null"));
+  }
+
+  @Test
+  void sparkImageDataSourceRowsAreFeaturizedLikeTheirFiles(SparkSession spark) throws Exception {
+    Path pngs = Files.createDirectories(dir.resolve("pngs"));
+    BufferedImage image = new BufferedImage(6, 4, BufferedImage.TYPE_INT_RGB);
+    image.setRGB(2, 1, 0xFF8000);
+    image.setRGB(5, 3, 0x00FF00);
+    byte[] png = ImageDecoderTest.encode(image, "png");
+    Files.write(pngs.resolve("one.png"), png);
+    String parquet = dir.resolve("spark-images").toString();
+    spark.read().format("image").load(pngs.toString()).write().parquet(parquet);
+
+    ImageFeatures size = new ImageFeatures(4, 6, 3);
+    Quarantine.Split split = ImageFeaturizer.featurize(
+        CorpusSource.read(spark, parquet, CorpusKind.IMAGE, columns).rows(), size, 1000);
+    try {
+      double[] features = ((Vector) split.accepted().first().getAs("features")).toArray();
+      assertThat(features).containsExactly(new ImageDecoder(size, 1000).decode(png), within(1e-6));
+    } finally {
+      split.release();
+    }
+  }
+
+  private static void moveSinglePart(String sparkOutput, Path target) throws Exception {
+    try (var files = Files.list(Path.of(sparkOutput))) {
+      Path part = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+      Files.move(part, target);
+    }
+  }
+
   private String write(SparkSession spark, StructType schema, Row... rows) {
     String path = dir.resolve("corpus-" + System.nanoTime()).toString();
-    spark.createDataFrame(List.of(rows), schema).write().parquet(path);
+    spark.createDataFrame(List.of(rows), schema).coalesce(1).write().parquet(path);
     return path;
   }
 }
