@@ -6,6 +6,7 @@ import io.latentforge.io.TableSink;
 import io.latentforge.run.NightlyRequest;
 import io.latentforge.run.NightlyResult;
 import io.latentforge.run.NightlyRun;
+import io.latentforge.run.Stage;
 import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -44,8 +45,11 @@ public final class DemoCommand implements Callable<Integer> {
     try (Sessions.Owned spark = Sessions.open("latentforge demo", config.spark())) {
       String imageCorpus = output + "/corpora/images";
       String documentCorpus = output + "/corpora/documents";
-      TableSink.writeCorpus(DemoCorpora.images(spark.session(), images, seed), imageCorpus);
-      TableSink.writeCorpus(DemoCorpora.documents(spark.session(), documents, seed), documentCorpus);
+      Stage.run(spark.session(), "latentforge.demo", "generate demo corpora", () -> {
+        TableSink.publishCorpus(spark.session(), DemoCorpora.images(spark.session(), images, seed), imageCorpus, true);
+        TableSink.publishCorpus(spark.session(), DemoCorpora.documents(spark.session(), documents, seed), documentCorpus, true);
+        return null;
+      });
       run(spark, CorpusKind.IMAGE, imageCorpus, output + "/images", config);
       run(spark, CorpusKind.TEXT, documentCorpus, output + "/documents", config);
     }

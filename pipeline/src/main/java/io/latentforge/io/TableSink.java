@@ -7,6 +7,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import io.latentforge.LatentforgeException;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,9 +31,34 @@ public final class TableSink {
         .parquet(tablePath);
   }
 
-  /** Writes a corpus (e.g. generated demo data) as plain Parquet, replacing what was there. */
-  public static void writeCorpus(Dataset<Row> rows, String path) {
-    rows.write().mode(SaveMode.Overwrite).parquet(path);
+  /**
+   * Writes a corpus as plain Parquet: first beside {@code dest}, then renamed into place, so a
+   * failed write leaves nothing at {@code dest}. An existing {@code dest} is replaced only when
+   * {@code overwrite} is set.
+   */
+  public static void publishCorpus(SparkSession spark, Dataset<Row> rows, String dest, boolean overwrite) {
+    Path target = new Path(dest);
+    Path staging = new Path(target.getParent(), "." + target.getName() + ".writing-" + java.util.UUID.randomUUID());
+    try {
+      FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(target) && !overwrite) {
+        throw LatentforgeException.usage("Destination " + dest + " already exists.",
+            "choose another DEST, or pass --overwrite to replace it.");
+      }
+      try {
+        rows.write().parquet(staging.toString());
+        if (fs.exists(target) && !fs.delete(target, true)) {
+          throw new IOException("cannot remove the old " + target);
+        }
+        if (!fs.rename(staging, target)) {
+          throw new IOException("cannot rename " + staging + " to " + target);
+        }
+      } finally {
+        fs.delete(staging, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the corpus to " + dest, e);
+    }
   }
 
   /**

@@ -1,0 +1,99 @@
+package io.latentforge.jobs;
+
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.io.TableSink;
+import io.latentforge.io.importers.Cifar10;
+import io.latentforge.io.importers.Importer;
+import io.latentforge.io.importers.JsonLines;
+import io.latentforge.io.importers.LabelledDirectory;
+import io.latentforge.io.importers.MnistIdx;
+import io.latentforge.run.Stage;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code latentforge import FORMAT SRC DEST}: writes a corpus in the input contract. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+    description = {"Convert a corpus to latentforge's input contract (Parquet: id, image|text, label).",
+        "FORMAT: mnist-idx (MNIST/Fashion-MNIST IDX files, .gz or not), cifar10 (binary batches),",
+        "image-dir (SRC/<label>/<image file>), text-dir (SRC/<label>/<document file>), jsonl (JSON Lines documents)."})
+public final class ImportCommand implements Callable<Integer> {
+
+  /** The formats, by their command-line names. */
+  enum Format {
+    MNIST_IDX, CIFAR10, IMAGE_DIR, TEXT_DIR, JSONL
+  }
+
+  @Parameters(index = "0", paramLabel = "FORMAT", converter = FormatConverter.class,
+      description = "mnist-idx | cifar10 | image-dir | text-dir | jsonl")
+  Format format;
+
+  @Parameters(index = "1", paramLabel = "SRC", description = "The file or directory to import.")
+  String source;
+
+  @Parameters(index = "2", paramLabel = "DEST", description = "Where the Parquet corpus is written.")
+  String dest;
+
+  @Option(names = "--overwrite", description = "Replace DEST if it exists.")
+  boolean overwrite;
+
+  @Option(names = "--text-field", description = "jsonl: the field holding the text. Default: ${DEFAULT-VALUE}.")
+  String textField = "text";
+
+  @Option(names = "--id-field", description = "jsonl: the id field, if any. Default: ${DEFAULT-VALUE}.")
+  String idField = "id";
+
+  @Option(names = "--label-field", description = "jsonl: the label field, if any. Default: ${DEFAULT-VALUE}.")
+  String labelField = "label";
+
+  @Mixin
+  CommonOptions common;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    LatentforgeConfig config = common.config();
+    try (Sessions.Owned spark = Sessions.open("latentforge import " + format.name().toLowerCase(Locale.ROOT), config.spark())) {
+      long rows = Stage.run(spark.session(), "latentforge.import", "import " + source + " to " + dest, () -> {
+        Dataset<Row> corpus = importer().read(spark.session(), source);
+        TableSink.publishCorpus(spark.session(), corpus, dest, overwrite);
+        return spark.session().read().parquet(dest).count();
+      });
+      spec.commandLine().getOut().printf(Locale.ROOT, "imported %d rows from %s into %s%n", rows, source, dest);
+    }
+    return 0;
+  }
+
+  private Importer importer() {
+    return switch (format) {
+      case MNIST_IDX -> new MnistIdx();
+      case CIFAR10 -> new Cifar10();
+      case IMAGE_DIR -> LabelledDirectory.images();
+      case TEXT_DIR -> LabelledDirectory.documents();
+      case JSONL -> new JsonLines(textField, idField, labelField);
+    };
+  }
+
+  /** mnist-idx and friends to {@link Format}, with the valid names in the error. */
+  static final class FormatConverter implements CommandLine.ITypeConverter<Format> {
+    @Override
+    public Format convert(String value) {
+      try {
+        return Format.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException("'" + value
+            + "' is not an import format; use mnist-idx, cifar10, image-dir, text-dir or jsonl");
+      }
+    }
+  }
+}
