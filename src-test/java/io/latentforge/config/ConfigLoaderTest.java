@@ -77,6 +77,14 @@ class ConfigLoaderTest {
         .hasMessageContaining("'features.image.channels'").hasMessageContaining("[1, 3]");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.encoder-layers=[64, 0]")))
         .hasMessageContaining("'model.encoder-layers'");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("features.text.max-df=0")))
+        .hasMessageContaining("'features.text.max-df'").hasMessageContaining("fraction");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("features.text.stop-words=klingon")))
+        .hasMessageContaining("'features.text.stop-words'").hasMessageContaining("english");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("input.max-reject-fraction=1.5")))
+        .hasMessageContaining("'input.max-reject-fraction'");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("features.image.standardize=true", "model.loss=xent")))
+        .hasMessageContaining("xent needs inputs in [0,1]");
   }
 
   @Test

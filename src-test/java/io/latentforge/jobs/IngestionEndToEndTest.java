@@ -48,6 +48,23 @@ class IngestionEndToEndTest {
     assertThat(codes.count()).isEqualTo(200);
     assertThat(codes.collectAsList()).allSatisfy(c -> assertThat(c.getString(0)).matches("[0-9a-f]{64}"));
     assertThat(codes.schema().apply("label").dataType()).isEqualTo(DataTypes.LongType);
+
+    // The same file, standardized per channel: trained with mse, and the statistics are recorded.
+    String standardized = dir.resolve("out-std").toString();
+    CliErrorsTest.Outcome s = CliErrorsTest.cli("nightly", "--kind", "image", "--input", input, "--output", standardized,
+        "--set", "features.image.standardize=true", "--set", "train.epochs=3");
+    assertThat(s.exitCode()).as(s.err()).isZero();
+    JsonNode card = readCard(standardized);
+    assertThat(card.get("loss").asText()).isEqualTo("mse");
+    assertThat(card.get("input").get("standardization").get("std").get(0).asDouble()).isPositive();
+  }
+
+  private static JsonNode readCard(String out) {
+    try (var models = Files.list(Path.of(out, "models"))) {
+      return new ObjectMapper().readTree(models.findFirst().orElseThrow().resolve("model.json").toFile());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test

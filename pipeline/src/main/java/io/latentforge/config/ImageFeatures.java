@@ -3,7 +3,12 @@ package io.latentforge.config;
 import java.io.Serializable;
 
 /** Target geometry of image features: every image is resized to height x width x channels. */
-public record ImageFeatures(int height, int width, int channels) implements Serializable {
+public record ImageFeatures(int height, int width, int channels, boolean standardize) implements Serializable {
+
+  /** Unstandardized [0,1] features of the given geometry. */
+  public ImageFeatures(int height, int width, int channels) {
+    this(height, width, channels, false);
+  }
 
   public int size() {
     return height * width * channels;

@@ -23,13 +23,14 @@ public record LatentforgeConfig(
 
   public static LatentforgeConfig from(Config c) {
     Reader r = new Reader(c);
-    return new LatentforgeConfig(
+    LatentforgeConfig config = new LatentforgeConfig(
         new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1)),
         new InputSettings(r.string("input.id-column"), r.string("input.image-column"),
             r.string("input.text-column"), r.string("input.label-column"), r.longAtLeast("input.max-image-pixels", 1),
             r.fractionOrZero("input.max-reject-fraction")),
         new ImageFeatures(r.intBetween("features.image.height", 1, 4096), r.intBetween("features.image.width", 1, 4096),
-            r.oneOf("features.image.channels", List.of(1, 3), Integer::parseInt)),
+            r.oneOf("features.image.channels", List.of(1, 3), Integer::parseInt),
+            r.c.getBoolean("features.image.standardize")),
         new TextFeatures(r.intAtLeast("features.text.vocab-size", 1), r.intAtLeast("features.text.min-df", 1),
             r.fraction("features.text.max-df"), r.intAtLeast("features.text.min-token-length", 1),
             r.oneOf("features.text.stop-words", STOP_WORD_LANGUAGES, s -> s.toLowerCase(Locale.ROOT)),
@@ -43,6 +44,11 @@ public record LatentforgeConfig(
             r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
             r.positiveDouble("train.learning-rate"), r.c.getLong("train.seed")),
         c.root().render(ConfigRenderOptions.concise()));
+    if (config.image().standardize() && config.model().loss() == ModelSpec.Loss.XENT) {
+      throw LatentforgeException.usage("model.loss = xent needs inputs in [0,1], but features.image.standardize = true "
+          + "centres them on 0.", "use model.loss = mse (or auto), or turn standardization off.");
+    }
+    return config;
   }
 
   /** Typed getters that turn Typesafe's exceptions into messages naming the key and valid values. */

@@ -28,12 +28,13 @@ public final class Autoencoder {
    * Decides {@code model.loss = auto}: cross-entropy for [0,1] pixels and binary bags of words,
    * multinomial for per-document probabilities, mse for unbounded counts.
    */
-  public static ModelSpec.Loss resolveLoss(ModelSpec.Loss configured, CorpusKind kind, TextFeatures.Weighting weighting) {
+  public static ModelSpec.Loss resolveLoss(ModelSpec.Loss configured, CorpusKind kind, TextFeatures.Weighting weighting,
+      boolean standardizedImages) {
     if (configured != ModelSpec.Loss.AUTO) {
       return configured;
     }
     if (kind == CorpusKind.IMAGE) {
-      return ModelSpec.Loss.XENT;
+      return standardizedImages ? ModelSpec.Loss.MSE : ModelSpec.Loss.XENT;
     }
     return switch (weighting) {
       case PROBABILITY -> ModelSpec.Loss.MULTINOMIAL;

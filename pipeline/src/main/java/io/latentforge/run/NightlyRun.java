@@ -10,6 +10,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.encode.Encoder;
 import io.latentforge.image.ImageFeaturizer;
+import io.latentforge.image.Standardization;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.ModelStore;
@@ -57,7 +58,8 @@ public final class NightlyRun {
   }
 
   /** The features of a corpus and what is needed to reproduce them. */
-  private record Featurized(Quarantine.Split split, int inputSize, PipelineModel vocabulary, int vocabularySize) {}
+  private record Featurized(Quarantine.Split split, int inputSize, PipelineModel vocabulary, int vocabularySize,
+      Standardization standardization) {}
 
   public NightlyResult execute(NightlyRequest request) {
     LatentforgeConfig config = request.config();
@@ -74,7 +76,8 @@ public final class NightlyRun {
       checkRejects(counts, request, out);
       requireTrainable(counts, featurized, request);
 
-      ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting());
+      ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting(),
+          config.image().standardize());
       SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
           Autoencoder.configuration(config.model(), loss, featurized.inputSize(), config.train()), config.train(),
           out.scratch(modelId));
@@ -161,11 +164,16 @@ public final class NightlyRun {
   private Featurized featurize(CorpusSource.Corpus corpus, NightlyRequest request) {
     LatentforgeConfig config = request.config();
     if (request.kind() == CorpusKind.IMAGE) {
-      return new Featurized(ImageFeaturizer.featurize(corpus.rows(), config.image(), config.input().maxImagePixels()),
-          config.image().size(), null, 0);
+      Quarantine.Split split = ImageFeaturizer.featurize(corpus.rows(), config.image(), config.input().maxImagePixels());
+      if (!config.image().standardize()) {
+        return new Featurized(split, config.image().size(), null, 0, null);
+      }
+      Standardization standardization = Standardization.fit(split.accepted(), config.image().channels());
+      return new Featurized(split.withAccepted(standardization.apply(split.accepted())), config.image().size(), null, 0,
+          standardization);
     }
     TextFeaturizer.Result text = TextFeaturizer.featurize(corpus.rows(), config.text());
-    return new Featurized(text.split(), text.vocabularySize(), text.vocabulary(), text.vocabularySize());
+    return new Featurized(text.split(), text.vocabularySize(), text.vocabulary(), text.vocabularySize(), null);
   }
 
   /** Rows read = rows accepted + rows rejected, all counted from the one cached pass. */
@@ -250,6 +258,10 @@ public final class NightlyRun {
       input.put("width", config.image().width());
       input.put("channels", config.image().channels());
       input.put("layout", "CHW, scaled to [0,1]");
+      if (featurized.standardization() != null) {
+        input.put("standardization", Map.of("mean", featurized.standardization().mean(),
+            "std", featurized.standardization().std()));
+      }
     } else {
       input.put("vocabulary", ModelStore.VOCABULARY_DIR);
       input.put("vocabulary_size", featurized.vocabularySize());
