@@ -92,8 +92,13 @@ class CliErrorsTest {
         new StructType().add("id", DataTypes.StringType).add("image", DataTypes.BinaryType)).write().parquet(corpus.toString());
     Path out = dir.resolve("out2");
     Outcome r = cli("nightly", "--kind", "image", "--input", corpus.toString(), "--output", out.toString());
-    assertThat(r.exitCode()).isEqualTo(3);
-    assertThat(r.err()).contains("None of the 2 rows", "undecodable_image=2");
+    assertThat(r.exitCode()).isEqualTo(4);
+    assertThat(r.err()).contains("2 of 2 rows (100.00%) were rejected", "undecodable_image=2");
+    Outcome lenient = cli("nightly", "--kind", "image", "--input", corpus.toString(), "--output", out.toString(),
+        "--set", "input.max-reject-fraction=1");
+    assertThat(lenient.exitCode()).isEqualTo(3);
+    assertThat(lenient.err()).contains("None of the 2 rows", "undecodable_image=2");
     assertThat(Files.exists(out.resolve("models"))).isFalse();
+    assertThat(Files.exists(out.resolve("codes"))).isFalse();
   }
 }

@@ -1,0 +1,69 @@
+package io.latentforge.jobs;
+
+import io.latentforge.bench.FeaturizeBench;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.io.TableSink;
+import io.latentforge.run.Stage;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code latentforge bench featurize}: images/s and documents/s on generated corpora. */
+@Command(name = "featurize", mixinStandardHelpOptions = true,
+    description = {"Generate an image corpus (28x28 PNG) and a document corpus as Parquet, then time",
+        "featurizing each (read, id checks, decode/resize or tokenize/vocabulary, quarantine)."})
+public final class BenchFeaturizeCommand implements Callable<Integer> {
+
+  @Option(names = "--images", description = "Images to generate. Default: ${DEFAULT-VALUE}.")
+  int images = 20000;
+
+  @Option(names = "--documents", description = "Documents to generate. Default: ${DEFAULT-VALUE}.")
+  int documents = 20000;
+
+  @Option(names = "--repeats", description = "Measurements per corpus; the median is reported. Default: ${DEFAULT-VALUE}.")
+  int repeats = 3;
+
+  @Option(names = "--output", paramLabel = "DIR", description = "Where the generated corpora go. Default: ${DEFAULT-VALUE}.")
+  String output = "target/latentforge-bench";
+
+  @Mixin
+  CommonOptions common;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    LatentforgeConfig config = common.config();
+    try (Sessions.Owned spark = Sessions.open("latentforge bench featurize", config.spark())) {
+      String imageCorpus = output + "/corpora/images";
+      String documentCorpus = output + "/corpora/documents";
+      Stage.run(spark.session(), "latentforge.bench", "generate corpora", () -> {
+        TableSink.publishCorpus(spark.session(), DemoCorpora.images(spark.session(), images, 1), imageCorpus, true);
+        TableSink.publishCorpus(spark.session(), DemoCorpora.documents(spark.session(), documents, 1), documentCorpus, true);
+        return null;
+      });
+      FeaturizeBench bench = new FeaturizeBench(spark.session(), config);
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(Locale.ROOT, "featurize benchmark, master %s, %d repeats (median)%n",
+          spark.session().sparkContext().master(), repeats);
+      print(out, "images", Stage.run(spark.session(), "latentforge.bench", "featurize images",
+          () -> bench.images(imageCorpus, repeats)));
+      print(out, "documents", Stage.run(spark.session(), "latentforge.bench", "featurize documents",
+          () -> bench.documents(documentCorpus, repeats)));
+    }
+    return 0;
+  }
+
+  private static void print(PrintWriter out, String what, FeaturizeBench.Rate rate) {
+    out.printf(Locale.ROOT, "  %-10s %8d rows  %7.2f s  %9.0f rows/s   (runs: %s)%n", what, rate.rows(),
+        rate.medianSeconds(), rate.rowsPerSecond(),
+        rate.seconds().stream().map(s -> String.format(Locale.ROOT, "%.2f", s)).toList());
+  }
+}
