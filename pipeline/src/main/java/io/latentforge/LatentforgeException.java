@@ -16,6 +16,8 @@ public final class LatentforgeException extends RuntimeException {
     TOO_MANY_REJECTS(4),
     /** Training produced a non-finite loss. */
     TRAINING_DIVERGED(5),
+    /** Another run holds the output root's lock. */
+    OUTPUT_LOCKED(6),
     /** Anything else. */
     INTERNAL(1);
 
@@ -52,6 +54,10 @@ public final class LatentforgeException extends RuntimeException {
 
   public static LatentforgeException diverged(String problem, String fix) {
     return new LatentforgeException(Kind.TRAINING_DIVERGED, join(problem, fix), null);
+  }
+
+  public static LatentforgeException locked(String problem, String fix) {
+    return new LatentforgeException(Kind.OUTPUT_LOCKED, join(problem, fix), null);
   }
 
   public static LatentforgeException internal(String problem, Throwable cause) {

@@ -45,8 +45,8 @@ public final class BenchFeaturizeCommand implements Callable<Integer> {
       String imageCorpus = output + "/corpora/images";
       String documentCorpus = output + "/corpora/documents";
       Stage.run(spark.session(), "latentforge.bench", "generate corpora", () -> {
-        TableSink.publishCorpus(spark.session(), DemoCorpora.images(spark.session(), images, 1), imageCorpus, true);
-        TableSink.publishCorpus(spark.session(), DemoCorpora.documents(spark.session(), documents, 1), documentCorpus, true);
+        new TableSink(spark.session()).publishCorpus(DemoCorpora.images(spark.session(), images, 1), imageCorpus, true);
+        new TableSink(spark.session()).publishCorpus(DemoCorpora.documents(spark.session(), documents, 1), documentCorpus, true);
         return null;
       });
       FeaturizeBench bench = new FeaturizeBench(spark.session(), config);

@@ -4,7 +4,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.demo.DemoCorpora;
 import io.latentforge.io.TableSink;
 import io.latentforge.run.NightlyRequest;
-import io.latentforge.run.NightlyResult;
+import io.latentforge.run.RunResult;
 import io.latentforge.run.NightlyRun;
 import io.latentforge.run.Stage;
 import io.latentforge.schema.CorpusKind;
@@ -46,8 +46,8 @@ public final class DemoCommand implements Callable<Integer> {
       String imageCorpus = output + "/corpora/images";
       String documentCorpus = output + "/corpora/documents";
       Stage.run(spark.session(), "latentforge.demo", "generate demo corpora", () -> {
-        TableSink.publishCorpus(spark.session(), DemoCorpora.images(spark.session(), images, seed), imageCorpus, true);
-        TableSink.publishCorpus(spark.session(), DemoCorpora.documents(spark.session(), documents, seed), documentCorpus, true);
+        new TableSink(spark.session()).publishCorpus(DemoCorpora.images(spark.session(), images, seed), imageCorpus, true);
+        new TableSink(spark.session()).publishCorpus(DemoCorpora.documents(spark.session(), documents, seed), documentCorpus, true);
         return null;
       });
       run(spark, CorpusKind.IMAGE, imageCorpus, output + "/images", config);
@@ -58,8 +58,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   private void run(Sessions.Owned spark, CorpusKind kind, String input, String out, LatentforgeConfig config) {
     long start = System.nanoTime();
-    NightlyResult result = new NightlyRun(spark.session())
+    RunResult result = new NightlyRun(spark.session())
         .execute(new NightlyRequest(kind, input, out, common.runDate, config));
-    Summary.print(spec.commandLine().getOut(), KindConverter.name(kind), common.runDate.toString(), result, start);
+    Summary.print(spec.commandLine().getOut(), "nightly " + KindConverter.name(kind), common.runDate.toString(), result, start);
   }
 }

@@ -66,7 +66,7 @@ public final class ImportCommand implements Callable<Integer> {
     try (Sessions.Owned spark = Sessions.open("latentforge import " + format.name().toLowerCase(Locale.ROOT), config.spark())) {
       long rows = Stage.run(spark.session(), "latentforge.import", "import " + source + " to " + dest, () -> {
         Dataset<Row> corpus = importer().read(spark.session(), source);
-        TableSink.publishCorpus(spark.session(), corpus, dest, overwrite);
+        new TableSink(spark.session()).publishCorpus(corpus, dest, overwrite);
         return spark.session().read().parquet(dest).count();
       });
       spec.commandLine().getOut().printf(Locale.ROOT, "imported %d rows from %s into %s%n", rows, source, dest);

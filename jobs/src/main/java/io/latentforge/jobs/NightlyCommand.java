@@ -2,7 +2,7 @@ package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.run.NightlyRequest;
-import io.latentforge.run.NightlyResult;
+import io.latentforge.run.RunResult;
 import io.latentforge.run.NightlyRun;
 import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
@@ -38,9 +38,9 @@ public final class NightlyCommand implements Callable<Integer> {
     LatentforgeConfig config = common.config();
     long start = System.nanoTime();
     try (Sessions.Owned spark = Sessions.open("latentforge nightly " + KindConverter.name(kind), config.spark())) {
-      NightlyResult result = new NightlyRun(spark.session())
+      RunResult result = new NightlyRun(spark.session())
           .execute(new NightlyRequest(kind, input, output, common.runDate, config));
-      Summary.print(spec.commandLine().getOut(), KindConverter.name(kind), common.runDate.toString(), result, start);
+      Summary.print(spec.commandLine().getOut(), "nightly " + KindConverter.name(kind), common.runDate.toString(), result, start);
     }
     return 0;
   }

@@ -1,6 +1,6 @@
 package io.latentforge.jobs;
 
-import io.latentforge.run.NightlyResult;
+import io.latentforge.run.RunResult;
 import io.latentforge.train.EpochMetrics;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -10,16 +10,18 @@ final class Summary {
 
   private Summary() {}
 
-  static void print(PrintWriter out, String kind, String runDate, NightlyResult r, long startNanos) {
-    out.printf(Locale.ROOT, "nightly %s run %s: model %s%n", kind, runDate, r.modelId());
+  static void print(PrintWriter out, String kind, String runDate, RunResult r, long startNanos) {
+    out.printf(Locale.ROOT, "%s run %s: model %s%n", kind, runDate, r.modelId());
     out.printf(Locale.ROOT, "  rows read        %d%n", r.rowsRead());
     out.printf(Locale.ROOT, "  rows featurized  %d (%d features per row)%n", r.rowsFeaturized(), r.inputSize());
     out.printf(Locale.ROOT, "  rows rejected    %d %s%n", r.rowsRejected(), r.rejectsByReason().isEmpty() ? "" : r.rejectsByReason());
-    StringBuilder losses = new StringBuilder();
-    for (EpochMetrics e : r.epochs()) {
-      losses.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.trainingLoss()));
+    if (!r.epochs().isEmpty()) {
+      StringBuilder losses = new StringBuilder();
+      for (EpochMetrics e : r.epochs()) {
+        losses.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.trainingLoss()));
+      }
+      out.printf(Locale.ROOT, "  loss per epoch  %s%n", losses);
     }
-    out.printf(Locale.ROOT, "  loss per epoch  %s%n", losses);
     out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),
         r.meanBaselineError());
     out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());

@@ -15,7 +15,7 @@ import java.util.function.Function;
  */
 public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
-    TrainSettings train, String rendered) {
+    TrainSettings train, OutputSettings output, String rendered) {
 
   /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
   static final List<String> STOP_WORD_LANGUAGES = List.of("none", "danish", "dutch", "english", "finnish", "french",
@@ -43,6 +43,7 @@ public record LatentforgeConfig(
         new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
             r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
             r.positiveDouble("train.learning-rate"), r.c.getLong("train.seed")),
+        new OutputSettings(r.tableName("output.table")),
         c.root().render(ConfigRenderOptions.concise()));
     if (config.image().standardize() && config.model().loss() == ModelSpec.Loss.XENT) {
       throw LatentforgeException.usage("model.loss = xent needs inputs in [0,1], but features.image.standardize = true "
@@ -76,6 +77,14 @@ public record LatentforgeConfig(
       int v = get(key, () -> c.getInt(key));
       if (v < min || v > max) {
         throw bad(key, v, "an integer from " + min + " to " + max);
+      }
+      return v;
+    }
+
+    String tableName(String key) {
+      String v = get(key, () -> c.getString(key));
+      if (!v.isEmpty() && !v.matches("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?")) {
+        throw bad(key, "\"" + v + "\"", "a table name such as codes or db.codes, or \"\" for none");
       }
       return v;
     }

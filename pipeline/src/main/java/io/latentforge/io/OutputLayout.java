@@ -15,8 +15,12 @@ public record OutputLayout(String root) {
     return root + "/rejects";
   }
 
+  public String models() {
+    return root + "/models";
+  }
+
   public String model(String modelId) {
-    return root + "/models/" + modelId;
+    return models() + "/" + modelId;
   }
 
   /** {@code metrics.json} of a run date. */

@@ -1,34 +1,86 @@
 package io.latentforge.io;
 
-import static org.apache.spark.sql.functions.lit;
-
-import io.latentforge.schema.Columns;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 import io.latentforge.LatentforgeException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 
-/** Writes output tables as Parquet partitioned by {@code run_date}. */
+/**
+ * Writes output tables as Parquet partitioned by {@code run_date}, one partition at a time:
+ * written to a staging directory, validated (row count and schema), then swapped in place of the
+ * date's partition. Other dates are never touched; a failed write leaves the old partition as it
+ * was; readers never see a partial partition.
+ */
 public final class TableSink {
 
-  private TableSink() {}
+  /** Per-partition manifest, beside the data files (ignored by Parquet readers). */
+  public static final String MANIFEST = "_MANIFEST.json";
+
+  private final SparkSession spark;
+
+  public TableSink(SparkSession spark) {
+    this.spark = spark;
+  }
 
   /**
-   * Replaces the {@code run_date} partition and leaves every other date alone: dynamic partition
-   * overwrite, since a static overwrite of a partitioned table deletes all partitions first.
+   * Publishes {@code rows} as {@code table/run_date=D}, or removes that partition when
+   * {@code expectedRows} is 0. The manifest gets {@code row_count} and {@code run_date} added.
    */
-  public static void writePartition(Dataset<Row> rows, String tablePath, String runDate) {
-    rows.withColumn(Columns.RUN_DATE, lit(runDate))
-        .write()
-        .mode(SaveMode.Overwrite)
-        .option("partitionOverwriteMode", "dynamic")
-        .partitionBy(Columns.RUN_DATE)
-        .parquet(tablePath);
+  public void publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
+      Map<String, Object> manifest) {
+    String name = Columns.RUN_DATE + "=" + runDate;
+    try {
+      Path tablePath = new Path(table);
+      FileSystem fs = tablePath.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      DirectorySwap swap = new DirectorySwap(fs, tablePath);
+      swap.recover(name);
+      if (expectedRows == 0) {
+        swap.publish(null, name);
+        return;
+      }
+      Path staged = swap.staging(name);
+      try {
+        rows.write().parquet(staged.toString());
+        validate(rows, staged, expectedRows);
+        Map<String, Object> full = new LinkedHashMap<>(manifest);
+        full.put("run_date", runDate);
+        full.put("row_count", expectedRows);
+        HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(staged, MANIFEST), full);
+        swap.publish(staged, name);
+      } catch (RuntimeException | IOException e) {
+        swap.discard(staged);
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot publish " + name + " of " + table, e);
+    }
+  }
+
+  /** The staged files must hold every expected row, with the schema that was written. */
+  private void validate(Dataset<Row> rows, Path staged, long expectedRows) {
+    Dataset<Row> written = spark.read().parquet(staged.toString());
+    long count = written.count();
+    if (count != expectedRows) {
+      throw LatentforgeException.internal("Staged partition " + staged + " holds " + count + " rows, expected "
+          + expectedRows + "; nothing was published.", null);
+    }
+    if (!Arrays.equals(names(written.schema().fields()), names(rows.schema().fields()))) {
+      throw LatentforgeException.internal("Staged partition " + staged + " has columns " + written.schema().simpleString()
+          + ", expected " + rows.schema().simpleString() + "; nothing was published.", null);
+    }
+  }
+
+  private static String[] names(StructField[] fields) {
+    return Arrays.stream(fields).map(f -> f.name() + ":" + f.dataType().simpleString()).toArray(String[]::new);
   }
 
   /**
@@ -36,41 +88,25 @@ public final class TableSink {
    * failed write leaves nothing at {@code dest}. An existing {@code dest} is replaced only when
    * {@code overwrite} is set.
    */
-  public static void publishCorpus(SparkSession spark, Dataset<Row> rows, String dest, boolean overwrite) {
+  public void publishCorpus(Dataset<Row> rows, String dest, boolean overwrite) {
     Path target = new Path(dest);
-    Path staging = new Path(target.getParent(), "." + target.getName() + ".writing-" + java.util.UUID.randomUUID());
     try {
       FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(target) && !overwrite) {
         throw LatentforgeException.usage("Destination " + dest + " already exists.",
             "choose another DEST, or pass --overwrite to replace it.");
       }
+      DirectorySwap swap = new DirectorySwap(fs, target.getParent());
+      Path staged = swap.staging(target.getName());
       try {
-        rows.write().parquet(staging.toString());
-        if (fs.exists(target) && !fs.delete(target, true)) {
-          throw new IOException("cannot remove the old " + target);
-        }
-        if (!fs.rename(staging, target)) {
-          throw new IOException("cannot rename " + staging + " to " + target);
-        }
-      } finally {
-        fs.delete(staging, true);
+        rows.write().parquet(staged.toString());
+        swap.publish(staged, target.getName());
+      } catch (RuntimeException e) {
+        swap.discard(staged);
+        throw e;
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the corpus to " + dest, e);
-    }
-  }
-
-  /**
-   * Removes the {@code run_date} partition: a dynamic overwrite with no rows for a date leaves the
-   * old partition in place, so a rerun that has nothing to write for a table must clear it.
-   */
-  public static void clearPartition(SparkSession spark, String tablePath, String runDate) {
-    Path partition = new Path(tablePath, Columns.RUN_DATE + "=" + runDate);
-    try {
-      partition.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(partition, true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove " + partition, e);
     }
   }
 }

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a nightly run did: the counts its summary prints, where it published, and the mean
+ * What a nightly or encode run did: the counts its summary prints, where it published, and the mean
  * reconstruction error per row next to that of predicting every row as the mean input.
  */
-public record NightlyResult(
+public record RunResult(
     String modelId, long rowsRead, long rowsFeaturized, Map<String, Long> rejectsByReason,
     List<EpochMetrics> epochs, String codesPath, String rejectsPath, String modelPath, int inputSize, int codeSize,
     double meanReconError, double meanBaselineError) {

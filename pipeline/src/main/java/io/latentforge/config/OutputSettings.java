@@ -1,0 +1,9 @@
+package io.latentforge.config;
+
+/** Where published tables are announced; see {@code output} in conf/latentforge.conf. */
+public record OutputSettings(String table) {
+
+  public boolean registersTable() {
+    return !table.isBlank();
+  }
+}

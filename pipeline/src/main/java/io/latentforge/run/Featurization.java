@@ -1,0 +1,69 @@
+package io.latentforge.run;
+
+import io.latentforge.config.ImageFeatures;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.TextFeatures;
+import io.latentforge.image.ImageFeaturizer;
+import io.latentforge.image.Standardization;
+import io.latentforge.io.CorpusSource;
+import io.latentforge.io.ModelStore;
+import io.latentforge.io.Quarantine;
+import io.latentforge.schema.CorpusKind;
+import io.latentforge.text.TextFeaturizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.PipelineModel;
+
+/** Featurizes a corpus: fitting the featurization (nightly) or reusing a saved model's (encode). */
+final class Featurization {
+
+  private Featurization() {}
+
+  /** Fits vocabulary or standardization on this corpus, as configured. */
+  static Featurized fit(CorpusSource.Corpus corpus, CorpusKind kind, LatentforgeConfig config) {
+    if (kind == CorpusKind.IMAGE) {
+      Quarantine.Split split = ImageFeaturizer.featurize(corpus.rows(), config.image(), config.input().maxImagePixels());
+      Standardization standardization = config.image().standardize()
+          ? Standardization.fit(split.accepted(), config.image().channels()) : null;
+      return images(split, config.image().size(), standardization);
+    }
+    TextFeaturizer.Result text = TextFeaturizer.featurize(corpus.rows(), config.text());
+    return new Featurized(kind, text.split(), text.vocabularySize(), text.vocabulary(), null);
+  }
+
+  /** Featurizes as the model's training did, from the input spec and vocabulary saved with it. */
+  @SuppressWarnings("unchecked")
+  static Featurized likeModel(CorpusSource.Corpus corpus, CorpusKind kind, LatentforgeConfig config, ModelStore.Loaded model) {
+    Map<String, Object> input = model.input();
+    if (kind == CorpusKind.IMAGE) {
+      ImageFeatures spec = new ImageFeatures(number(input, "height"), number(input, "width"), number(input, "channels"));
+      Quarantine.Split split = ImageFeaturizer.featurize(corpus.rows(), spec, config.input().maxImagePixels());
+      Map<String, List<Number>> std = (Map<String, List<Number>>) input.get("standardization");
+      Standardization standardization = std == null ? null
+          : new Standardization(doubles(std.get("mean")), doubles(std.get("std")));
+      return images(split, spec.size(), standardization);
+    }
+    PipelineModel vocabulary = PipelineModel.load(new Path(model.dir(), ModelStore.VOCABULARY_DIR).toString());
+    TextFeatures spec = config.text();
+    TextFeatures saved = new TextFeatures(spec.vocabSize(), spec.minDf(), spec.maxDf(), spec.minTokenLength(),
+        spec.stopWords(), spec.extraStopWords(),
+        TextFeatures.Weighting.valueOf(((String) input.get("weighting")).toUpperCase(Locale.ROOT)));
+    Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
+    return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, null);
+  }
+
+  private static Featurized images(Quarantine.Split split, int size, Standardization standardization) {
+    Quarantine.Split out = standardization == null ? split : split.withAccepted(standardization.apply(split.accepted()));
+    return new Featurized(CorpusKind.IMAGE, out, size, null, standardization);
+  }
+
+  private static int number(Map<String, Object> input, String key) {
+    return ((Number) input.get(key)).intValue();
+  }
+
+  private static double[] doubles(List<Number> values) {
+    return values.stream().mapToDouble(Number::doubleValue).toArray();
+  }
+}

@@ -1,0 +1,133 @@
+package io.latentforge.run;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentforge.LatentforgeException;
+import io.latentforge.io.HadoopFiles;
+import io.latentforge.io.OutputLayout;
+import io.latentforge.io.Quarantine;
+import io.latentforge.io.TableSink;
+import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Everything a run publishes for its date under one output root: the rejects, the code table
+ * partition with its manifest, {@code metrics.json}, and the catalog entry. Shared by nightly and
+ * encode runs, so both publish the same way.
+ */
+final class OutputPublisher {
+
+  private final SparkSession spark;
+  private final OutputLayout out;
+  private final String runDate;
+  private final CorpusKind kind;
+  private final String input;
+  private final TableSink sink;
+
+  OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input) {
+    this.spark = spark;
+    this.out = out;
+    this.runDate = runDate;
+    this.kind = kind;
+    this.input = input;
+    this.sink = new TableSink(spark);
+  }
+
+  /** Replaces tonight's rejects partition (removing it when there are none). */
+  void rejects(Quarantine.Split split, RunCounts counts) {
+    sink.publishPartition(split.rejects(), out.rejects(), runDate, counts.rejected(),
+        Map.of("input_path", input, "rejects_by_reason", counts.rejectsByReason(), "created", Instant.now().toString()));
+  }
+
+  /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
+  void requireRejectsWithin(double allowed, RunCounts counts) {
+    if (counts.rejectedFraction() > allowed) {
+      metrics("too_many_rejects", counts, Map.of());
+      throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
+              "%d of %d rows (%.2f%%) were rejected, above input.max-reject-fraction = %s; by reason: %s. "
+                  + "The rejects are in %s/run_date=%s; no codes were published.",
+              counts.rejected(), counts.read(), 100 * counts.rejectedFraction(), allowed, counts.rejectsByReason(),
+              out.rejects(), runDate),
+          "fix the input rows named in the rejects table, or raise input.max-reject-fraction if they are expected.");
+    }
+  }
+
+  /**
+   * A code table holds one code size: other dates published with another size fail the run before
+   * any work, since readers of the table could not mix them.
+   */
+  void requireCodeSize(int codeSize) {
+    Map<String, Object> others = new TreeMap<>();
+    Path table = new Path(out.codes());
+    try {
+      FileSystem fs = table.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(table)) {
+        return;
+      }
+      for (FileStatus partition : fs.listStatus(table)) {
+        String name = partition.getPath().getName();
+        Path manifest = new Path(partition.getPath(), TableSink.MANIFEST);
+        if (!name.startsWith(Columns.RUN_DATE + "=") || name.equals(Columns.RUN_DATE + "=" + runDate) || !fs.exists(manifest)) {
+          continue;
+        }
+        try (InputStream in = fs.open(manifest)) {
+          Object size = new ObjectMapper().readValue(in, Map.class).get("code_size");
+          if (size instanceof Number n && n.intValue() != codeSize) {
+            others.put(name, n);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the manifests of " + table, e);
+    }
+    if (!others.isEmpty()) {
+      throw LatentforgeException.usage("The code table " + out.codes() + " holds codes of another size than "
+              + codeSize + ": " + others + " (code sizes).",
+          "publish codes of a new size under a new output root, or remove the old partitions first.");
+    }
+  }
+
+  /** Publishes the code table partition and returns its mean reconstruction error, read back. */
+  double codes(Dataset<Row> codes, long rows, Map<String, Object> manifest) {
+    sink.publishPartition(codes, out.codes(), runDate, rows, manifest);
+    return spark.read().parquet(out.codes() + "/" + Columns.RUN_DATE + "=" + runDate)
+        .agg(avg(col(Columns.RECON_ERROR))).first().getDouble(0);
+  }
+
+  /** Registers or refreshes the code table in the session catalog, with its partitions. */
+  void registerTable(String table) {
+    if (!spark.catalog().tableExists(table)) {
+      spark.catalog().createTable(table, out.codes(), "parquet");
+    }
+    spark.catalog().recoverPartitions(table);
+    spark.catalog().refreshTable(table);
+  }
+
+  void metrics(String status, RunCounts counts, Map<String, Object> extra) {
+    Map<String, Object> metrics = new LinkedHashMap<>();
+    metrics.put("status", status);
+    metrics.put("run_date", runDate);
+    metrics.put("kind", kind.name().toLowerCase(Locale.ROOT));
+    metrics.put("input_path", input);
+    metrics.put("rows", counts.asMap());
+    metrics.putAll(extra);
+    metrics.put("created", Instant.now().toString());
+    HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);
+  }
+}

@@ -1,0 +1,41 @@
+package io.latentforge.run;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.latentforge.io.Quarantine;
+import io.latentforge.schema.Columns;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+
+/** Rows read = rows accepted + rows rejected, all counted from the one cached pass. */
+record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
+
+  long rejected() {
+    return read - accepted;
+  }
+
+  double rejectedFraction() {
+    return read == 0 ? 0 : (double) rejected() / read;
+  }
+
+  static RunCounts of(Quarantine.Split split) {
+    long read = split.cached().count();
+    long accepted = split.accepted().count();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Row r : split.rejects().groupBy(col(Columns.REASON)).count().collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    return new RunCounts(read, accepted, byReason);
+  }
+
+  Map<String, Object> asMap() {
+    Map<String, Object> rows = new LinkedHashMap<>();
+    rows.put("read", read);
+    rows.put("featurized", accepted);
+    rows.put("rejected", rejected());
+    rows.put("rejects_by_reason", rejectsByReason);
+    return rows;
+  }
+}

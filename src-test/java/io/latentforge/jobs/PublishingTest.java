@@ -1,0 +1,217 @@
+package io.latentforge.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.testing.FailingCommitProtocol;
+import io.latentforge.testing.SparkSessionExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The code table as downstream readers see it: complete and consistent, or the previous version. */
+@ExtendWith(SparkSessionExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PublishingTest {
+
+  @TempDir
+  static Path dir;
+
+  private String documents;
+  private String moreDocuments;
+
+  @BeforeAll
+  void corpora(SparkSession spark) {
+    documents = dir.resolve("docs").toString();
+    moreDocuments = dir.resolve("more-docs").toString();
+    DemoCorpora.documents(spark, 200, 21).write().parquet(documents);
+    // The first 50 documents again, plus 100 new ones.
+    DemoCorpora.documents(spark, 200, 21).limit(50).union(DemoCorpora.documents(spark, 100, 22)
+        .selectExpr("concat('new-', id) as id", "text", "label")).write().parquet(moreDocuments);
+  }
+
+  private static CliErrorsTest.Outcome nightly(String out, String date, String... sets) {
+    List<String> args = new ArrayList<>(List.of("nightly", "--kind", "text", "--input", dir.resolve("docs").toString(),
+        "--output", out, "--run-date", date, "--set", "train.epochs=1", "--set", "model.code-size=8"));
+    for (String s : sets) {
+      args.add("--set");
+      args.add(s);
+    }
+    return CliErrorsTest.cli(args.toArray(String[]::new));
+  }
+
+  @Test
+  void encodeWithASavedModelReproducesItsCodesAndCarriesNewDocuments(SparkSession spark) throws Exception {
+    String out = dir.resolve("encode").toString();
+    assertThat(nightly(out, "2026-02-01").exitCode()).isZero();
+    Path model = onlyModel(out);
+
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text",
+        "--input", moreDocuments, "--output", out, "--run-date", "2026-02-02");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("encode text run 2026-02-02", "rows read        150");
+
+    Map<String, List<Float>> trained = codes(spark, out, "2026-02-01");
+    Map<String, List<Float>> encoded = codes(spark, out, "2026-02-02");
+    assertThat(encoded).hasSize(150);
+    for (String id : List.of("doc-000000", "doc-000017", "doc-000049")) {
+      assertThat(encoded.get(id)).isEqualTo(trained.get(id));
+    }
+    JsonNode manifest = json(Path.of(out, "codes", "run_date=2026-02-02", "_MANIFEST.json"));
+    JsonNode card = json(model.resolve("model.json"));
+    assertThat(manifest.get("row_count").asLong()).isEqualTo(150);
+    assertThat(manifest.get("model_id").asText()).isEqualTo(card.get("model_id").asText());
+    assertThat(manifest.get("model_sha256").asText()).isEqualTo(card.get("model_sha256").asText());
+    assertThat(manifest.get("code_size").asInt()).isEqualTo(8);
+    assertThat(manifest.get("input_path").asText()).isEqualTo(moreDocuments);
+    assertThat(manifest.get("reject_count").asLong()).isZero();
+    assertThat(manifest.has("created")).isTrue();
+
+    CliErrorsTest.Outcome wrongKind = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "image",
+        "--input", moreDocuments, "--output", out);
+    assertThat(wrongKind.exitCode()).isEqualTo(2);
+    assertThat(wrongKind.err()).contains("encodes text corpora");
+  }
+
+  @Test
+  void rerunningADateLeavesOtherDatesByteIdenticalAndGivesTheSameRows(SparkSession spark) throws Exception {
+    String out = dir.resolve("rerun").toString();
+    assertThat(nightly(out, "2026-03-01").exitCode()).isZero();
+    assertThat(nightly(out, "2026-03-02").exitCode()).isZero();
+    Map<String, String> before = checksums(Path.of(out, "codes", "run_date=2026-03-01"));
+    Map<String, List<Float>> firstRun = codes(spark, out, "2026-03-02");
+
+    assertThat(nightly(out, "2026-03-02").exitCode()).isZero();
+    assertThat(checksums(Path.of(out, "codes", "run_date=2026-03-01"))).isEqualTo(before);
+    assertThat(codes(spark, out, "2026-03-02")).isEqualTo(firstRun);
+    try (Stream<Path> entries = Files.list(Path.of(out, "codes"))) {
+      assertThat(entries.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("run_date=2026-03-01", "run_date=2026-03-02");
+    }
+  }
+
+  @Test
+  void aCrashAtCommitLeavesThePublishedPartitionIntactAndNothingHalfWritten(SparkSession spark) throws Exception {
+    String out = dir.resolve("crash").toString();
+    assertThat(nightly(out, "2026-04-01").exitCode()).isZero();
+    Map<String, String> published = checksums(Path.of(out, "codes", "run_date=2026-04-01"));
+
+    spark.conf().set("spark.sql.sources.commitProtocolClass", FailingCommitProtocol.class.getName());
+    CliErrorsTest.Outcome crashed;
+    try {
+      crashed = nightly(out, "2026-04-01", "train.seed=7");
+    } finally {
+      spark.conf().unset("spark.sql.sources.commitProtocolClass");
+    }
+    assertThat(crashed.exitCode()).isEqualTo(1);
+    assertThat(crashed.err()).contains("injected failure at job commit");
+    assertThat(checksums(Path.of(out, "codes", "run_date=2026-04-01"))).isEqualTo(published);
+    assertThat(spark.read().parquet(out + "/codes").count()).isEqualTo(200);
+    assertThat(Path.of(out, "codes", "_staging")).doesNotExist();
+    assertThat(Path.of(out, "_lock")).doesNotExist();
+    // The model of the failed run was staged only: the published models are the first run's.
+    try (Stream<Path> models = Files.list(Path.of(out, "models"))) {
+      assertThat(models.map(p -> p.getFileName().toString())).hasSize(1).allMatch(n -> !n.startsWith("_"));
+    }
+  }
+
+  @Test
+  void aSecondWriterOfTheSameOutputRootFailsFast() throws Exception {
+    String out = dir.resolve("locked").toString();
+    Files.createDirectories(Path.of(out));
+    long livePid = ProcessHandle.current().pid();
+    Files.writeString(Path.of(out, "_lock"), "{\"holder\":\"nightly other-run\",\"host\":\""
+        + InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + livePid + ",\"since\":\"2026-01-01T00:00:00Z\"}");
+    CliErrorsTest.Outcome r = nightly(out, "2026-05-01");
+    assertThat(r.exitCode()).isEqualTo(6);
+    assertThat(r.err()).contains("is locked by nightly other-run", "pid " + livePid, "delete");
+    assertThat(Path.of(out, "codes")).doesNotExist();
+
+    // A lock whose process has ended on this host is stale: taken over.
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    Files.writeString(Path.of(out, "_lock"), "{\"holder\":\"nightly crashed\",\"host\":\""
+        + InetAddress.getLocalHost().getHostName() + "\",\"pid\":" + ended.pid() + ",\"since\":\"2026-01-01T00:00:00Z\"}");
+    assertThat(nightly(out, "2026-05-01").exitCode()).isZero();
+    assertThat(Path.of(out, "_lock")).doesNotExist();
+  }
+
+  @Test
+  void aDifferentCodeSizeIsRefusedAndATamperedModelIsNotLoaded(SparkSession spark) throws Exception {
+    String out = dir.resolve("sizes").toString();
+    assertThat(nightly(out, "2026-06-01").exitCode()).isZero();
+    CliErrorsTest.Outcome bigger = nightly(out, "2026-06-02", "model.code-size=16");
+    assertThat(bigger.exitCode()).isEqualTo(2);
+    assertThat(bigger.err()).contains("another size than 16", "run_date=2026-06-01=8");
+    // The same date may change size: its partition is replaced whole.
+    assertThat(nightly(out, "2026-06-01", "model.code-size=16").exitCode()).isZero();
+
+    Path model = Files.list(Path.of(out, "models")).filter(p -> p.getFileName().toString().contains("2026-06-01"))
+        .findFirst().orElseThrow();
+    Path zip = model.resolve("model.zip");
+    byte[] bytes = Files.readAllBytes(zip);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(zip, bytes);
+    // Without Hadoop's local .crc file, only the SHA-256 in model.json can tell.
+    Files.deleteIfExists(model.resolve(".model.zip.crc"));
+    CliErrorsTest.Outcome tampered = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text",
+        "--input", documents, "--output", dir.resolve("tampered").toString());
+    assertThat(tampered.exitCode()).isEqualTo(3);
+    assertThat(tampered.err()).contains("Refusing to load", "its SHA-256 is", "model.json records");
+  }
+
+  @Test
+  void theCodeTableCanBeQueriedByNameInTheCatalog(SparkSession spark) {
+    String out = dir.resolve("catalog").toString();
+    assertThat(nightly(out, "2026-07-01", "output.table=demo_codes").exitCode()).isZero();
+    assertThat(nightly(out, "2026-07-02", "output.table=demo_codes").exitCode()).isZero();
+    List<Row> perDate = spark.sql("SELECT run_date, count(*) FROM demo_codes GROUP BY run_date ORDER BY run_date").collectAsList();
+    assertThat(perDate).extracting(r -> r.get(0).toString() + "=" + r.getLong(1))
+        .containsExactly("2026-07-01=200", "2026-07-02=200");
+  }
+
+  private static Map<String, List<Float>> codes(SparkSession spark, String out, String date) {
+    return spark.read().parquet(out + "/codes/run_date=" + date).collectAsList().stream()
+        .collect(Collectors.toMap(r -> r.getString(0), r -> r.getList(1)));
+  }
+
+  private static Path onlyModel(String out) throws IOException {
+    try (Stream<Path> models = Files.list(Path.of(out, "models"))) {
+      return models.findFirst().orElseThrow();
+    }
+  }
+
+  private static JsonNode json(Path file) throws IOException {
+    return new ObjectMapper().readTree(file.toFile());
+  }
+
+  private static Map<String, String> checksums(Path partition) throws IOException {
+    try (Stream<Path> files = Files.list(partition)) {
+      return files.collect(Collectors.toMap(p -> p.getFileName().toString(), p -> {
+        try {
+          return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        } catch (Exception e) {
+          throw new UncheckedIOException(new IOException(e));
+        }
+      }, (a, b) -> a, TreeMap::new));
+    }
+  }
+}
