@@ -15,7 +15,7 @@ import java.util.function.Function;
  */
 public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
-    TrainSettings train, OutputSettings output, String rendered) {
+    TrainSettings train, EncodeSettings encode, OutputSettings output, String rendered) {
 
   /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
   static final List<String> STOP_WORD_LANGUAGES = List.of("none", "danish", "dutch", "english", "finnish", "french",
@@ -43,6 +43,7 @@ public record LatentforgeConfig(
         new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
             r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
             r.positiveDouble("train.learning-rate"), r.c.getLong("train.seed")),
+        new EncodeSettings(r.intBetween("encode.batch-size", 1, 1 << 16)),
         new OutputSettings(r.tableName("output.table")),
         c.root().render(ConfigRenderOptions.concise()));
     if (config.image().standardize() && config.model().loss() == ModelSpec.Loss.XENT) {

@@ -7,12 +7,15 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.Vector;
@@ -34,10 +37,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Encoder {
 
-  /** Rows encoded per forward pass. */
-  public static final int BATCH_SIZE = 256;
-
   private static final Map<String, MultiLayerNetwork> LOADED = new ConcurrentHashMap<>();
+  private static final AtomicInteger LOADS = new AtomicInteger();
+  /** A network is not safe for concurrent use: each task thread gets its own copy of the loaded one. */
+  private static final ThreadLocal<Map<String, MultiLayerNetwork>> PER_THREAD = ThreadLocal.withInitial(HashMap::new);
 
   private Encoder() {}
 
@@ -57,9 +60,10 @@ public final class Encoder {
   /**
    * @param features rows {@code id, features[, label]}
    * @param codeLayer index of the layer whose activations are the code
+   * @param batchSize rows per forward pass
    */
   public static Dataset<Row> encode(SparkSession spark, Dataset<Row> features, MultiLayerNetwork network,
-      String modelId, int codeLayer, int inputSize) {
+      String modelId, int codeLayer, int inputSize, int batchSize) {
     Broadcast<byte[]> model = spark.sparkContext().broadcast(serialize(network),
         scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
     StructType schema = schema(features.schema());
@@ -67,7 +71,8 @@ public final class Encoder {
     Dataset<Row> input = label
         ? features.select(Columns.ID, Columns.FEATURES, Columns.LABEL)
         : features.select(Columns.ID, Columns.FEATURES);
-    return input.mapPartitions(new EncodePartition(model, modelId, codeLayer, inputSize, label), Encoders.row(schema));
+    return input.mapPartitions(new EncodePartition(model, modelId, codeLayer, inputSize, label, batchSize),
+        Encoders.row(schema));
   }
 
   private static boolean hasLabel(StructType schema) {
@@ -84,8 +89,14 @@ public final class Encoder {
     }
   }
 
+  /** How many times this JVM deserialized a model: once per model, however many tasks ran. */
+  public static int loadsInThisJvm() {
+    return LOADS.get();
+  }
+
   static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
     return LOADED.computeIfAbsent(modelId, id -> {
+      LOADS.incrementAndGet();
       try {
         return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
       } catch (IOException e) {
@@ -100,18 +111,20 @@ public final class Encoder {
     private final int codeLayer;
     private final int inputSize;
     private final boolean label;
+    private final int batchSize;
 
-    EncodePartition(Broadcast<byte[]> model, String modelId, int codeLayer, int inputSize, boolean label) {
+    EncodePartition(Broadcast<byte[]> model, String modelId, int codeLayer, int inputSize, boolean label, int batchSize) {
       this.model = model;
       this.modelId = modelId;
       this.codeLayer = codeLayer;
       this.inputSize = inputSize;
       this.label = label;
+      this.batchSize = batchSize;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      MultiLayerNetwork network = load(modelId, model);
+      MultiLayerNetwork network = PER_THREAD.get().computeIfAbsent(modelId, id -> load(id, model).clone());
       // Streams batch by batch, so a partition never has to fit in memory.
       return new Iterator<>() {
         private Iterator<Row> current = Collections.emptyIterator();
@@ -119,8 +132,8 @@ public final class Encoder {
         @Override
         public boolean hasNext() {
           while (!current.hasNext() && rows.hasNext()) {
-            List<Row> batch = new ArrayList<>(BATCH_SIZE);
-            while (batch.size() < BATCH_SIZE && rows.hasNext()) {
+            List<Row> batch = new ArrayList<>(batchSize);
+            while (batch.size() < batchSize && rows.hasNext()) {
               batch.add(rows.next());
             }
             current = encodeBatch(network, batch).iterator();
@@ -138,27 +151,30 @@ public final class Encoder {
       };
     }
 
+    private static float[] code(float[] flat, int row, int size) {
+      return Arrays.copyOfRange(flat, row * size, (row + 1) * size);
+    }
+
     private List<Row> encodeBatch(MultiLayerNetwork network, List<Row> batch) {
       List<Row> out = new ArrayList<>(batch.size());
       List<Vector> vectors = new ArrayList<>(batch.size());
       for (Row r : batch) {
         vectors.add(r.getAs(1));
       }
-      INDArray x = Nd4j.create(Features.toMatrix(vectors, inputSize));
-      List<INDArray> activations;
-      // A network is not safe for concurrent use, and tasks of one executor share it.
-      synchronized (network) {
-        activations = network.feedForward(x, false);
-      }
+      INDArray x = Features.toMatrix(vectors, inputSize);
+      List<INDArray> activations = network.feedForward(x, false);
       // activations.get(0) is the input itself.
-      float[][] codes = activations.get(codeLayer + 1).toFloatMatrix();
+      // One bulk copy out of native memory; toFloatMatrix() reads row by row.
+      INDArray codeActivations = activations.get(codeLayer + 1);
+      int codeSize = (int) codeActivations.columns();
+      float[] flatCodes = codeActivations.dup('c').data().asFloat();
       INDArray diff = activations.get(activations.size() - 1).sub(x);
       float[] recon = diff.muli(diff).sum(1).toFloatVector();
       for (int i = 0; i < batch.size(); i++) {
         Row r = batch.get(i);
         out.add(label
-            ? RowFactory.create(r.getString(0), codes[i], modelId, recon[i], r.get(2))
-            : RowFactory.create(r.getString(0), codes[i], modelId, recon[i]));
+            ? RowFactory.create(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i], r.get(2))
+            : RowFactory.create(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i]));
       }
       return out;
     }

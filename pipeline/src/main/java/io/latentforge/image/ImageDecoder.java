@@ -23,6 +23,11 @@ import javax.imageio.stream.ImageInputStream;
  */
 public final class ImageDecoder implements Serializable {
 
+  static {
+    // Otherwise ImageIO backs every in-memory stream with a temporary file.
+    ImageIO.setUseCache(false);
+  }
+
   private final ImageFeatures spec;
   private final long maxPixels;
 

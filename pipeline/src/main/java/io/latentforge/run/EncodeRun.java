@@ -66,7 +66,7 @@ public final class EncodeRun {
     int codeLayer = ((Number) model.card().get("code_layer")).intValue();
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(), codeLayer,
-            featurized.inputSize()),
+            featurized.inputSize(), request.config().encode().batchSize()),
         counts.accepted(), Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize, counts,
             request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",

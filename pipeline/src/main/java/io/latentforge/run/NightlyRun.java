@@ -96,7 +96,8 @@ public final class NightlyRun {
     }
     int codeLayer = Autoencoder.codeLayerIndex(config.model());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
-        Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, codeLayer, featurized.inputSize()),
+        Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, codeLayer, featurized.inputSize(),
+            config.encode().batchSize()),
         counts.accepted(), Runs.manifest(modelId, sha256, config.model().codeSize(), counts, request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
         () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));

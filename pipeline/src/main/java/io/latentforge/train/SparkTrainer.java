@@ -135,7 +135,7 @@ public final class SparkTrainer {
     }
 
     private DataSet toDataSet(List<Vector> vectors) {
-      INDArray x = Nd4j.create(Features.toMatrix(vectors, inputSize));
+      INDArray x = Features.toMatrix(vectors, inputSize);
       return new DataSet(x, x);
     }
   }

@@ -1,0 +1,4 @@
+package io.latentforge.config;
+
+/** How codes are computed; see {@code encode} in conf/latentforge.conf. */
+public record EncodeSettings(int batchSize) {}
