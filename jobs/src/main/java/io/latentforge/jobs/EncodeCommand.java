@@ -4,7 +4,6 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.run.EncodeRequest;
 import io.latentforge.run.EncodeRun;
 import io.latentforge.run.RunResult;
-import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,15 +20,8 @@ public final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory: OUT/models/<model_id>.")
   String model;
 
-  @Option(names = "--kind", required = true, paramLabel = "image|text", converter = KindConverter.class,
-      description = "What the corpus holds (must match the model).")
-  CorpusKind kind;
-
-  @Option(names = "--input", required = true, paramLabel = "PATH", description = "Parquet corpus to encode.")
-  String input;
-
-  @Option(names = "--output", required = true, paramLabel = "OUT", description = "Output root: codes/ and rejects/ are written under it.")
-  String output;
+  @Mixin
+  CorpusOptions corpus;
 
   @Mixin
   CommonOptions common;
@@ -41,10 +33,10 @@ public final class EncodeCommand implements Callable<Integer> {
   public Integer call() {
     LatentforgeConfig config = common.config();
     long start = System.nanoTime();
-    try (Sessions.Owned spark = Sessions.open("latentforge encode " + KindConverter.name(kind), config.spark())) {
+    try (Sessions.Owned spark = Sessions.open("latentforge encode " + corpus.kindName(), config.spark())) {
       RunResult result = new EncodeRun(spark.session())
-          .execute(new EncodeRequest(model, kind, input, output, common.runDate, config));
-      Summary.print(spec.commandLine().getOut(), "encode " + KindConverter.name(kind), common.runDate.toString(), result, start);
+          .execute(new EncodeRequest(model, corpus.kind, corpus.input, corpus.output, common.runDate, config));
+      Summary.print(spec.commandLine().getOut(), "encode " + corpus.kindName(), common.runDate.toString(), result, start);
     }
     return 0;
   }

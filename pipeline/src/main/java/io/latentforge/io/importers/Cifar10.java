@@ -1,10 +1,7 @@
 package io.latentforge.io.importers;
 
+import io.latentforge.image.Png;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import javax.imageio.ImageIO;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -48,12 +45,6 @@ public final class Cifar10 implements Importer {
       int b = record[1 + 2 * plane + i] & 0xff;
       image.setRGB(i % SIDE, i / SIDE, (r << 16) | (g << 8) | b);
     }
-    try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Png.encode(image);
   }
 }
