@@ -16,8 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code latentforge bench encode}: code-table rows/s against the bare forward pass. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = {"Generate an image corpus and time encoding it with the configured model: the bare forward",
-        "pass (one JVM, features in memory), Spark from featurized Parquet, and Spark end to end."})
+    description = "Generate an image corpus and time encoding it with the configured model: the bare forward pass (one JVM, features in memory), Spark from featurized Parquet, and Spark end to end.")
 public final class BenchEncodeCommand implements Callable<Integer> {
 
   @Option(names = "--rows", description = "Images to generate. Default: ${DEFAULT-VALUE}.")

@@ -16,8 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code latentforge bench featurize}: images/s and documents/s on generated corpora. */
 @Command(name = "featurize", mixinStandardHelpOptions = true,
-    description = {"Generate an image corpus (28x28 PNG) and a document corpus as Parquet, then time",
-        "featurizing each (read, id checks, decode/resize or tokenize/vocabulary, quarantine)."})
+    description = "Generate an image corpus (28x28 PNG) and a document corpus as Parquet, then time featurizing each (read, id checks, decode/resize or tokenize/vocabulary, quarantine).")
 public final class BenchFeaturizeCommand implements Callable<Integer> {
 
   @Option(names = "--images", description = "Images to generate. Default: ${DEFAULT-VALUE}.")

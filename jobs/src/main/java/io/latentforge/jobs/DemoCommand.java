@@ -17,8 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code latentforge demo}: generates two labelled corpora and runs nightly on each. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Generate a small image corpus (28x28 shapes, 5 classes) and a document corpus (4 topics)",
-        "as Parquet under OUT/corpora/, then run nightly on each into OUT/images/ and OUT/documents/."})
+    description = "Generate a small image corpus (28x28 shapes, 5 classes) and a document corpus (4 topics) as Parquet under OUT/corpora/, then run nightly on each into OUT/images/ and OUT/documents/.")
 public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--output", paramLabel = "DIR", description = "Where corpora and outputs go. Default: ${DEFAULT-VALUE}.")

@@ -13,8 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code latentforge encode}: a corpus through an existing model into the code table. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = {"Encode a corpus with an existing model (featurized as the model's training was: its",
-        "vocabulary, image size and standardization) and publish the date's code table partition."})
+    description = "Encode a corpus with an existing model (featurized as the model's training was: its vocabulary, image size and standardization) and publish the date's code table partition.")
 public final class EncodeCommand implements Callable<Integer> {
 
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "A model directory: OUT/models/<model_id>.")

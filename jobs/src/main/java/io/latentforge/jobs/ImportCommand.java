@@ -22,9 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code latentforge import FORMAT SRC DEST}: writes a corpus in the input contract. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = {"Convert a corpus to latentforge's input contract (Parquet: id, image|text, label).",
-        "FORMAT: mnist-idx (MNIST/Fashion-MNIST IDX files, .gz or not), cifar10 (binary batches),",
-        "image-dir (SRC/<label>/<image file>), text-dir (SRC/<label>/<document file>), jsonl (JSON Lines documents)."})
+    description = "Convert a corpus to latentforge's input contract (Parquet: id, image|text, label). FORMAT: mnist-idx (MNIST/Fashion-MNIST IDX files, .gz or not), cifar10 (binary batches), image-dir (SRC/<label>/<image file>), text-dir (SRC/<label>/<document file>), jsonl (JSON Lines documents).")
 public final class ImportCommand implements Callable<Integer> {
 
   /** The formats, by their command-line names. */

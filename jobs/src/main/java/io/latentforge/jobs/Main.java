@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     description = "Train autoencoders on image and document corpora with Spark and publish latent-code tables.",
     subcommands = {DemoCommand.class, NightlyCommand.class, EncodeCommand.class, ImportCommand.class, BenchCommand.class},
     footer = {"", "Run `latentforge COMMAND --help` for the options of a command.",
-        "Exit codes: 0 success, 1 other failure, 2 bad usage or config, 3 bad input, 4 too many rejects,", "5 training diverged, 6 output root locked by another run."})
+        "Exit codes: 0 success, 1 other failure, 2 bad usage or config, 3 bad input,",
+        "4 too many rejects, 5 training diverged, 6 output root locked by another run."})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
