@@ -2,8 +2,6 @@ package io.latentforge.jobs;
 
 import io.latentforge.bench.EncodeBench;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.demo.DemoCorpora;
-import io.latentforge.io.TableSink;
 import io.latentforge.run.Stage;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -38,11 +36,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
   public Integer call() {
     LatentforgeConfig config = common.config();
     try (Sessions.Owned spark = Sessions.open("latentforge bench encode", config.spark())) {
-      String corpus = output + "/corpora/encode-images";
-      Stage.run(spark.session(), "latentforge.bench", "generate corpus", () -> {
-        new TableSink(spark.session()).publishCorpus(DemoCorpora.images(spark.session(), rows, 1), corpus, true);
-        return null;
-      });
+      String corpus = GeneratedCorpora.write(spark.session(), output, rows, 0, 1).images();
       EncodeBench.Rates r = Stage.run(spark.session(), "latentforge.bench", "encode",
           () -> new EncodeBench(spark.session(), config).run(corpus, output + "/encode", repeats));
       PrintWriter out = spec.commandLine().getOut();

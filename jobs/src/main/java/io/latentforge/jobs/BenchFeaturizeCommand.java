@@ -2,8 +2,6 @@ package io.latentforge.jobs;
 
 import io.latentforge.bench.FeaturizeBench;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.demo.DemoCorpora;
-import io.latentforge.io.TableSink;
 import io.latentforge.run.Stage;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -41,13 +39,9 @@ public final class BenchFeaturizeCommand implements Callable<Integer> {
   public Integer call() {
     LatentforgeConfig config = common.config();
     try (Sessions.Owned spark = Sessions.open("latentforge bench featurize", config.spark())) {
-      String imageCorpus = output + "/corpora/images";
-      String documentCorpus = output + "/corpora/documents";
-      Stage.run(spark.session(), "latentforge.bench", "generate corpora", () -> {
-        new TableSink(spark.session()).publishCorpus(DemoCorpora.images(spark.session(), images, 1), imageCorpus, true);
-        new TableSink(spark.session()).publishCorpus(DemoCorpora.documents(spark.session(), documents, 1), documentCorpus, true);
-        return null;
-      });
+      GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark.session(), output, images, documents, 1);
+      String imageCorpus = corpora.images();
+      String documentCorpus = corpora.documents();
       FeaturizeBench bench = new FeaturizeBench(spark.session(), config);
       PrintWriter out = spec.commandLine().getOut();
       out.printf(Locale.ROOT, "featurize benchmark, master %s, %d repeats (median)%n",

@@ -1,12 +1,9 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.demo.DemoCorpora;
-import io.latentforge.io.TableSink;
 import io.latentforge.run.NightlyRequest;
 import io.latentforge.run.RunResult;
 import io.latentforge.run.NightlyRun;
-import io.latentforge.run.Stage;
 import io.latentforge.schema.CorpusKind;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -42,15 +39,9 @@ public final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     LatentforgeConfig config = common.config();
     try (Sessions.Owned spark = Sessions.open("latentforge demo", config.spark())) {
-      String imageCorpus = output + "/corpora/images";
-      String documentCorpus = output + "/corpora/documents";
-      Stage.run(spark.session(), "latentforge.demo", "generate demo corpora", () -> {
-        new TableSink(spark.session()).publishCorpus(DemoCorpora.images(spark.session(), images, seed), imageCorpus, true);
-        new TableSink(spark.session()).publishCorpus(DemoCorpora.documents(spark.session(), documents, seed), documentCorpus, true);
-        return null;
-      });
-      run(spark, CorpusKind.IMAGE, imageCorpus, output + "/images", config);
-      run(spark, CorpusKind.TEXT, documentCorpus, output + "/documents", config);
+      GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark.session(), output, images, documents, seed);
+      run(spark, CorpusKind.IMAGE, corpora.images(), output + "/images", config);
+      run(spark, CorpusKind.TEXT, corpora.documents(), output + "/documents", config);
     }
     return 0;
   }

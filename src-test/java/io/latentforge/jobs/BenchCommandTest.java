@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark runs and reports a rate per corpus (its figures are for the notes, not asserted). */
 @ExtendWith(SparkSessionExtension.class)
-class BenchFeaturizeCommandTest {
+class BenchCommandTest {
 
   @TempDir
   Path dir;
@@ -22,5 +22,14 @@ class BenchFeaturizeCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).containsPattern("images\\s+60 rows .* rows/s").containsPattern("documents\\s+50 rows .* rows/s");
     assertThat(CliErrorsTest.cli("bench").exitCode()).isEqualTo(2);
+  }
+
+  @Test
+  void encodeReportsTheBareForwardPassAndBothSparkPaths() {
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "encode", "--rows", "80", "--repeats", "1",
+        "--output", dir.toString(), "--set", "model.encoder-layers=[16]", "--set", "model.code-size=4");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("encode benchmark: 80 rows").containsPattern("bare forward pass .* rows/s")
+        .containsPattern("featurized Parquet in .* of bare").containsPattern("end to end .* of bare");
   }
 }
