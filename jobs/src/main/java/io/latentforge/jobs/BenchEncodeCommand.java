@@ -20,7 +20,7 @@ public final class BenchEncodeCommand implements Callable<Integer> {
   @Option(names = "--rows", description = "Images to generate. Default: ${DEFAULT-VALUE}.")
   int rows = 20000;
 
-  @Option(names = "--repeats", description = "Timed runs per measurement (after a warm-up); the median is reported. Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--repeats", description = "Timed rounds of the three measurements (after a warm-up); medians are reported, ratios within rounds. Default: ${DEFAULT-VALUE}.")
   int repeats = 3;
 
   @Option(names = "--output", paramLabel = "DIR", description = "Scratch directory. Default: ${DEFAULT-VALUE}.")
@@ -45,9 +45,9 @@ public final class BenchEncodeCommand implements Callable<Integer> {
           spark.session().sparkContext().master(), repeats);
       out.printf(Locale.ROOT, "  bare forward pass (1 JVM)       %9.0f rows/s%n", r.bare());
       out.printf(Locale.ROOT, "  Spark, featurized Parquet in    %9.0f rows/s  (%.2f of bare)%n", r.fromFeatures(),
-          r.fromFeatures() / r.bare());
+          r.fromFeaturesRatio());
       out.printf(Locale.ROOT, "  Spark, image corpus end to end  %9.0f rows/s  (%.2f of bare)%n", r.endToEnd(),
-          r.endToEnd() / r.bare());
+          r.endToEndRatio());
     }
     return 0;
   }

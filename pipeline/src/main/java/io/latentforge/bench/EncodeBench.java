@@ -37,7 +37,9 @@ public final class EncodeBench {
     this.config = config;
   }
 
-  public record Rates(long rows, double bare, double fromFeatures, double endToEnd) {}
+  /** Median rates (rows/s) and median within-round ratios to the bare rate. */
+  public record Rates(long rows, double bare, double fromFeatures, double endToEnd, double fromFeaturesRatio,
+      double endToEndRatio) {}
 
   public Rates run(String imageCorpus, String scratch, int repeats) {
     int inputSize = config.image().size();
@@ -62,21 +64,20 @@ public final class EncodeBench {
     for (int from = 0; from < vectors.size(); from += batch) {
       batches.add(Features.toMatrix(vectors.subList(from, Math.min(vectors.size(), from + batch)), inputSize));
     }
-    double bare = median(repeats, () -> {
+    LongSupplier barePass = () -> {
       for (INDArray x : batches) {
         network.feedForward(x, false);
       }
       return rows;
-    });
+    };
     Dataset<Row> cached = features.cache();
     cached.count();
-    double fromFeatures = median(repeats, () -> {
+    LongSupplier fromFeaturesPass = () -> {
       Encoder.encode(spark, cached, network, "bench", codeLayer, inputSize, batch)
           .write().mode("overwrite").option("parquet.enable.dictionary", "false").parquet(scratch + "/codes");
       return rows;
-    });
-    cached.unpersist();
-    double endToEnd = median(repeats, () -> {
+    };
+    LongSupplier endToEndPass = () -> {
       Quarantine.Split s = ImageFeaturizer.featurize(
           CorpusSource.read(spark, imageCorpus, CorpusKind.IMAGE, config.input()).rows(), config.image(),
           config.input().maxImagePixels());
@@ -87,19 +88,27 @@ public final class EncodeBench {
         s.release();
       }
       return rows;
-    });
-    return new Rates(rows, bare, fromFeatures, endToEnd);
+    };
+    // Rounds interleave the three, so drift of a noisy machine hits all of them alike; the ratios
+    // are taken within each round, then the median.
+    List<LongSupplier> passes = List.of(barePass, fromFeaturesPass, endToEndPass);
+    passes.forEach(LongSupplier::getAsLong);
+    List<double[]> rounds = new ArrayList<>();
+    for (int i = 0; i < repeats; i++) {
+      double[] rates = new double[3];
+      for (int k = 0; k < 3; k++) {
+        long start = System.nanoTime();
+        long n = passes.get(k).getAsLong();
+        rates[k] = n / ((System.nanoTime() - start) / 1e9);
+      }
+      rounds.add(rates);
+    }
+    cached.unpersist();
+    return new Rates(rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]), median(rounds, r -> r[2]),
+        median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]));
   }
 
-  /** Rows per second: the median over repeats, after one warm-up run. */
-  private static double median(int repeats, LongSupplier work) {
-    work.getAsLong();
-    List<Double> rates = new ArrayList<>();
-    for (int i = 0; i < repeats; i++) {
-      long start = System.nanoTime();
-      long rows = work.getAsLong();
-      rates.add(rows / ((System.nanoTime() - start) / 1e9));
-    }
-    return rates.stream().sorted().toList().get(rates.size() / 2);
+  private static double median(List<double[]> rounds, java.util.function.ToDoubleFunction<double[]> value) {
+    return rounds.stream().mapToDouble(value).sorted().toArray()[rounds.size() / 2];
   }
 }
