@@ -67,7 +67,14 @@ public final class CorpusSource {
     }
     select.add(col("_metadata.file_path").as(FILE));
     select.add(col("_metadata.row_index").as(ROW));
-    return new Corpus(withIdChecks(raw.select(select.toArray(Column[]::new))), hasLabel, path);
+    Dataset<Row> rows = raw.select(select.toArray(Column[]::new));
+    // A corpus in fewer files than cores would decode and encode on fewer cores: spread it out.
+    // The input order the duplicate rule needs travels in the file and row columns.
+    int cores = spark.sparkContext().defaultParallelism();
+    if (rows.rdd().getNumPartitions() < cores) {
+      rows = rows.repartition(cores);
+    }
+    return new Corpus(withIdChecks(rows), hasLabel, path);
   }
 
   /**
