@@ -6,7 +6,6 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
-import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
