@@ -13,6 +13,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Turns an image into a feature vector: decoded with ImageIO (PNG, JPEG, GIF, BMP; 8- or 16-bit;
@@ -22,11 +23,6 @@ import javax.imageio.stream.ImageInputStream;
  * channel-major (CHW), the layout DL4J's convolution layers expect.
  */
 public final class ImageDecoder implements Serializable {
-
-  static {
-    // Otherwise ImageIO backs every in-memory stream with a temporary file.
-    ImageIO.setUseCache(false);
-  }
 
   private final ImageFeatures spec;
   private final long maxPixels;
@@ -55,7 +51,9 @@ public final class ImageDecoder implements Serializable {
     if (bytes.length == 0) {
       throw undecodable("empty image bytes");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // A memory-backed stream directly: ImageIO.createImageInputStream searches its providers on
+    // every call and, by default, backs the stream with a temporary file.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw undecodable("not a PNG, JPEG, GIF or BMP image (" + bytes.length + " bytes)");
