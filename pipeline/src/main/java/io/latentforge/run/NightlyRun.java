@@ -51,15 +51,22 @@ public final class NightlyRun {
       Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
           () -> Featurization.fit(corpus, request.kind(), config));
       try {
-        return trainAndPublish(request, featurized, publisher, out, modelId);
+        return trainAndPublish(new Tonight(request, out, publisher, modelId), featurized);
       } finally {
         featurized.split().release();
       }
     }
   }
 
-  private RunResult trainAndPublish(NightlyRequest request, Featurized featurized, OutputPublisher publisher,
-      OutputLayout out, String modelId) {
+  /** What every step of one nightly run needs. */
+  private record Tonight(NightlyRequest request, OutputLayout out, OutputPublisher publisher, String modelId) {}
+
+  /** A model directory being written, published only when the codes are. */
+  private record StagedModel(ModelStore store, String dir) {}
+
+  private RunResult trainAndPublish(Tonight tonight, Featurized featurized) {
+    NightlyRequest request = tonight.request();
+    OutputPublisher publisher = tonight.publisher();
     LatentforgeConfig config = request.config();
     RunCounts counts = Stage.run(spark, Runs.GROUP, "count rows and rejects", () -> RunCounts.of(featurized.split()));
     Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
@@ -74,25 +81,29 @@ public final class NightlyRun {
         config.image().standardize());
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
         Autoencoder.configuration(config.model(), loss, featurized.inputSize(), config.train()), config.train(),
-        out.scratch(modelId));
+        tonight.out().scratch(tonight.modelId()));
 
     ModelStore store = new ModelStore(hadoop());
-    String staged = store.stage(out.models(), modelId);
+    StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
     try {
-      return publish(request, featurized, publisher, out, modelId, counts, loss, trained, store, staged);
+      return publish(tonight, featurized, counts, loss, trained, staged);
     } catch (RuntimeException e) {
-      store.discard(staged);
+      store.discard(staged.dir());
       throw e;
     }
   }
 
-  private RunResult publish(NightlyRequest request, Featurized featurized, OutputPublisher publisher, OutputLayout out,
-      String modelId, RunCounts counts, ModelSpec.Loss loss, SparkTrainer.Trained trained, ModelStore store,
-      String staged) {
+  private RunResult publish(Tonight tonight, Featurized featurized, RunCounts counts, ModelSpec.Loss loss,
+      SparkTrainer.Trained trained, StagedModel staged) {
+    NightlyRequest request = tonight.request();
+    OutputLayout out = tonight.out();
+    OutputPublisher publisher = tonight.publisher();
+    String modelId = tonight.modelId();
     LatentforgeConfig config = request.config();
-    String sha256 = store.saveNetwork(staged, trained.network());
+    ModelStore store = staged.store();
+    String sha256 = store.saveNetwork(staged.dir(), trained.network());
     if (featurized.vocabulary() != null) {
-      store.saveVocabulary(staged, featurized.vocabulary());
+      store.saveVocabulary(staged.dir(), featurized.vocabulary());
     }
     int codeLayer = Autoencoder.codeLayerIndex(config.model());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
@@ -106,8 +117,8 @@ public final class NightlyRun {
         trained.epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
         config.model().codeSize(), meanReconError, baseline);
     Map<String, Object> card = card(request, result, loss, codeLayer, sha256, featurized, counts);
-    store.saveCard(staged, card);
-    store.commit(staged, out.models(), modelId);
+    store.saveCard(staged.dir(), card);
+    store.commit(staged.dir(), out.models(), modelId);
     publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.get("epochs"),
         "metrics", card.get("metrics")));
     if (config.output().registersTable()) {
