@@ -5,17 +5,14 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.run.Stage;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code latentforge bench featurize}: images/s and documents/s on generated corpora. */
 @Command(name = "featurize", mixinStandardHelpOptions = true,
     description = "Generate an image corpus (28x28 PNG) and a document corpus as Parquet, then time featurizing each (read, id checks, decode/resize or tokenize/vocabulary, quarantine).")
-public final class BenchFeaturizeCommand implements Callable<Integer> {
+public final class BenchFeaturizeCommand extends SparkJob {
 
   @Option(names = "--images", description = "Images to generate. Default: ${DEFAULT-VALUE}.")
   int images = 20000;
@@ -29,29 +26,20 @@ public final class BenchFeaturizeCommand implements Callable<Integer> {
   @Option(names = "--output", paramLabel = "DIR", description = "Where the generated corpora go. Default: ${DEFAULT-VALUE}.")
   String output = "target/latentforge-bench";
 
-  @Mixin
-  CommonOptions common;
-
-  @Spec
-  CommandSpec spec;
+  @Override
+  String jobName() {
+    return "bench featurize";
+  }
 
   @Override
-  public Integer call() {
-    LatentforgeConfig config = common.config();
-    try (Sessions.Owned spark = Sessions.open("latentforge bench featurize", config.spark())) {
-      GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark.session(), output, images, documents, 1);
-      String imageCorpus = corpora.images();
-      String documentCorpus = corpora.documents();
-      FeaturizeBench bench = new FeaturizeBench(spark.session(), config);
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf(Locale.ROOT, "featurize benchmark, master %s, %d repeats (median)%n",
-          spark.session().sparkContext().master(), repeats);
-      print(out, "images", Stage.run(spark.session(), "latentforge.bench", "featurize images",
-          () -> bench.images(imageCorpus, repeats)));
-      print(out, "documents", Stage.run(spark.session(), "latentforge.bench", "featurize documents",
-          () -> bench.documents(documentCorpus, repeats)));
-    }
-    return 0;
+  void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
+    GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark, output, images, documents, 1);
+    FeaturizeBench bench = new FeaturizeBench(spark, config);
+    out.printf(Locale.ROOT, "featurize benchmark, master %s, %d repeats (median)%n", spark.sparkContext().master(), repeats);
+    print(out, "images", Stage.run(spark, "latentforge.bench", "featurize images",
+        () -> bench.images(corpora.images(), repeats)));
+    print(out, "documents", Stage.run(spark, "latentforge.bench", "featurize documents",
+        () -> bench.documents(corpora.documents(), repeats)));
   }
 
   private static void print(PrintWriter out, String what, FeaturizeBench.Rate rate) {

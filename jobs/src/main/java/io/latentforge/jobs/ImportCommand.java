@@ -8,22 +8,18 @@ import io.latentforge.io.importers.JsonLines;
 import io.latentforge.io.importers.LabelledDirectory;
 import io.latentforge.io.importers.MnistIdx;
 import io.latentforge.run.Stage;
+import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code latentforge import FORMAT SRC DEST}: writes a corpus in the input contract. */
 @Command(name = "import", mixinStandardHelpOptions = true,
     description = "Convert a corpus to latentforge's input contract (Parquet: id, image|text, label). FORMAT: mnist-idx (MNIST/Fashion-MNIST IDX files, .gz or not), cifar10 (binary batches), image-dir (SRC/<label>/<image file>), text-dir (SRC/<label>/<document file>), jsonl (JSON Lines documents).")
-public final class ImportCommand implements Callable<Integer> {
+public final class ImportCommand extends SparkJob {
 
   /** The formats, by their command-line names. */
   enum Format {
@@ -52,24 +48,18 @@ public final class ImportCommand implements Callable<Integer> {
   @Option(names = "--label-field", description = "jsonl: the label field, if any. Default: ${DEFAULT-VALUE}.")
   String labelField = "label";
 
-  @Mixin
-  CommonOptions common;
-
-  @Spec
-  CommandSpec spec;
+  @Override
+  String jobName() {
+    return "import " + format.name().toLowerCase(Locale.ROOT);
+  }
 
   @Override
-  public Integer call() {
-    LatentforgeConfig config = common.config();
-    try (Sessions.Owned spark = Sessions.open("latentforge import " + format.name().toLowerCase(Locale.ROOT), config.spark())) {
-      long rows = Stage.run(spark.session(), "latentforge.import", "import " + source + " to " + dest, () -> {
-        Dataset<Row> corpus = importer().read(spark.session(), source);
-        new TableSink(spark.session()).publishCorpus(corpus, dest, overwrite);
-        return spark.session().read().parquet(dest).count();
-      });
-      spec.commandLine().getOut().printf(Locale.ROOT, "imported %d rows from %s into %s%n", rows, source, dest);
-    }
-    return 0;
+  void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
+    long rows = Stage.run(spark, "latentforge.import", "import " + source + " to " + dest, () -> {
+      new TableSink(spark).publishCorpus(importer().read(spark, source), dest, overwrite);
+      return spark.read().parquet(dest).count();
+    });
+    out.printf(Locale.ROOT, "imported %d rows from %s into %s%n", rows, source, dest);
   }
 
   private Importer importer() {

@@ -1,0 +1,47 @@
+package io.latentforge.jobs;
+
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.run.NightlyRequest;
+import io.latentforge.run.NightlyRun;
+import io.latentforge.schema.CorpusKind;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The frame of every command: the configuration validated before anything starts, a session
+ * named for the Spark UI, output to the command line's writer, exit code 0 once the job is done
+ * (failures reach {@link Main} as exceptions and become their exit codes).
+ */
+abstract class SparkJob implements Callable<Integer> {
+
+  @Mixin
+  CommonOptions common;
+
+  @Spec
+  CommandSpec spec;
+
+  /** What the Spark UI shows after "latentforge ". */
+  abstract String jobName();
+
+  abstract void run(SparkSession spark, LatentforgeConfig config, PrintWriter out);
+
+  @Override
+  public final Integer call() {
+    LatentforgeConfig config = common.config();
+    try (Sessions.Owned spark = Sessions.open("latentforge " + jobName(), config.spark())) {
+      run(spark.session(), config, spec.commandLine().getOut());
+    }
+    return 0;
+  }
+
+  /** One nightly run, then its summary. */
+  void nightly(SparkSession spark, LatentforgeConfig config, PrintWriter out, CorpusKind kind, String input, String output) {
+    long start = System.nanoTime();
+    Summary.print(out, "nightly " + KindConverter.name(kind), common.runDate.toString(),
+        new NightlyRun(spark).execute(new NightlyRequest(kind, input, output, common.runDate, config)), start);
+  }
+}
