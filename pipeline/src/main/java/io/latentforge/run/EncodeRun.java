@@ -55,13 +55,7 @@ public final class EncodeRun {
 
   private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Featurized featurized,
       OutputPublisher publisher, OutputLayout out, int codeSize) {
-    RunCounts counts = Stage.run(spark, Runs.GROUP, "count rows and rejects", () -> RunCounts.of(featurized.split()));
-    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
-      publisher.rejects(featurized.split(), counts);
-      return null;
-    });
-    publisher.requireRejectsWithin(request.config().input().maxRejectFraction(), counts);
-    Runs.requireFeaturized(counts, request.input());
+    RunCounts counts = publisher.admit(featurized.split(), request.config().input().maxRejectFraction());
     int codeLayer = ((Number) model.card().get("code_layer")).intValue();
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(), codeLayer,

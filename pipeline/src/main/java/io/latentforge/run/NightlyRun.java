@@ -68,13 +68,7 @@ public final class NightlyRun {
     NightlyRequest request = tonight.request();
     OutputPublisher publisher = tonight.publisher();
     LatentforgeConfig config = request.config();
-    RunCounts counts = Stage.run(spark, Runs.GROUP, "count rows and rejects", () -> RunCounts.of(featurized.split()));
-    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
-      publisher.rejects(featurized.split(), counts);
-      return null;
-    });
-    publisher.requireRejectsWithin(config.input().maxRejectFraction(), counts);
-    Runs.requireFeaturized(counts, request.input());
+    RunCounts counts = publisher.admit(featurized.split(), config.input().maxRejectFraction());
     requireVocabulary(featurized, request);
 
     ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting(),

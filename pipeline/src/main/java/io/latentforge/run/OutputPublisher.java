@@ -49,14 +49,29 @@ final class OutputPublisher {
     this.sink = new TableSink(spark);
   }
 
+  /**
+   * Counts the featurized corpus, publishes its rejects, and lets the run go on only when the
+   * rejects are within {@code maxRejectFraction} and some rows were featurized.
+   */
+  RunCounts admit(Quarantine.Split split, double maxRejectFraction) {
+    RunCounts counts = Stage.run(spark, Runs.GROUP, "count rows and rejects", () -> RunCounts.of(split));
+    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
+      rejects(split, counts);
+      return null;
+    });
+    requireRejectsWithin(maxRejectFraction, counts);
+    Runs.requireFeaturized(counts, input);
+    return counts;
+  }
+
   /** Replaces tonight's rejects partition (removing it when there are none). */
-  void rejects(Quarantine.Split split, RunCounts counts) {
+  private void rejects(Quarantine.Split split, RunCounts counts) {
     sink.publishPartition(split.rejects(), out.rejects(), runDate, counts.rejected(),
         Map.of("input_path", input, "rejects_by_reason", counts.rejectsByReason(), "created", Instant.now().toString()));
   }
 
   /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
-  void requireRejectsWithin(double allowed, RunCounts counts) {
+  private void requireRejectsWithin(double allowed, RunCounts counts) {
     if (counts.rejectedFraction() > allowed) {
       metrics("too_many_rejects", counts, Map.of());
       throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
