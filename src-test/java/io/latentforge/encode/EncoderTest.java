@@ -31,8 +31,9 @@ class EncoderTest {
   @Test
   void codesAndErrorsMatchTheNetworkRowByRowAndTheModelIsLoadedOncePerJvm(SparkSession spark) {
     LatentforgeConfig config = ConfigLoader.load(null, List.of("model.encoder-layers=[6]", "model.code-size=3"));
-    MultiLayerNetwork network = new MultiLayerNetwork(Autoencoder.configuration(config.model(), ModelSpec.Loss.MSE, 10,
-        config.train()));
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 10, null,
+        config.train());
+    MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration());
     network.init();
     Random random = new Random(5);
     List<Row> rows = new ArrayList<>();
@@ -45,7 +46,7 @@ class EncoderTest {
 
     int loadsBefore = Encoder.loadsInThisJvm();
     // A batch size that leaves partial batches, so batching and slicing are exercised.
-    List<Row> encoded = Encoder.encode(spark, features, network, "encoder-test-model", 1, 10, 4).collectAsList();
+    List<Row> encoded = Encoder.encode(spark, features, network, "encoder-test-model", architecture.code(), 10, 4).collectAsList();
     assertThat(Encoder.loadsInThisJvm() - loadsBefore).isEqualTo(1);
     assertThat(encoded).hasSize(70);
 

@@ -7,6 +7,8 @@ import io.latentforge.image.ImageFeaturizer;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.Quarantine;
 import io.latentforge.model.Autoencoder;
+import io.latentforge.model.CodeLayer;
+import io.latentforge.model.ConvPlan;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Features;
@@ -43,10 +45,11 @@ public final class EncodeBench {
 
   public Rates run(String imageCorpus, String scratch, int repeats) {
     int inputSize = config.image().size();
-    MultiLayerNetwork network = new MultiLayerNetwork(Autoencoder.configuration(config.model(), ModelSpec.Loss.XENT,
-        inputSize, config.train()));
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.XENT, inputSize,
+        new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()), config.train());
+    MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration());
     network.init();
-    int codeLayer = Autoencoder.codeLayerIndex(config.model());
+    CodeLayer codeLayer = architecture.code();
     int batch = config.encode().batchSize();
 
     Quarantine.Split split = ImageFeaturizer.featurize(

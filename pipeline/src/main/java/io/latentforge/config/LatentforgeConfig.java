@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.latentforge.LatentforgeException;
+import io.latentforge.model.ConvPlan;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -36,21 +37,99 @@ public record LatentforgeConfig(
             r.oneOf("features.text.stop-words", STOP_WORD_LANGUAGES, s -> s.toLowerCase(Locale.ROOT)),
             c.getStringList("features.text.extra-stop-words"),
             r.enumValue("features.text.weighting", TextFeatures.Weighting.class)),
-        new ModelSpec(r.enumValue("model.type", ModelSpec.Type.class), r.intAtLeast("model.code-size", 1),
-            r.positiveIntList("model.encoder-layers"), r.enumValue("model.activation", ModelSpec.Activation.class),
-            r.enumValue("model.code-activation", ModelSpec.Activation.class),
-            r.enumValue("model.loss", ModelSpec.Loss.class)),
-        new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
-            r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
-            r.positiveDouble("train.learning-rate"), r.c.getLong("train.seed")),
+        model(r),
+        train(r),
         new EncodeSettings(r.intBetween("encode.batch-size", 1, 1 << 16)),
         new OutputSettings(r.tableName("output.table")),
         c.root().render(ConfigRenderOptions.concise()));
-    if (config.image().standardize() && config.model().loss() == ModelSpec.Loss.XENT) {
+    requireConsistent(config);
+    return config;
+  }
+
+  private static ModelSpec model(Reader r) {
+    ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
+    return new ModelSpec(type, r.intAtLeast("model.code-size", 1),
+        r.positiveIntList("model.encoder-layers"), r.intList("model.decoder-layers", 1),
+        r.enumValue("model.activation", ModelSpec.Activation.class),
+        r.enumValue("model.code-activation", ModelSpec.Activation.class),
+        r.enumValue("model.loss", ModelSpec.Loss.class),
+        new ModelSpec.Corruption(r.enumValue("model.corruption.type", ModelSpec.CorruptionType.class),
+            r.nonNegativeDouble("model.corruption.level")),
+        new ModelSpec.Conv(r.enumValue("model.conv.downsample", ModelSpec.Downsample.class),
+            r.positiveIntList("model.conv.channels"), r.positiveIntList("model.conv.kernel-sizes"),
+            r.positiveIntList("model.conv.strides"), r.intList("model.conv.padding", 0)),
+        r.c.getBoolean("model.binary-codes"), r.positiveDouble("model.binary-noise"),
+        r.nonNegativeDouble("model.vae.kl-weight"));
+  }
+
+  private static TrainSettings train(Reader r) {
+    ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
+    double learningRate = "auto".equals(r.c.getValue("train.learning-rate").unwrapped())
+        ? TrainSettings.defaultLearningRate(type) : r.positiveDouble("train.learning-rate");
+    return new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
+        r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
+        r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
+        r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
+        r.c.getLong("train.seed"));
+  }
+
+  /** Checks between keys, so a run that cannot work fails before it reads any data. */
+  private static void requireConsistent(LatentforgeConfig config) {
+    ModelSpec model = config.model();
+    if (config.image().standardize() && model.loss() == ModelSpec.Loss.XENT) {
       throw LatentforgeException.usage("model.loss = xent needs inputs in [0,1], but features.image.standardize = true "
           + "centres them on 0.", "use model.loss = mse (or auto), or turn standardization off.");
     }
-    return config;
+    if (model.type() == ModelSpec.Type.CONV) {
+      requireConvShapes(model.conv(), config.image());
+    }
+    if (model.type() == ModelSpec.Type.VAE && model.binaryCodes()) {
+      throw LatentforgeException.usage("model.binary-codes = true does not apply to model.type = vae, whose code is "
+          + "the mean of q(z|x).", "use model.type = deep, denoising or conv for binary codes.");
+    }
+    if (model.type() == ModelSpec.Type.DENOISING) {
+      requireCorruption(model.corruption(), config.image());
+    }
+  }
+
+  private static void requireConvShapes(ModelSpec.Conv conv, ImageFeatures image) {
+    int stages = conv.stages();
+    if (conv.kernelSizes().size() != stages || conv.strides().size() != stages || conv.padding().size() != stages) {
+      throw LatentforgeException.usage("model.conv.channels, kernel-sizes, strides and padding need one entry per "
+          + "stage; got " + stages + ", " + conv.kernelSizes().size() + ", " + conv.strides().size() + " and "
+          + conv.padding().size() + ".", "give each list the same length.");
+    }
+    try {
+      ConvPlan.validated(conv, new ConvPlan.Shape(image.channels(), image.height(), image.width()));
+    } catch (IllegalArgumentException e) {
+      throw LatentforgeException.usage("model.conv: " + e.getMessage() + ".",
+          "in stride mode a kernel of 4 with stride 2 and padding 1 halves and doubles even sizes exactly; "
+              + "in pool mode each stride must divide the size it pools; or change features.image.height/width.");
+    }
+  }
+
+  private static void requireCorruption(ModelSpec.Corruption corruption, ImageFeatures image) {
+    double level = corruption.level();
+    switch (corruption.type()) {
+      case NONE -> throw LatentforgeException.usage("model.type = denoising needs a corruption, but "
+          + "model.corruption.type = none.", "set model.corruption.type to masking, gaussian or salt-pepper.");
+      case MASKING, SALT_PEPPER -> {
+        if (!(level > 0 && level < 1)) {
+          throw LatentforgeException.usage("model.corruption.level = " + level + " is not a fraction of inputs.",
+              "use a fraction between 0 and 1 (exclusive), e.g. 0.3.");
+        }
+      }
+      case GAUSSIAN -> {
+        if (!(level > 0)) {
+          throw LatentforgeException.usage("model.corruption.level = " + level + " is not a standard deviation.",
+              "use a positive number, e.g. 0.2.");
+        }
+      }
+    }
+    if (corruption.type() == ModelSpec.CorruptionType.SALT_PEPPER && image.standardize()) {
+      throw LatentforgeException.usage("model.corruption.type = salt-pepper sets inputs to 0 or 1, but "
+          + "features.image.standardize = true centres them on 0.", "use masking or gaussian, or turn standardization off.");
+    }
   }
 
   /** Typed getters that turn Typesafe's exceptions into messages naming the key and valid values. */
@@ -112,6 +191,22 @@ public record LatentforgeConfig(
         throw bad(key, v, "a fraction in (0, 1]");
       }
       return v;
+    }
+
+    double nonNegativeDouble(String key) {
+      double v = get(key, () -> c.getDouble(key));
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw bad(key, v, "a number >= 0");
+      }
+      return v;
+    }
+
+    List<Integer> intList(String key, int min) {
+      List<Integer> v = get(key, () -> c.getIntList(key));
+      if (v.stream().anyMatch(i -> i < min)) {
+        throw bad(key, v, "a list of integers >= " + min);
+      }
+      return List.copyOf(v);
     }
 
     double positiveDouble(String key) {

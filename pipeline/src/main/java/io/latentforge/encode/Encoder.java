@@ -1,5 +1,6 @@
 package io.latentforge.encode;
 
+import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.Columns;
 import io.latentforge.train.Features;
 import java.io.ByteArrayInputStream;
@@ -43,13 +44,19 @@ public final class Encoder {
 
   private Encoder() {}
 
-  /** The code table's columns, in order; {@code label} only when the input has one. */
-  public static StructType schema(StructType features) {
+  /**
+   * The code table's columns, in order; {@code code_bits} only for binary codes, {@code label} only
+   * when the input has one.
+   */
+  public static StructType schema(StructType features, boolean binary) {
     StructType out = new StructType()
         .add(Columns.ID, DataTypes.StringType, false)
         .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false)
         .add(Columns.MODEL_ID, DataTypes.StringType, false)
         .add(Columns.RECON_ERROR, DataTypes.FloatType, false);
+    if (binary) {
+      out = out.add(Columns.CODE_BITS, DataTypes.BinaryType, false);
+    }
     if (hasLabel(features)) {
       out = out.add(features.apply(Columns.LABEL));
     }
@@ -58,19 +65,19 @@ public final class Encoder {
 
   /**
    * @param features rows {@code id, features[, label]}
-   * @param codeLayer index of the layer whose activations are the code
+   * @param code where the code is in the network, and whether to pack it into bits
    * @param batchSize rows per forward pass
    */
   public static Dataset<Row> encode(SparkSession spark, Dataset<Row> features, MultiLayerNetwork network,
-      String modelId, int codeLayer, int inputSize, int batchSize) {
+      String modelId, CodeLayer code, int inputSize, int batchSize) {
     Broadcast<byte[]> model = spark.sparkContext().broadcast(serialize(network),
         scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
-    StructType schema = schema(features.schema());
+    StructType schema = schema(features.schema(), code.binary());
     boolean label = hasLabel(features.schema());
     Dataset<Row> input = label
         ? features.select(Columns.ID, Columns.FEATURES, Columns.LABEL)
         : features.select(Columns.ID, Columns.FEATURES);
-    return input.mapPartitions(new EncodePartition(model, modelId, codeLayer, inputSize, label, batchSize),
+    return input.mapPartitions(new EncodePartition(model, modelId, code, inputSize, label, batchSize),
         Encoders.row(schema));
   }
 
@@ -107,15 +114,15 @@ public final class Encoder {
   static final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<byte[]> model;
     private final String modelId;
-    private final int codeLayer;
+    private final CodeLayer code;
     private final int inputSize;
     private final boolean label;
     private final int batchSize;
 
-    EncodePartition(Broadcast<byte[]> model, String modelId, int codeLayer, int inputSize, boolean label, int batchSize) {
+    EncodePartition(Broadcast<byte[]> model, String modelId, CodeLayer code, int inputSize, boolean label, int batchSize) {
       this.model = model;
       this.modelId = modelId;
-      this.codeLayer = codeLayer;
+      this.code = code;
       this.inputSize = inputSize;
       this.label = label;
       this.batchSize = batchSize;
@@ -164,16 +171,22 @@ public final class Encoder {
       List<INDArray> activations = network.feedForward(x, false);
       // activations.get(0) is the input itself.
       // One bulk copy out of native memory; toFloatMatrix() reads row by row.
-      INDArray codeActivations = activations.get(codeLayer + 1);
+      INDArray codeActivations = activations.get(code.index() + 1);
       int codeSize = (int) codeActivations.columns();
       float[] flatCodes = codeActivations.dup('c').data().asFloat();
       INDArray diff = activations.get(activations.size() - 1).sub(x);
       float[] recon = diff.muli(diff).sum(1).toFloatVector();
       for (int i = 0; i < batch.size(); i++) {
         Row r = batch.get(i);
-        out.add(label
-            ? RowFactory.create(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i], r.get(2))
-            : RowFactory.create(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i]));
+        List<Object> values = new ArrayList<>(6);
+        values.addAll(List.of(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i]));
+        if (code.binary()) {
+          values.add(CodeLayer.packBits(flatCodes, i * codeSize, codeSize));
+        }
+        if (label) {
+          values.add(r.get(2));
+        }
+        out.add(RowFactory.create(values.toArray()));
       }
       return out;
     }

@@ -1,28 +1,52 @@
 package io.latentforge.model;
 
+import io.latentforge.LatentforgeException;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.config.TrainSettings;
+import io.latentforge.model.layers.GaussianSampling;
+import io.latentforge.model.layers.NoisySigmoid;
 import io.latentforge.schema.CorpusKind;
-import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.AdaGrad;
+import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nadam;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
- * Dense autoencoder specs to DL4J configurations: encoder widths, the code layer, the mirrored
- * decoder and an output layer whose activation matches the loss (sigmoid for cross-entropy,
+ * Autoencoder specs to DL4J configurations. Every type ends in a code layer of
+ * {@code model.code-size} activations, so code tables look the same whatever the model:
+ * dense encoders (shallow, deep, denoising), a convolutional encoder with a dense bottleneck and a
+ * transposed-convolution decoder (conv), or a Gaussian sampling layer whose inference output is
+ * the mean of q(z|x) (vae). The output activation matches the loss (sigmoid for cross-entropy,
  * softmax for multinomial, identity for mse).
  */
 public final class Autoencoder {
 
   private Autoencoder() {}
+
+  /** A network configuration and where its code is. */
+  public record Architecture(MultiLayerConfiguration configuration, CodeLayer code) {}
 
   /**
    * Decides {@code model.loss = auto}: cross-entropy for [0,1] pixels and binary bags of words,
@@ -43,41 +67,162 @@ public final class Autoencoder {
     };
   }
 
-  /** Index of the layer whose activations are the code. */
-  public static int codeLayerIndex(ModelSpec spec) {
-    return spec.hiddenLayers().size();
+  /** Fails before any work when the model type cannot serve this kind of corpus. */
+  public static void requireFits(ModelSpec spec, CorpusKind kind) {
+    if (kind != CorpusKind.TEXT) {
+      return;
+    }
+    if (spec.type() == ModelSpec.Type.CONV) {
+      throw LatentforgeException.usage("model.type = conv needs an image corpus; this is a document corpus.",
+          "use model.type = deep, denoising, shallow or vae for documents.");
+    }
+    ModelSpec.CorruptionType corruption = spec.trainingCorruption().type();
+    if (corruption != ModelSpec.CorruptionType.NONE && corruption != ModelSpec.CorruptionType.MASKING) {
+      throw LatentforgeException.usage("model.corruption.type = " + corruption.name().toLowerCase().replace('_', '-')
+          + " does not apply to bags of words.", "use model.corruption.type = masking: for documents it is word dropout.");
+    }
   }
 
-  public static MultiLayerConfiguration configuration(ModelSpec spec, ModelSpec.Loss loss, int inputSize,
+  /**
+   * @param inputSize features per example
+   * @param image the image shape (channels first) for image corpora, null for documents
+   */
+  public static Architecture build(ModelSpec spec, ModelSpec.Loss loss, int inputSize, ConvPlan.Shape image,
       TrainSettings train) {
     if (loss == ModelSpec.Loss.AUTO) {
       throw new IllegalArgumentException("resolve model.loss before building the network");
     }
-    List<Integer> widths = new ArrayList<>(spec.hiddenLayers());
-    NeuralNetConfiguration.ListBuilder layers = new NeuralNetConfiguration.Builder()
+    NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(train.seed())
-        .updater(new Adam(train.learningRate()))
-        .weightInit(WeightInit.XAVIER)
-        .list();
-    int in = inputSize;
-    int index = 0;
-    for (int width : widths) {
-      layers.layer(index++, dense(in, width, activation(spec.activation())));
-      in = width;
+        .updater(updater(train))
+        .weightInit(weightInit(train.weightInit(), spec.activation()));
+    if (train.l2() > 0) {
+      base.l2(train.l2());
     }
-    layers.layer(index++, dense(in, spec.codeSize(), activation(spec.codeLayerActivation())));
-    in = spec.codeSize();
-    for (int i = widths.size() - 1; i >= 0; i--) {
-      layers.layer(index++, dense(in, widths.get(i), activation(spec.activation())));
-      in = widths.get(i);
+    NeuralNetConfiguration.ListBuilder layers = base.list();
+    Stack stack = new Stack(layers);
+    CodeLayer code;
+    if (spec.type() == ModelSpec.Type.CONV) {
+      if (image == null) {
+        throw new IllegalArgumentException("a convolutional autoencoder needs an image shape");
+      }
+      code = convolutional(stack, spec, loss, ConvPlan.validated(spec.conv(), image));
+      layers.setInputType(InputType.convolutionalFlat(image.height(), image.width(), image.channels()));
+    } else {
+      code = dense(stack, spec, loss, inputSize);
+      layers.setInputType(InputType.feedForward(inputSize));
     }
-    layers.layer(index, new OutputLayer.Builder(lossFunction(loss)).nIn(in).nOut(inputSize)
-        .activation(outputActivation(loss)).build());
-    return layers.build();
+    return new Architecture(layers.build(), code);
   }
 
-  private static DenseLayer dense(int in, int out, Activation activation) {
-    return new DenseLayer.Builder().nIn(in).nOut(out).activation(activation).build();
+  /** Appends layers and counts them, so the code layer's index is known as it is added. */
+  private static final class Stack {
+    private final NeuralNetConfiguration.ListBuilder layers;
+    private int size;
+
+    Stack(NeuralNetConfiguration.ListBuilder layers) {
+      this.layers = layers;
+    }
+
+    int add(Layer layer) {
+      layers.layer(size, layer);
+      return size++;
+    }
+  }
+
+  private static CodeLayer dense(Stack stack, ModelSpec spec, ModelSpec.Loss loss, int inputSize) {
+    for (int width : spec.hiddenLayers()) {
+      stack.add(dense(width, activation(spec.activation())));
+    }
+    CodeLayer code = codeLayer(stack, spec);
+    for (int width : spec.decoderHiddenLayers()) {
+      stack.add(dense(width, activation(spec.activation())));
+    }
+    stack.add(new OutputLayer.Builder(lossFunction(loss, spec.type())).nOut(inputSize)
+        .activation(outputActivation(loss)).build());
+    return code;
+  }
+
+  private static CodeLayer convolutional(Stack stack, ModelSpec spec, ModelSpec.Loss loss, ConvPlan plan) {
+    ModelSpec.Conv conv = spec.conv();
+    Activation hidden = activation(spec.activation());
+    for (int i = 0; i < conv.stages(); i++) {
+      int k = conv.kernelSizes().get(i);
+      int p = conv.padding().get(i);
+      int s = conv.strides().get(i);
+      boolean strided = conv.downsample() == ModelSpec.Downsample.STRIDE;
+      stack.add(new ConvolutionLayer.Builder(k, k).stride(strided ? s : 1, strided ? s : 1).padding(p, p)
+          .nOut(conv.channels().get(i)).activation(hidden).convolutionMode(ConvolutionMode.Truncate).build());
+      if (!strided) {
+        stack.add(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(s, s).stride(s, s)
+            .convolutionMode(ConvolutionMode.Truncate).build());
+      }
+    }
+    CodeLayer code = codeLayer(stack, spec);
+    ConvPlan.Shape bottleneck = plan.bottleneck();
+    stack.add(dense(bottleneck.size(), hidden));
+    int firstDeconv = stack.size;
+    stack.layers.inputPreProcessor(firstDeconv,
+        new FeedForwardToCnnPreProcessor(bottleneck.height(), bottleneck.width(), bottleneck.channels()));
+    List<ConvPlan.Step> decoder = plan.decoder();
+    for (int j = 0; j < decoder.size(); j++) {
+      int i = conv.stages() - 1 - j;
+      boolean strided = conv.downsample() == ModelSpec.Downsample.STRIDE;
+      int s = conv.strides().get(i);
+      int k = strided ? conv.kernelSizes().get(i) : s;
+      int p = strided ? conv.padding().get(i) : 0;
+      boolean last = j == decoder.size() - 1;
+      stack.add(new Deconvolution2D.Builder(k, k).stride(s, s).padding(p, p).nOut(decoder.get(j).out().channels())
+          .activation(last ? Activation.IDENTITY : hidden).convolutionMode(ConvolutionMode.Truncate).build());
+    }
+    stack.add(new LossLayer.Builder(lossFunction(loss, spec.type())).activation(outputActivation(loss)).build());
+    return code;
+  }
+
+  /** The code layer: deterministic, noisy sigmoid for binary codes, or Gaussian sampling for a VAE. */
+  private static CodeLayer codeLayer(Stack stack, ModelSpec spec) {
+    int k = spec.codeSize();
+    if (spec.type() == ModelSpec.Type.VAE) {
+      stack.add(dense(2 * k, Activation.IDENTITY));
+      return new CodeLayer(stack.add(new GaussianSampling(spec.klWeight())), false);
+    }
+    if (spec.binaryCodes()) {
+      stack.add(dense(k, Activation.IDENTITY));
+      return new CodeLayer(stack.add(new NoisySigmoid(spec.binaryNoise())), true);
+    }
+    return new CodeLayer(stack.add(dense(k, activation(spec.codeLayerActivation()))), false);
+  }
+
+  private static DenseLayer dense(int out, Activation activation) {
+    return new DenseLayer.Builder().nOut(out).activation(activation).build();
+  }
+
+  private static IUpdater updater(TrainSettings train) {
+    double lr = train.learningRate();
+    return switch (train.updater()) {
+      case ADAM -> new Adam(lr);
+      case NADAM -> new Nadam(lr);
+      case ADAMAX -> new AdaMax(lr);
+      case RMSPROP -> new RmsProp(lr);
+      case NESTEROVS -> new Nesterovs(lr, 0.9);
+      case SGD -> new Sgd(lr);
+      case ADAGRAD -> new AdaGrad(lr);
+    };
+  }
+
+  /** {@code auto}: He initialization for the ReLU family, Xavier otherwise. */
+  static WeightInit weightInit(TrainSettings.WeightInit configured, ModelSpec.Activation activation) {
+    return switch (configured) {
+      case AUTO -> switch (activation) {
+        case RELU, LEAKYRELU, ELU -> WeightInit.RELU;
+        case TANH, SIGMOID, IDENTITY -> WeightInit.XAVIER;
+      };
+      case XAVIER -> WeightInit.XAVIER;
+      case RELU -> WeightInit.RELU;
+      case LECUN_NORMAL -> WeightInit.LECUN_NORMAL;
+      case NORMAL -> WeightInit.NORMAL;
+      case UNIFORM -> WeightInit.UNIFORM;
+    };
   }
 
   private static Activation activation(ModelSpec.Activation a) {
@@ -91,9 +236,13 @@ public final class Autoencoder {
     };
   }
 
-  private static LossFunction lossFunction(ModelSpec.Loss loss) {
+  /**
+   * A VAE's reconstruction term is a log-likelihood summed over features, so its mse is the sum of
+   * squares (L2); averaging over features would let the KL term swamp it.
+   */
+  private static LossFunction lossFunction(ModelSpec.Loss loss, ModelSpec.Type type) {
     return switch (loss) {
-      case MSE -> LossFunction.MSE;
+      case MSE -> type == ModelSpec.Type.VAE ? LossFunction.L2 : LossFunction.MSE;
       case XENT -> LossFunction.XENT;
       case MULTINOMIAL -> LossFunction.MCXENT;
       case AUTO -> throw new IllegalStateException("unresolved loss");

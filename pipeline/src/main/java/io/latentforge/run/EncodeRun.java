@@ -2,6 +2,7 @@ package io.latentforge.run;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.encode.Encoder;
+import io.latentforge.model.CodeLayer;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
@@ -56,7 +57,7 @@ public final class EncodeRun {
   private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Featurized featurized,
       OutputPublisher publisher, OutputLayout out, int codeSize) {
     RunCounts counts = publisher.admit(featurized.split(), request.config().input().maxRejectFraction());
-    int codeLayer = ((Number) model.card().get("code_layer")).intValue();
+    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(), codeLayer,
             featurized.inputSize(), request.config().encode().batchSize()),

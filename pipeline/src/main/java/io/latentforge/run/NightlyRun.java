@@ -8,7 +8,12 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.config.ImageFeatures;
 import io.latentforge.model.Autoencoder;
+import io.latentforge.model.CodeLayer;
+import io.latentforge.model.ConvPlan;
+import io.latentforge.train.Corruption;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +45,7 @@ public final class NightlyRun {
 
   public RunResult execute(NightlyRequest request) {
     LatentforgeConfig config = request.config();
+    Autoencoder.requireFits(config.model(), request.kind());
     CorpusSource.Corpus corpus = CorpusSource.read(spark, request.input(), request.kind(), config.input());
     String runDate = request.runDate().toString();
     String modelId = modelId(request);
@@ -73,22 +79,36 @@ public final class NightlyRun {
 
     ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting(),
         config.image().standardize());
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(),
+        imageShape(request), config.train());
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
-        Autoencoder.configuration(config.model(), loss, featurized.inputSize(), config.train()), config.train(),
+        architecture.configuration(), new Corruption(config.model().trainingCorruption()), config.train(),
         tonight.out().scratch(tonight.modelId()));
 
     ModelStore store = new ModelStore(hadoop());
     StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
     try {
-      return publish(tonight, featurized, counts, loss, trained, staged);
+      return publish(tonight, featurized, counts, new Trained(loss, architecture.code(), trained), staged);
     } catch (RuntimeException e) {
       store.discard(staged.dir());
       throw e;
     }
   }
 
-  private RunResult publish(Tonight tonight, Featurized featurized, RunCounts counts, ModelSpec.Loss loss,
-      SparkTrainer.Trained trained, StagedModel staged) {
+  private static ConvPlan.Shape imageShape(NightlyRequest request) {
+    ImageFeatures image = request.config().image();
+    return request.kind() == CorpusKind.IMAGE ? new ConvPlan.Shape(image.channels(), image.height(), image.width()) : null;
+  }
+
+  /** The trained network with the loss it was trained on and where its code is. */
+  private record Trained(ModelSpec.Loss loss, CodeLayer code, SparkTrainer.Trained result) {
+    MultiLayerNetwork network() {
+      return result.network();
+    }
+  }
+
+  private RunResult publish(Tonight tonight, Featurized featurized, RunCounts counts, Trained trained,
+      StagedModel staged) {
     NightlyRequest request = tonight.request();
     OutputLayout out = tonight.out();
     OutputPublisher publisher = tonight.publisher();
@@ -99,18 +119,17 @@ public final class NightlyRun {
     if (featurized.vocabulary() != null) {
       store.saveVocabulary(staged.dir(), featurized.vocabulary());
     }
-    int codeLayer = Autoencoder.codeLayerIndex(config.model());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
-        Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, codeLayer, featurized.inputSize(),
+        Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, trained.code(), featurized.inputSize(),
             config.encode().batchSize()),
         counts.accepted(), Runs.manifest(modelId, sha256, config.model().codeSize(), counts, request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
         () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
 
     RunResult result = new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
-        trained.epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
+        trained.result().epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
         config.model().codeSize(), meanReconError, baseline);
-    Map<String, Object> card = card(request, result, loss, codeLayer, sha256, featurized, counts);
+    Map<String, Object> card = card(request, result, trained, sha256, featurized, counts);
     store.saveCard(staged.dir(), card);
     store.commit(staged.dir(), out.models(), modelId);
     publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.get("epochs"),
@@ -145,15 +164,15 @@ public final class NightlyRun {
     }
   }
 
-  private static Map<String, Object> card(NightlyRequest request, RunResult result, ModelSpec.Loss loss,
-      int codeLayer, String sha256, Featurized featurized, RunCounts counts) {
+  private static Map<String, Object> card(NightlyRequest request, RunResult result, Trained trained, String sha256,
+      Featurized featurized, RunCounts counts) {
     LatentforgeConfig config = request.config();
     Map<String, Object> card = new LinkedHashMap<>();
     card.put("model_id", result.modelId());
     card.put("type", config.model().type().name().toLowerCase(Locale.ROOT));
-    card.put("loss", loss.name().toLowerCase(Locale.ROOT));
+    card.put("loss", trained.loss().name().toLowerCase(Locale.ROOT));
     card.put("code_size", result.codeSize());
-    card.put("code_layer", codeLayer);
+    card.putAll(trained.code().toCard());
     card.put("input", featurized.inputSpec(config));
     card.put("input_path", request.input());
     card.put("run_date", request.runDate().toString());

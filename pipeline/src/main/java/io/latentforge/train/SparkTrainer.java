@@ -44,16 +44,17 @@ public final class SparkTrainer {
 
   /**
    * @param features rows with a {@link Columns#FEATURES} vector column of {@code inputSize}
+   * @param corruption applied to the inputs afresh every epoch (denoising), or none
    * @param scratch a directory on a Hadoop file system for DL4J's exported minibatches; removed afterwards
    */
   public static Trained fit(SparkSession spark, Dataset<Row> features, int inputSize, MultiLayerConfiguration conf,
-      TrainSettings settings, String scratch) {
+      Corruption corruption, TrainSettings settings, String scratch) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
     int batch = settings.batchSizePerWorker();
     // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
     // DL4J persists the RDD it exports itself (caching it first fails).
-    JavaRDD<DataSet> data = features.select(Columns.FEATURES).javaRDD().mapPartitions(new ToMinibatches(batch, inputSize));
+    JavaRDD<DataSet> clean = features.select(Columns.FEATURES).javaRDD().mapPartitions(new ToMinibatches(batch, inputSize));
     ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
         .batchSizePerWorker(batch)
         .averagingFrequency(settings.averagingFrequency())
@@ -67,8 +68,8 @@ public final class SparkTrainer {
     try {
       for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
         long start = System.nanoTime();
-        final int e = epoch;
-        Stage.run(spark, "latentforge.train", "train epoch " + e + "/" + settings.epochs(), () -> sparkNet.fit(data));
+        JavaRDD<DataSet> data = corruption.epoch(clean, settings.seed(), epoch);
+        Stage.run(spark, "latentforge.train", "train epoch " + epoch + "/" + settings.epochs(), () -> sparkNet.fit(data));
         double loss = sparkNet.getScore();
         requireFinite(loss, sparkNet.getNetwork().params(), epoch, settings);
         EpochMetrics m = new EpochMetrics(epoch, loss, (System.nanoTime() - start) / 1e9);
