@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's first command, at a smaller size: both corpora generated, both nightly runs published. */
+/**
+ * The README's first command, at a smaller size: both corpora generated, the images trained with
+ * the deep, denoising and convolutional types, the documents with the deep one, all published.
+ */
 @ExtendWith(SparkSessionExtension.class)
 class DemoCommandTest {
 
@@ -17,7 +20,7 @@ class DemoCommandTest {
   Path dir;
 
   @Test
-  void demoGeneratesBothCorporaAndPublishesBothCodeTables(SparkSession spark) {
+  void demoGeneratesBothCorporaAndPublishesACodeTablePerModel(SparkSession spark) {
     String out = dir.toString();
     CliErrorsTest.Outcome r = CliErrorsTest.cli("demo", "--output", out, "--images", "150", "--documents", "120",
         "--run-date", "2026-03-04", "--set", "train.epochs=2");
@@ -26,7 +29,12 @@ class DemoCommandTest {
         "rows read        120");
     assertThat(spark.read().parquet(out + "/corpora/images").columns()).containsExactly("id", "image", "label");
     assertThat(spark.read().parquet(out + "/corpora/documents").columns()).containsExactly("id", "text", "label");
-    assertThat(spark.read().parquet(out + "/images/codes").count()).isEqualTo(150);
+    assertThat(r.out()).contains("images, deep", "images, denoising (masking 0.3)", "images, conv", "documents, deep");
+    for (String type : new String[] {"deep", "denoising", "conv"}) {
+      assertThat(spark.read().parquet(out + "/images-" + type + "/codes").count()).isEqualTo(150);
+      assertThat(spark.read().option("multiLine", true).json(out + "/images-" + type + "/models/*/model.json").select("type").first().getString(0))
+          .isEqualTo(type);
+    }
     assertThat(spark.read().parquet(out + "/documents/codes").count()).isEqualTo(120);
   }
 }

@@ -9,6 +9,7 @@ import io.latentforge.config.ModelSpec;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.ModelStore;
 import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.Training;
 import java.nio.file.Path;
@@ -127,6 +128,19 @@ class AutoencoderTypesTest {
         .isInstanceOf(LatentforgeException.class).hasMessageContaining("fraction");
     assertThat(ConfigLoader.load(null, List.of("model.type=conv")).train().learningRate()).isEqualTo(0.001);
     assertThat(ConfigLoader.load(null, List.of("train.learning-rate=0.05")).train().learningRate()).isEqualTo(0.05);
+  }
+
+  @Test
+  void documentsRefuseConvolutionAndCorruptionsOtherThanWordDropout() {
+    ModelSpec conv = ConfigLoader.load(null, List.of("model.type=conv")).model();
+    assertThatThrownBy(() -> Autoencoder.requireFits(conv, CorpusKind.TEXT)).isInstanceOf(LatentforgeException.class)
+        .hasMessageContaining("needs an image corpus");
+    ModelSpec gaussian = ConfigLoader.load(null, List.of("model.type=denoising", "model.corruption.type=gaussian"))
+        .model();
+    assertThatThrownBy(() -> Autoencoder.requireFits(gaussian, CorpusKind.TEXT))
+        .isInstanceOf(LatentforgeException.class).hasMessageContaining("word dropout");
+    Autoencoder.requireFits(ConfigLoader.load(null, List.of("model.type=denoising")).model(), CorpusKind.TEXT);
+    Autoencoder.requireFits(gaussian, CorpusKind.IMAGE);
   }
 
   private static String[] concat(String[] a, String... b) {

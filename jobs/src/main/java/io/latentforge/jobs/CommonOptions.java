@@ -25,4 +25,11 @@ public final class CommonOptions {
   LatentforgeConfig config() {
     return ConfigLoader.load(conf, sets);
   }
+
+  /** The configuration with {@code defaults} ("key=value") applied before --set, so --set still wins. */
+  LatentforgeConfig config(List<String> defaults) {
+    List<String> all = new ArrayList<>(defaults);
+    all.addAll(sets);
+    return ConfigLoader.load(conf, all);
+  }
 }

@@ -1,15 +1,24 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.ModelSpec;
+import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code latentforge demo}: generates two labelled corpora and runs nightly on each. */
+/** {@code latentforge demo}: generates two labelled corpora, trains several model types, compares them. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Generate a small image corpus (28x28 shapes, 5 classes) and a document corpus (4 topics) as Parquet under OUT/corpora/, then run nightly on each into OUT/images/ and OUT/documents/.")
+    description = "Generate a small image corpus (28x28 shapes, 5 classes) and a document corpus (4 topics) as Parquet "
+        + "under OUT/corpora/, run nightly on the images once per --image-models type into OUT/images-<type>/ and on "
+        + "the documents into OUT/documents/, then print the reconstruction errors side by side. "
+        + "--set model.type=... overrides every run's type.")
 public final class DemoCommand extends SparkJob {
 
   @Option(names = "--output", paramLabel = "DIR", description = "Where corpora and outputs go. Default: ${DEFAULT-VALUE}.")
@@ -21,6 +30,10 @@ public final class DemoCommand extends SparkJob {
   @Option(names = "--documents", paramLabel = "N", description = "Documents to generate. Default: ${DEFAULT-VALUE}.")
   int documents = 2000;
 
+  @Option(names = "--image-models", paramLabel = "TYPE[,TYPE...]", split = ",",
+      description = "Model types trained on the images (shallow, deep, denoising, conv, vae). Default: ${DEFAULT-VALUE}.")
+  List<String> imageModels = List.of("deep", "denoising", "conv");
+
   @Option(names = "--seed", description = "Seed of the generated corpora. Default: ${DEFAULT-VALUE}.")
   long seed = 7;
 
@@ -31,8 +44,32 @@ public final class DemoCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
+    Map<String, LatentforgeConfig> imageConfigs = new LinkedHashMap<>();
+    for (String type : imageModels) { // every config validated before any corpus is generated
+      imageConfigs.put(type, common.config(List.of("model.type=" + type)));
+    }
     GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark, output, images, documents, seed);
-    nightly(spark, config, out, CorpusKind.IMAGE, corpora.images(), output + "/images");
-    nightly(spark, config, out, CorpusKind.TEXT, corpora.documents(), output + "/documents");
+    Map<String, RunResult> results = new LinkedHashMap<>();
+    imageConfigs.forEach((type, typeConfig) -> results.put("images, " + name(typeConfig),
+        nightly(spark, typeConfig, out, CorpusKind.IMAGE, corpora.images(), output + "/images-" + type)));
+    results.put("documents, " + name(config),
+        nightly(spark, config, out, CorpusKind.TEXT, corpora.documents(), output + "/documents"));
+    compare(out, results);
+  }
+
+  private static String name(LatentforgeConfig config) {
+    ModelSpec model = config.model();
+    String type = model.type().name().toLowerCase(Locale.ROOT);
+    return model.type() == ModelSpec.Type.DENOISING
+        ? type + " (" + model.corruption().type().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
+            + model.corruption().level() + ")"
+        : type;
+  }
+
+  private static void compare(PrintWriter out, Map<String, RunResult> results) {
+    out.printf(Locale.ROOT, "%nreconstruction error per row (lower is better)%n");
+    out.printf(Locale.ROOT, "  %-32s %12s %16s %8s%n", "corpus, model", "autoencoder", "mean baseline", "ratio");
+    results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %12.4f %16.4f %8.2f%n", name, r.meanReconError(),
+        r.meanBaselineError(), r.meanReconError() / r.meanBaselineError()));
   }
 }

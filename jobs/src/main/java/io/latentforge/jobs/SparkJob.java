@@ -3,6 +3,7 @@ package io.latentforge.jobs;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.run.NightlyRequest;
 import io.latentforge.run.NightlyRun;
+import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -39,9 +40,11 @@ abstract class SparkJob implements Callable<Integer> {
   }
 
   /** One nightly run, then its summary. */
-  void nightly(SparkSession spark, LatentforgeConfig config, PrintWriter out, CorpusKind kind, String input, String output) {
+  RunResult nightly(SparkSession spark, LatentforgeConfig config, PrintWriter out, CorpusKind kind, String input,
+      String output) {
     long start = System.nanoTime();
-    Summary.print(out, "nightly " + KindConverter.name(kind), common.runDate.toString(),
-        new NightlyRun(spark).execute(new NightlyRequest(kind, input, output, common.runDate, config)), start);
+    RunResult result = new NightlyRun(spark).execute(new NightlyRequest(kind, input, output, common.runDate, config));
+    Summary.print(out, "nightly " + KindConverter.name(kind), common.runDate.toString(), result, start);
+    return result;
   }
 }
