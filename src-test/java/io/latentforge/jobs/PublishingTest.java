@@ -160,7 +160,10 @@ class PublishingTest {
     assertThat(nightly(out, "2026-06-01").exitCode()).isZero();
     CliErrorsTest.Outcome bigger = nightly(out, "2026-06-02", "model.code-size=16");
     assertThat(bigger.exitCode()).isEqualTo(2);
-    assertThat(bigger.err()).contains("another size than 16", "run_date=2026-06-01=8");
+    assertThat(bigger.err()).contains("another shape than 16", "run_date=2026-06-01=8");
+    CliErrorsTest.Outcome binary = nightly(out, "2026-06-02", "model.binary-codes=true");
+    assertThat(binary.exitCode()).isEqualTo(2);
+    assertThat(binary.err()).contains("another shape than 8 binary", "run_date=2026-06-01=8");
     // The same date may change size: its partition is replaced whole.
     assertThat(nightly(out, "2026-06-01", "model.code-size=16").exitCode()).isZero();
 

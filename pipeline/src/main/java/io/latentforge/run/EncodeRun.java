@@ -41,7 +41,7 @@ public final class EncodeRun {
     int codeSize = ((Number) model.card().get("code_size")).intValue();
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
-      publisher.requireCodeSize(codeSize);
+      publisher.requireCodeShape(codeSize, CodeLayer.fromCard(model.card()).binary());
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
       Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
@@ -61,7 +61,7 @@ public final class EncodeRun {
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(), codeLayer,
             featurized.inputSize(), request.config().encode().batchSize()),
-        counts.accepted(), Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize, counts,
+        counts.accepted(), Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize, codeLayer.binary(), counts,
             request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
         () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));

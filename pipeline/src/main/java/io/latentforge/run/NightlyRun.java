@@ -52,7 +52,7 @@ public final class NightlyRun {
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
     try (OutputLock lock = OutputLock.acquire(hadoop(), out.root(), "nightly " + modelId)) {
-      publisher.requireCodeSize(config.model().codeSize());
+      publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
       LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
       Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
           () -> Featurization.fit(corpus, request.kind(), config));
@@ -122,7 +122,8 @@ public final class NightlyRun {
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, trained.code(), featurized.inputSize(),
             config.encode().batchSize()),
-        counts.accepted(), Runs.manifest(modelId, sha256, config.model().codeSize(), counts, request.input())));
+        counts.accepted(), Runs.manifest(modelId, sha256, config.model().codeSize(), trained.code().binary(), counts,
+            request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
         () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
 

@@ -87,7 +87,7 @@ final class OutputPublisher {
    * A code table holds one code size: other dates published with another size fail the run before
    * any work, since readers of the table could not mix them.
    */
-  void requireCodeSize(int codeSize) {
+  void requireCodeShape(int codeSize, boolean binary) {
     Map<String, Object> others = new TreeMap<>();
     Path table = new Path(out.codes());
     try {
@@ -102,9 +102,11 @@ final class OutputPublisher {
           continue;
         }
         try (InputStream in = fs.open(manifest)) {
-          Object size = new ObjectMapper().readValue(in, Map.class).get("code_size");
-          if (size instanceof Number n && n.intValue() != codeSize) {
-            others.put(name, n);
+          Map<?, ?> other = new ObjectMapper().readValue(in, Map.class);
+          Object size = other.get("code_size");
+          boolean otherBinary = Boolean.TRUE.equals(other.get("binary_codes"));
+          if (size instanceof Number n && (n.intValue() != codeSize || otherBinary != binary)) {
+            others.put(name, n + (otherBinary ? " binary" : ""));
           }
         }
       }
@@ -112,9 +114,9 @@ final class OutputPublisher {
       throw new UncheckedIOException("cannot read the manifests of " + table, e);
     }
     if (!others.isEmpty()) {
-      throw LatentforgeException.usage("The code table " + out.codes() + " holds codes of another size than "
-              + codeSize + ": " + others + " (code sizes).",
-          "publish codes of a new size under a new output root, or remove the old partitions first.");
+      throw LatentforgeException.usage("The code table " + out.codes() + " holds codes of another shape than "
+              + codeSize + (binary ? " binary" : "") + ": " + others + " (code sizes, binary when with code_bits).",
+          "publish codes of a new size or kind under a new output root, or remove the old partitions first.");
     }
   }
 

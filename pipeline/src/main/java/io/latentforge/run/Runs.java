@@ -49,11 +49,13 @@ final class Runs {
   }
 
   /** The code table partition's {@code _MANIFEST.json} (row count and date are added on publish). */
-  static Map<String, Object> manifest(String modelId, String modelSha256, int codeSize, RunCounts counts, String input) {
+  static Map<String, Object> manifest(String modelId, String modelSha256, int codeSize, boolean binary, RunCounts counts,
+      String input) {
     Map<String, Object> manifest = new LinkedHashMap<>();
     manifest.put("model_id", modelId);
     manifest.put("model_sha256", modelSha256);
     manifest.put("code_size", codeSize);
+    manifest.put("binary_codes", binary);
     manifest.put("reject_count", counts.rejected());
     manifest.put("input_path", input);
     manifest.put("created", Instant.now().toString());
