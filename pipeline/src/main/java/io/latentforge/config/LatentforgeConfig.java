@@ -70,7 +70,7 @@ public record LatentforgeConfig(
         r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
         r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
         r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
-        r.c.getLong("train.seed"));
+        r.c.getLong("train.seed"), r.enumValue("train.approach", TrainSettings.Approach.class));
   }
 
   /** Checks between keys, so a run that cannot work fails before it reads any data. */

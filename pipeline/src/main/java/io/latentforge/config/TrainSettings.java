@@ -4,7 +4,13 @@ import java.io.Serializable;
 
 /** Parameter-averaging training settings; see conf/latentforge.conf for each. */
 public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
-    Updater updater, double learningRate, WeightInit weightInit, double l2, long seed) implements Serializable {
+    Updater updater, double learningRate, WeightInit weightInit, double l2, long seed, Approach approach)
+    implements Serializable {
+
+  /** How DL4J hands minibatches to workers: exported to files first, or straight from the RDD. */
+  public enum Approach {
+    AUTO, EXPORT, DIRECT
+  }
 
   public enum Updater {
     ADAM, NADAM, ADAMAX, RMSPROP, NESTEROVS, SGD, ADAGRAD

@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encodes featurized rows with a trained autoencoder, in batches per partition. The model is
@@ -37,6 +39,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Encoder {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Encoder.class);
   private static final Map<String, MultiLayerNetwork> LOADED = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   /** A network is not safe for concurrent use: each task thread gets its own copy of the loaded one. */
@@ -102,7 +105,7 @@ public final class Encoder {
 
   static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
     return LOADED.computeIfAbsent(modelId, id -> {
-      LOADS.incrementAndGet();
+      LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", id, LOADS.incrementAndGet());
       try {
         return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
       } catch (IOException e) {

@@ -22,6 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -59,7 +60,7 @@ public final class SparkTrainer {
         .batchSizePerWorker(batch)
         .averagingFrequency(settings.averagingFrequency())
         .workerPrefetchNumBatches(2)
-        .rddTrainingApproach(RDDTrainingApproach.Export)
+        .rddTrainingApproach(approach(settings.approach(), sc))
         .exportDirectory(scratch)
         .rngSeed(settings.seed())
         .build();
@@ -83,6 +84,33 @@ public final class SparkTrainer {
       deleteQuietly(spark, new Path(scratch).getParent().toString(), false); // only when no other run uses it
     }
     return new Trained(sparkNet.getNetwork(), List.copyOf(epochs));
+  }
+
+  /**
+   * DL4J refuses Export on a non-local master whose default file system is the local one (it
+   * cannot know the export directory is shared), so auto falls back to Direct there.
+   */
+  static RDDTrainingApproach approach(TrainSettings.Approach configured, JavaSparkContext sc) {
+    boolean exportSupported = ExportSupport.exportSupported(sc);
+    return switch (configured) {
+      case EXPORT -> {
+        if (!exportSupported) {
+          throw LatentforgeException.usage("train.approach = export is not supported with master " + sc.master()
+                  + " and the default file system " + sc.hadoopConfiguration().get("fs.defaultFS") + ": DL4J exports "
+                  + "minibatches only to a file system every executor shares.",
+              "use train.approach = direct or auto, or set spark.hadoop.fs.defaultFS to a shared file system (hdfs://...).");
+        }
+        yield RDDTrainingApproach.Export;
+      }
+      case DIRECT -> RDDTrainingApproach.Direct;
+      case AUTO -> {
+        if (!exportSupported) {
+          LOG.info("training straight from the RDD (train.approach = direct): DL4J does not export minibatches with "
+              + "master {} and a local default file system", sc.master());
+        }
+        yield exportSupported ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct;
+      }
+    };
   }
 
   private static void requireFinite(double loss, INDArray params, int epoch, TrainSettings settings) {

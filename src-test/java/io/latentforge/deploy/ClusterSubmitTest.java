@@ -1,0 +1,118 @@
+package io.latentforge.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.testing.SparkSessionExtension;
+import io.latentforge.testing.StandaloneCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code deploy/submit.sh nightly} with the shaded jar, as a real application on a standalone
+ * cluster of separate JVMs: a master, two workers and the executors they start. Only Spark, Hadoop
+ * and Scala are on the cluster's classpath; DL4J, ND4J and latentforge come from the jar.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class ClusterSubmitTest {
+
+  private static final Pattern LOAD = Pattern.compile("deserializing model (\\S+) in this JVM");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void nightlyRunsAsASubmittedApplicationWithExecutorsInTheirOwnJvms(SparkSession spark) throws Exception {
+    String corpus = dir.resolve("corpus").toString();
+    DemoCorpora.images(spark, 300, 11).repartition(6).write().parquet(corpus);
+    String out = dir.resolve("out").toString();
+
+    try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, "2g")) {
+      Path driverLog = dir.resolve("driver.log");
+      Process submit = submit(cluster, driverLog, "nightly", "--kind", "image", "--input", corpus, "--output", out,
+          "--run-date", "2026-11-27", "--set", "train.epochs=2", "--set", "model.encoder-layers=[64]");
+      boolean ended = submit.waitFor(8, TimeUnit.MINUTES);
+      if (!ended) {
+        submit.descendants().forEach(ProcessHandle::destroyForcibly);
+        submit.destroyForcibly();
+      }
+      String log = StandaloneCluster.read(driverLog);
+      assertThat(ended).as("the application ended within 8 minutes:\n%s", log).isTrue();
+      assertThat(submit.exitValue()).as("exit code; driver log:\n%s\nexecutors:\n%s", log, executorLogs(cluster))
+          .isZero();
+      assertThat(log).contains("nightly image run 2026-11-27", "rows featurized  300");
+
+      // Executors ran in their own JVMs, each of which deserialized the model at most once
+      // although more encode tasks (6 partitions) than executors ran.
+      List<Path> executors = cluster.executorLogs();
+      assertThat(executors).as("executor JVMs started by the workers").hasSizeGreaterThanOrEqualTo(2);
+      List<String> loads = new ArrayList<>();
+      for (Path executor : executors) {
+        List<String> here = loadsIn(executor);
+        assertThat(here).as("model loads in %s", executor).doesNotHaveDuplicates();
+        loads.addAll(here);
+      }
+      assertThat(loads).as("model loads across executors").isNotEmpty().hasSizeLessThanOrEqualTo(executors.size());
+    }
+    assertThat(spark.read().parquet(out + "/codes").where("run_date = '2026-11-27'").count()).isEqualTo(300);
+    assertThat(Path.of(out, "codes", "run_date=2026-11-27", "_MANIFEST.json")).exists();
+    try (var models = Files.list(Path.of(out, "models"))) {
+      assertThat(models.filter(p -> Files.exists(p.resolve("model.json"))).count()).isEqualTo(1);
+    }
+  }
+
+  /** Runs deploy/submit.sh with a spark-submit that starts SparkSubmit from the cluster's classpath. */
+  private Process submit(StandaloneCluster cluster, Path log, String... command) throws Exception {
+    Path home = Files.createDirectories(dir.resolve("driver-home"));
+    Path sparkSubmit = dir.resolve("spark-submit");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec " + java + " -Xmx2g "
+        + String.join(" ", StandaloneCluster.JAVA17_OPENS) + " -Dspark.testing=true -Dspark.test.home=" + home
+        + " -cp '" + StandaloneCluster.sparkClasspath() + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
+    Files.setPosixFilePermissions(sparkSubmit, PosixFilePermissions.fromString("rwx------"));
+
+    Path root = Path.of(System.getProperty("latentforge.root"));
+    List<String> args = new ArrayList<>(List.of(root.resolve("deploy/submit.sh").toString(),
+        "--master", cluster.masterUrl(), "--deploy-mode", "client", "--executor-memory", "1g",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.executor.extraClassPath=" + StandaloneCluster.sparkClasspath()));
+    args.addAll(List.of(command));
+    ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(StandaloneCluster.sparkEnvironment(home));
+    pb.environment().put("SPARK_SUBMIT", sparkSubmit.toString());
+    pb.environment().put("LATENTFORGE_JAR", System.getProperty("latentforge.jobJar"));
+    pb.environment().put("LATENTFORGE_OFFHEAP", "1G");
+    pb.environment().put("LATENTFORGE_PHYSICAL", "3G");
+    pb.environment().put("LATENTFORGE_OVERHEAD", "512m");
+    return pb.start();
+  }
+
+  private static List<String> loadsIn(Path executorLog) {
+    List<String> ids = new ArrayList<>();
+    Matcher m = LOAD.matcher(StandaloneCluster.read(executorLog));
+    while (m.find()) {
+      ids.add(m.group(1));
+    }
+    return ids;
+  }
+
+  private static String executorLogs(StandaloneCluster cluster) throws Exception {
+    return cluster.executorLogs().stream().map(p -> p + ":\n" + tail(StandaloneCluster.read(p)))
+        .collect(Collectors.joining("\n"));
+  }
+
+  private static String tail(String text) {
+    return text.length() > 6000 ? text.substring(text.length() - 6000) : text;
+  }
+}

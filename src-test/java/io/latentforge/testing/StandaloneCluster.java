@@ -1,0 +1,184 @@
+package io.latentforge.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.ZipFile;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A Spark standalone master and workers, each its own JVM on 127.0.0.1, started from the
+ * classpath a cluster provides (see {@link #sparkClasspath()}), without a Spark distribution. Applications submitted to it run their executors in further JVMs
+ * started by the workers, which get every other class from the application's jar.
+ */
+public final class StandaloneCluster implements AutoCloseable {
+
+  /** The flags Java 17 needs for Spark; the same list as the launcher's. */
+  public static final List<String> JAVA17_OPENS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+
+  private final Path dir;
+  private final String classpath;
+  private final int port;
+  private final List<Process> processes = new ArrayList<>();
+
+  private StandaloneCluster(Path dir, String classpath, int port) {
+    this.dir = dir;
+    this.classpath = classpath;
+    this.port = port;
+  }
+
+  /** Starts a master and {@code workers} one-core workers and waits until all have registered. */
+  public static StandaloneCluster start(Path dir, int workers, String workerMemory) throws Exception {
+    StandaloneCluster cluster = new StandaloneCluster(dir, sparkClasspath(), freePort());
+    try {
+      cluster.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
+          String.valueOf(cluster.port), "--webui-port", String.valueOf(freePort()));
+      for (int i = 1; i <= workers; i++) {
+        Path work = Files.createDirectories(dir.resolve("worker-" + i + "-work"));
+        cluster.launch("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+            "--memory", workerMemory, "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString(),
+            cluster.masterUrl());
+      }
+      cluster.awaitLog("master", "Registering worker", workers, Duration.ofSeconds(90));
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  public String masterUrl() {
+    return "spark://127.0.0.1:" + port;
+  }
+
+  /**
+   * What a cluster provides: the jobs' full classpath (jobs/target/classpath.txt) without the jars
+   * bundled into the shaded jar, i.e. Spark, Hadoop, Scala and the libraries the jar leaves to them.
+   */
+  public static synchronized String sparkClasspath() throws IOException {
+    if (sparkClasspath == null) {
+      Set<String> bundled = entries(Path.of(System.getProperty("latentforge.jobJar")));
+      List<String> provided = new ArrayList<>();
+      for (String jar : Files.readString(Path.of(System.getProperty("latentforge.fullClasspath"))).trim().split(":")) {
+        if (!jar.isEmpty() && !isBundled(Path.of(jar), bundled)) {
+          provided.add(jar);
+        }
+      }
+      sparkClasspath = String.join(":", provided);
+    }
+    return sparkClasspath;
+  }
+
+  private static String sparkClasspath;
+
+  /** A jar is bundled when the shaded jar holds its classes. */
+  private static boolean isBundled(Path jar, Set<String> shaded) throws IOException {
+    long classes = 0;
+    long inShaded = 0;
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      for (var e = zip.entries(); e.hasMoreElements(); ) {
+        String name = e.nextElement().getName();
+        if (name.endsWith(".class") && !name.startsWith("META-INF/")) {
+          classes++;
+          inShaded += shaded.contains(name) ? 1 : 0;
+        }
+      }
+    }
+    return classes > 0 && inShaded * 2 > classes;
+  }
+
+  private static Set<String> entries(Path jar) throws IOException {
+    Set<String> names = new HashSet<>();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      zip.stream().forEach(e -> names.add(e.getName()));
+    }
+    return names;
+  }
+
+  /** The environment a Spark JVM started without a distribution needs. */
+  public static Map<String, String> sparkEnvironment(Path home) {
+    return Map.of("SPARK_SCALA_VERSION", "2.12", "SPARK_TESTING", "1", "SPARK_HOME", home.toString(),
+        "SPARK_LOCAL_IP", "127.0.0.1", "OMP_NUM_THREADS", "1");
+  }
+
+  /** The stderr of every executor the workers started, one file per executor JVM. */
+  public List<Path> executorLogs() throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files.filter(p -> p.getFileName().toString().equals("stderr") && p.toString().contains("/app-")).toList();
+    }
+  }
+
+  private void launch(String name, String mainClass, String... args) throws IOException {
+    Path home = Files.createDirectories(dir.resolve("spark-home"));
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx512m", "-Dspark.testing=true", "-Dspark.test.home=" + home));
+    command.addAll(JAVA17_OPENS);
+    command.addAll(List.of("-cp", classpath, mainClass));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(dir.resolve(name + ".log").toFile());
+    pb.environment().putAll(sparkEnvironment(home));
+    processes.add(pb.start());
+  }
+
+  private void awaitLog(String name, String line, int times, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Path log = dir.resolve(name + ".log");
+    while (System.nanoTime() < deadline) {
+      if (Files.exists(log) && Files.readAllLines(log).stream().filter(l -> l.contains(line)).count() >= times) {
+        return;
+      }
+      if (processes.stream().anyMatch(p -> !p.isAlive())) {
+        break;
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException("the standalone cluster did not start: expected " + times + " x '" + line + "' in "
+        + log + ":\n" + (Files.exists(log) ? Files.readString(log) : "(no log)"));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Reads a file or returns why not; for failure messages. */
+  public static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
