@@ -32,7 +32,8 @@ else
   submit=(spark-submit)
 fi
 
-if [ ! -f "$jar" ]; then
+# A URI (local:// inside a container image, hdfs://, s3a://) is spark-submit's to resolve.
+if [[ "$jar" != *://* ]] && [ ! -f "$jar" ]; then
   echo "submit.sh: no job jar at $jar; build it with: mvn -B -ntp package -DskipTests (or set LATENTFORGE_JAR)" >&2
   exit 2
 fi
