@@ -52,8 +52,8 @@ class AutoencoderFamilyTest {
   void aDenoisingAutoencoderUndoesCorruptionBetterThanAPlainOneOfTheSameShape(SparkSession spark) {
     double[][] clean = bars(1500, 12, 3);
     String[] shape = {"model.encoder-layers=[64]", "model.code-size=48", "model.loss=xent", "train.epochs=30", "train.learning-rate=0.001"};
-    Training.Model plain = Training.train(spark, clean, false, tmp, concat(shape, "model.type=deep"));
-    Training.Model denoising = Training.train(spark, clean, false, tmp, concat(shape, "model.type=denoising",
+    Training.Model plain = Training.train(spark, clean, false, tmp, Training.concat(shape, "model.type=deep"));
+    Training.Model denoising = Training.train(spark, clean, false, tmp, Training.concat(shape, "model.type=denoising",
         "model.corruption.type=masking", "model.corruption.level=0.3"));
 
     double[][] test = bars(300, 12, 4);
@@ -185,12 +185,7 @@ class AutoencoderFamilyTest {
 
   static double meanBaseline(double[][] x) {
     int d = x[0].length;
-    double[] mean = new double[d];
-    for (double[] row : x) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += row[j] / x.length;
-      }
-    }
+    double[] mean = columnMeans(x);
     double sum = 0;
     for (double[] row : x) {
       for (int j = 0; j < d; j++) {
@@ -204,12 +199,7 @@ class AutoencoderFamilyTest {
   static double pcaReconError(SparkSession spark, double[][] x, int k) {
     DenseMatrix pc = new PCA().setK(k).setInputCol("features").fit(Training.rows(spark, x)).pc();
     int d = x[0].length;
-    double[] mean = new double[d];
-    for (double[] row : x) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += row[j] / x.length;
-      }
-    }
+    double[] mean = columnMeans(x);
     double sum = 0;
     for (double[] row : x) {
       double[] centred = new double[d];
@@ -233,9 +223,13 @@ class AutoencoderFamilyTest {
     return sum / x.length;
   }
 
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
+  private static double[] columnMeans(double[][] x) {
+    double[] mean = new double[x[0].length];
+    for (double[] row : x) {
+      for (int j = 0; j < mean.length; j++) {
+        mean[j] += row[j] / x.length;
+      }
+    }
+    return mean;
   }
 }

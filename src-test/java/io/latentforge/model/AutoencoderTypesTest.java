@@ -40,7 +40,7 @@ class AutoencoderTypesTest {
       "model.type=conv;model.conv.downsample=pool;model.conv.kernel-sizes=[3,3]"})
   void everyTypeTrainsSavesReloadsAndGivesIdenticalCodes(String settings, SparkSession spark) {
     double[][] x = AutoencoderFamilyTest.bars(256, 12, 7);
-    String[] all = concat(IMAGE_12, settings.split(";"));
+    String[] all = Training.concat(IMAGE_12, settings.split(";"));
     Training.Model model = Training.train(spark, x, true, tmp, all);
     INDArray before = model.codes(x);
     assertThat(before.columns()).isEqualTo(model.config().model().codeSize());
@@ -141,11 +141,5 @@ class AutoencoderTypesTest {
         .isInstanceOf(LatentforgeException.class).hasMessageContaining("word dropout");
     Autoencoder.requireFits(ConfigLoader.load(null, List.of("model.type=denoising")).model(), CorpusKind.TEXT);
     Autoencoder.requireFits(gaussian, CorpusKind.IMAGE);
-  }
-
-  private static String[] concat(String[] a, String... b) {
-    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
-    return out;
   }
 }

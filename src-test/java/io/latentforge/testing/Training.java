@@ -69,4 +69,11 @@ public final class Training {
     return spark.createDataFrame(rows, new StructType().add("id", DataTypes.StringType, false)
         .add("features", SQLDataTypes.VectorType(), false)).repartition(2);
   }
+
+  /** {@code settings} followed by {@code more}. */
+  public static String[] concat(String[] settings, String... more) {
+    String[] out = java.util.Arrays.copyOf(settings, settings.length + more.length);
+    System.arraycopy(more, 0, out, settings.length, more.length);
+    return out;
+  }
 }
