@@ -104,7 +104,16 @@ class NightlyEndToEndTest {
     byte[] zip = Files.readAllBytes(modelDir.resolve("model.zip"));
     assertThat(card.get("model_sha256").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip)));
     assertThat(card.get("rows").get("read").asLong()).isEqualTo(400);
-    assertThat(card.get("epochs")).hasSize(EPOCHS);
+    // At most the configured epochs (early stopping may end sooner), each with a validation error,
+    // and the checkpoints moved under the published model: the last two and the best epoch's.
+    assertThat(card.get("epochs").size()).isBetween(1, EPOCHS);
+    assertThat(card.get("epochs").get(0).get("validation_recon_error").isNumber()).isTrue();
+    assertThat(card.get("training").get("stop_reason").asText()).isNotBlank();
+    try (var checkpoints = Files.list(modelDir.resolve("checkpoints"))) {
+      assertThat(checkpoints.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
+          .contains("best.zip").filteredOn(n -> n.matches("epoch-\\d+\\.zip")).hasSize(2);
+    }
+    assertThat(Path.of(out, "_checkpoints")).doesNotExist();
     assertThat(card.get("config").get("model").get("code-size").asInt()).isEqualTo(CODE_SIZE);
     assertThat(rows.get(0).getString(rows.get(0).fieldIndex("model_id"))).isEqualTo(card.get("model_id").asText());
 

@@ -21,6 +21,14 @@ final class Summary {
         losses.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.trainingLoss()));
       }
       out.printf(Locale.ROOT, "  loss per epoch  %s%n", losses);
+      EpochMetrics last = r.epochs().get(r.epochs().size() - 1);
+      if (last.validated()) {
+        StringBuilder validation = new StringBuilder();
+        for (EpochMetrics e : r.epochs()) {
+          validation.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.validationError()));
+        }
+        out.printf(Locale.ROOT, "  validation error%s%n", validation);
+      }
     }
     out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),
         r.meanBaselineError());

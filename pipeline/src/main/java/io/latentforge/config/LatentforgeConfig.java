@@ -67,10 +67,16 @@ public record LatentforgeConfig(
     double learningRate = "auto".equals(r.c.getValue("train.learning-rate").unwrapped())
         ? TrainSettings.defaultLearningRate(type) : r.positiveDouble("train.learning-rate");
     return new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
-        r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.workers", 0),
-        r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
+        r.intAtLeast("train.workers", 0), r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
         r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
-        r.c.getLong("train.seed"), r.enumValue("train.approach", TrainSettings.Approach.class));
+        r.c.getLong("train.seed"),
+        new TrainSettings.Averaging(r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.prefetch", 0),
+            r.enumValue("train.repartition", TrainSettings.Repartition.class),
+            r.enumValue("train.storage-level", TrainSettings.StorageLevel.class),
+            r.enumValue("train.approach", TrainSettings.Approach.class), r.intAtLeast("train.aggregation-depth", 1)),
+        new TrainSettings.Stopping(r.fractionBelowOne("train.validation-fraction"), r.intAtLeast("train.patience", 0),
+            r.nonNegativeDouble("train.max-minutes")),
+        r.intAtLeast("train.checkpoint-every", 0));
   }
 
   /** Checks between keys, so a run that cannot work fails before it reads any data. */
@@ -189,6 +195,14 @@ public record LatentforgeConfig(
       double v = get(key, () -> c.getDouble(key));
       if (!(v > 0 && v <= 1)) {
         throw bad(key, v, "a fraction in (0, 1]");
+      }
+      return v;
+    }
+
+    double fractionBelowOne(String key) {
+      double v = get(key, () -> c.getDouble(key));
+      if (!(v >= 0 && v < 1)) {
+        throw bad(key, v, "a fraction from 0 (inclusive) to 1 (exclusive)");
       }
       return v;
     }

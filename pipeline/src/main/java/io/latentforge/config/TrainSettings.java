@@ -2,15 +2,10 @@ package io.latentforge.config;
 
 import java.io.Serializable;
 
-/** Parameter-averaging training settings; see conf/latentforge.conf for each. */
-public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFrequency, int workers,
-    Updater updater, double learningRate, WeightInit weightInit, double l2, long seed, Approach approach)
+/** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
+public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
+    WeightInit weightInit, double l2, long seed, Averaging averaging, Stopping stopping, int checkpointEvery)
     implements Serializable {
-
-  /** How DL4J hands minibatches to workers: exported to files first, or straight from the RDD. */
-  public enum Approach {
-    AUTO, EXPORT, DIRECT
-  }
 
   public enum Updater {
     ADAM, NADAM, ADAMAX, RMSPROP, NESTEROVS, SGD, ADAGRAD
@@ -18,6 +13,33 @@ public record TrainSettings(int epochs, int batchSizePerWorker, int averagingFre
 
   public enum WeightInit {
     AUTO, XAVIER, RELU, LECUN_NORMAL, NORMAL, UNIFORM
+  }
+
+  /** How DL4J hands minibatches to workers: exported to files first, or straight from the RDD. */
+  public enum Approach {
+    AUTO, EXPORT, DIRECT
+  }
+
+  /** When DL4J repartitions the training data before splitting it among workers. */
+  public enum Repartition {
+    ALWAYS, NEVER, NUM_PARTITIONS_WORKERS_DIFFERS
+  }
+
+  /** Storage levels DL4J may persist the training RDD at. */
+  public enum StorageLevel {
+    MEMORY_ONLY, MEMORY_ONLY_SER, MEMORY_AND_DISK, MEMORY_AND_DISK_SER, DISK_ONLY
+  }
+
+  /** ParameterAveragingTrainingMaster's knobs. */
+  public record Averaging(int frequency, int prefetch, Repartition repartition, StorageLevel storageLevel,
+      Approach approach, int aggregationDepth) implements Serializable {}
+
+  /** When training stops before {@code epochs}. */
+  public record Stopping(double validationFraction, int patience, double maxMinutes) implements Serializable {
+
+    public boolean validates() {
+      return validationFraction > 0;
+    }
   }
 
   /** A learning rate of "auto" by model type: convolutional and variational models want a smaller step. */

@@ -10,12 +10,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -40,12 +39,23 @@ import org.slf4j.LoggerFactory;
 public final class Encoder {
 
   private static final Logger LOG = LoggerFactory.getLogger(Encoder.class);
-  private static final Map<String, MultiLayerNetwork> LOADED = new ConcurrentHashMap<>();
+  /** Few models per JVM at a time (tonight's, or one per validated epoch): the least recently used go. */
+  private static final int CACHED_MODELS = 3;
+  private static final Map<String, MultiLayerNetwork> LOADED = Collections.synchronizedMap(lru());
   private static final AtomicInteger LOADS = new AtomicInteger();
   /** A network is not safe for concurrent use: each task thread gets its own copy of the loaded one. */
-  private static final ThreadLocal<Map<String, MultiLayerNetwork>> PER_THREAD = ThreadLocal.withInitial(HashMap::new);
+  private static final ThreadLocal<Map<String, MultiLayerNetwork>> PER_THREAD = ThreadLocal.withInitial(Encoder::lru);
 
   private Encoder() {}
+
+  private static <V> Map<String, V> lru() {
+    return new LinkedHashMap<>(8, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > CACHED_MODELS;
+      }
+    };
+  }
 
   /**
    * The code table's columns, in order; {@code code_bits} only for binary codes, {@code label} only
@@ -104,14 +114,16 @@ public final class Encoder {
   }
 
   static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
-    return LOADED.computeIfAbsent(modelId, id -> {
-      LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", id, LOADS.incrementAndGet());
-      try {
-        return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot load model " + id + " on executor", e);
-      }
-    });
+    synchronized (LOADED) { // one deserialization per model, however many tasks ask at once
+      return LOADED.computeIfAbsent(modelId, id -> {
+        LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", id, LOADS.incrementAndGet());
+        try {
+          return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot load model " + id + " on executor", e);
+        }
+      });
+    }
   }
 
   static final class EncodePartition implements MapPartitionsFunction<Row, Row> {

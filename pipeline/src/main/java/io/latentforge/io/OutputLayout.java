@@ -29,6 +29,11 @@ public record OutputLayout(String root) {
   }
 
   /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
+  /** Where a run's checkpoints live until its model is published (then under the model's directory). */
+  public String checkpoints(String modelId) {
+    return root + "/_checkpoints/" + modelId;
+  }
+
   public String scratch(String modelId) {
     return root + "/_scratch/" + modelId;
   }

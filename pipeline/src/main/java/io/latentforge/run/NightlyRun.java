@@ -4,6 +4,7 @@ import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.encode.Encoder;
+import io.latentforge.io.Checkpoints;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
@@ -13,6 +14,7 @@ import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ConvPlan;
 import io.latentforge.train.Corruption;
+import io.latentforge.train.EpochMetrics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.SparkTrainer;
@@ -83,7 +85,7 @@ public final class NightlyRun {
         imageShape(request), config.train());
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
         architecture.configuration(), new Corruption(config.model().trainingCorruption()), config.train(),
-        tonight.out().scratch(tonight.modelId()));
+        new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()), tonight.out().checkpoints(tonight.modelId())));
 
     ModelStore store = new ModelStore(hadoop());
     StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
@@ -132,6 +134,7 @@ public final class NightlyRun {
         config.model().codeSize(), meanReconError, baseline);
     Map<String, Object> card = card(request, result, trained, sha256, featurized, counts);
     store.saveCard(staged.dir(), card);
+    new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
     store.commit(staged.dir(), out.models(), modelId);
     publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.get("epochs"),
         "metrics", card.get("metrics")));
@@ -178,8 +181,9 @@ public final class NightlyRun {
     card.put("input_path", request.input());
     card.put("run_date", request.runDate().toString());
     card.put("rows", counts.asMap());
-    card.put("epochs", result.epochs().stream().map(e -> Map.of(
-        "epoch", e.epoch(), "training_loss", e.trainingLoss(), "seconds", e.seconds())).toList());
+    card.put("epochs", result.epochs().stream().map(EpochMetrics::toMap).toList());
+    card.put("training", Map.of("stop_reason", trained.result().stopReason(),
+        "resumed_from_epoch", trained.result().resumedFrom()));
     card.put("metrics", Map.of("mean_recon_error", result.meanReconError(),
         "mean_input_baseline_error", result.meanBaselineError()));
     card.put("model_file", ModelStore.MODEL_FILE);

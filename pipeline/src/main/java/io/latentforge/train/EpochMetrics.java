@@ -1,4 +1,34 @@
 package io.latentforge.train;
 
-/** What one training epoch measured; recorded in model.json and printed in the run summary. */
-public record EpochMetrics(int epoch, double trainingLoss, double seconds) {}
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one training epoch measured; recorded in model.json and checkpoints, printed in the run
+ * summary. {@code validationError} is NaN when nothing is held out.
+ */
+public record EpochMetrics(int epoch, double trainingLoss, double validationError, double examplesPerSecond,
+    double seconds) {
+
+  public boolean validated() {
+    return !Double.isNaN(validationError);
+  }
+
+  /** As JSON-ready values (no NaN: JSON has none). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("epoch", epoch);
+    m.put("training_loss", trainingLoss);
+    m.put("validation_recon_error", validated() ? validationError : null);
+    m.put("examples_per_second", examplesPerSecond);
+    m.put("seconds", seconds);
+    return m;
+  }
+
+  static EpochMetrics fromMap(Map<String, Object> m) {
+    Object validation = m.get("validation_recon_error");
+    return new EpochMetrics(((Number) m.get("epoch")).intValue(), ((Number) m.get("training_loss")).doubleValue(),
+        validation == null ? Double.NaN : ((Number) validation).doubleValue(),
+        ((Number) m.get("examples_per_second")).doubleValue(), ((Number) m.get("seconds")).doubleValue());
+  }
+}

@@ -1,25 +1,40 @@
 package io.latentforge.train;
 
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
+
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.TrainSettings;
+import io.latentforge.encode.Encoder;
+import io.latentforge.io.Checkpoints;
+import io.latentforge.model.CodeLayer;
 import io.latentforge.run.Stage;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
@@ -30,60 +45,239 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains an autoencoder on a featurized Dataset with DL4J's parameter averaging: each worker
- * fits minibatches of its partition and the driver averages parameters every
- * {@code averaging-frequency} minibatches. The features are their own labels.
+ * Trains an autoencoder on a featurized Dataset with DL4J's parameter averaging: each worker fits
+ * minibatches of its partition and the driver averages parameters every
+ * {@code averaging-frequency} minibatches. The features are their own labels (for denoising, the
+ * clean features are the labels of corrupted inputs).
+ *
+ * <p>Every epoch gets its own training master seeded by (seed, epoch), so an epoch's data order
+ * does not depend on the epochs before it and a run resumed from a checkpoint continues as the
+ * uninterrupted run would. After each epoch: the validation reconstruction error on the held-out
+ * rows, a divergence check, a checkpoint, early stopping and the time limit.
  */
 public final class SparkTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
+  private static final String GROUP = "latentforge.train";
+  private static final long BUCKETS = 10_000;
 
   private SparkTrainer() {}
 
-  /** The trained network and its per-epoch metrics. */
-  public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs) {}
+  /** The trained network (the best epoch's, when validating), its per-epoch metrics and why training ended. */
+  public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs, String stopReason, int resumedFrom) {}
+
+  /** Where a run keeps DL4J's exported minibatches (removed afterwards) and its checkpoints. */
+  public record Paths(String scratch, String checkpoints) {}
 
   /**
-   * @param features rows with a {@link Columns#FEATURES} vector column of {@code inputSize}
+   * @param rows rows with {@link Columns#ID} and a {@link Columns#FEATURES} vector of {@code inputSize}
    * @param corruption applied to the inputs afresh every epoch (denoising), or none
-   * @param scratch a directory on a Hadoop file system for DL4J's exported minibatches; removed afterwards
    */
-  public static Trained fit(SparkSession spark, Dataset<Row> features, int inputSize, MultiLayerConfiguration conf,
-      Corruption corruption, TrainSettings settings, String scratch) {
-    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
-    int batch = settings.batchSizePerWorker();
-    // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
-    // DL4J persists the RDD it exports itself (caching it first fails).
-    JavaRDD<DataSet> clean = features.select(Columns.FEATURES).javaRDD().mapPartitions(new ToMinibatches(batch, inputSize));
-    ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
-        .batchSizePerWorker(batch)
-        .averagingFrequency(settings.averagingFrequency())
-        .workerPrefetchNumBatches(2)
-        .rddTrainingApproach(approach(settings.approach(), sc))
-        .exportDirectory(scratch)
-        .rngSeed(settings.seed())
-        .build();
-    SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, conf, master);
-    List<EpochMetrics> epochs = new ArrayList<>();
+  public static Trained fit(SparkSession spark, Dataset<Row> rows, int inputSize, MultiLayerConfiguration conf,
+      Corruption corruption, TrainSettings settings, Paths paths) {
     try {
-      for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
-        long start = System.nanoTime();
-        JavaRDD<DataSet> data = corruption.epoch(clean, settings.seed(), epoch);
-        Stage.run(spark, "latentforge.train", "train epoch " + epoch + "/" + settings.epochs(), () -> sparkNet.fit(data));
-        double loss = sparkNet.getScore();
-        requireFinite(loss, sparkNet.getNetwork().params(), epoch, settings);
-        EpochMetrics m = new EpochMetrics(epoch, loss, (System.nanoTime() - start) / 1e9);
-        epochs.add(m);
-        LOG.info("epoch {}/{}: training loss {} ({} s)", epoch, settings.epochs(), String.format("%.5f", loss),
-            String.format("%.1f", m.seconds()));
-      }
+      return new Loop(spark, rows, inputSize, conf, corruption, settings, paths).run();
     } finally {
-      master.deleteTempFiles(sc);
-      deleteQuietly(spark, scratch, true);
-      deleteQuietly(spark, new Path(scratch).getParent().toString(), false); // only when no other run uses it
+      deleteQuietly(spark, paths.scratch(), true);
+      deleteQuietly(spark, new Path(paths.scratch()).getParent().toString(), false); // only when no other run uses it
     }
-    return new Trained(sparkNet.getNetwork(), List.copyOf(epochs));
+  }
+
+  /** The held-out rows: those whose id hashes (with the seed) into the first {@code fraction} of buckets. */
+  static Column validationRows(TrainSettings settings) {
+    long threshold = Math.round(settings.stopping().validationFraction() * BUCKETS);
+    return pmod(xxhash64(col(Columns.ID), lit(settings.seed())), lit(BUCKETS)).lt(threshold);
+  }
+
+  /** The state of one training run, epoch by epoch. */
+  private static final class Loop {
+    private final SparkSession spark;
+    private final JavaSparkContext sc;
+    private final TrainSettings settings;
+    private final Paths paths;
+    private final Corruption corruption;
+    private final int inputSize;
+    private final Dataset<Row> validation;
+    private final long trainRows;
+    private final long validationRows;
+    private final JavaRDD<DataSet> clean;
+    private final Checkpoints checkpoints;
+    private final List<EpochMetrics> history = new ArrayList<>();
+    private MultiLayerNetwork network;
+    private MultiLayerNetwork best;
+    private int bestEpoch;
+    private double bestValidation = Double.POSITIVE_INFINITY;
+    private int resumedFrom;
+
+    Loop(SparkSession spark, Dataset<Row> rows, int inputSize, MultiLayerConfiguration conf, Corruption corruption,
+        TrainSettings settings, Paths paths) {
+      this.spark = spark;
+      this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      this.settings = settings;
+      this.paths = paths;
+      this.corruption = corruption;
+      this.inputSize = inputSize;
+      Dataset<Row> train = settings.stopping().validates() ? rows.where(validationRows(settings).unary_$bang()) : rows;
+      this.validation = settings.stopping().validates() ? rows.where(validationRows(settings)) : null;
+      this.trainRows = Stage.run(spark, GROUP, "count training rows", train::count);
+      this.validationRows = validation == null ? 0 : Stage.run(spark, GROUP, "count validation rows", validation::count);
+      if (trainRows == 0) {
+        throw LatentforgeException.badInput("No rows are left to train on after holding out train.validation-fraction = "
+            + settings.stopping().validationFraction() + ".", "lower train.validation-fraction or add rows.");
+      }
+      // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
+      // DL4J persists the RDD it trains on itself (caching it first fails).
+      this.clean = train.select(Columns.FEATURES).javaRDD()
+          .mapPartitions(new ToMinibatches(settings.batchSizePerWorker(), inputSize));
+      this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
+      resumeOrStart(conf);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void resumeOrStart(MultiLayerConfiguration conf) {
+      var restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable() : java.util.Optional.<Checkpoints.Restored>empty();
+      if (restored.isPresent()) {
+        Checkpoints.Restored r = restored.get();
+        network = r.network();
+        resumedFrom = r.epoch();
+        for (Object m : (List<Object>) r.state().get("epochs")) {
+          history.add(EpochMetrics.fromMap((Map<String, Object>) m));
+        }
+        bestEpoch = ((Number) r.state().getOrDefault("best_epoch", 0)).intValue();
+        if (bestEpoch > 0) {
+          bestValidation = history.get(bestEpoch - 1).validationError();
+        }
+        best = r.best();
+        LOG.info("resuming training from the checkpoint of epoch {} in {}", resumedFrom, checkpoints.dir());
+      } else {
+        network = new MultiLayerNetwork(conf);
+        network.init();
+      }
+    }
+
+    Trained run() {
+      long start = System.nanoTime();
+      int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
+      RDDTrainingApproach approach = approach(settings.averaging().approach(), sc);
+      String stop = "trained " + settings.epochs() + " epochs";
+      for (int epoch = resumedFrom + 1; epoch <= settings.epochs(); epoch++) {
+        EpochMetrics m = epoch(epoch, workers, approach);
+        history.add(m);
+        trackBest(m);
+        report(m, start);
+        if (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0) {
+          checkpoints.save(epoch, network, state());
+        }
+        String early = stopEarly(epoch, start);
+        if (early != null) {
+          stop = early;
+          break;
+        }
+      }
+      if (best != null && bestEpoch != history.get(history.size() - 1).epoch()) {
+        LOG.info("keeping the parameters of epoch {}, the best validation error", bestEpoch);
+        network.setParams(best.params());
+      }
+      LOG.info("training ended: {}", stop);
+      return new Trained(network, List.copyOf(history), stop, resumedFrom);
+    }
+
+    private EpochMetrics epoch(int epoch, int workers, RDDTrainingApproach approach) {
+      long start = System.nanoTime();
+      long seed = settings.seed() * 1_000_003L + epoch;
+      ParameterAveragingTrainingMaster master = master(settings, workers, seed, approach, paths.scratch());
+      SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, master);
+      JavaRDD<DataSet> data = corruption.epoch(clean, settings.seed(), epoch);
+      try {
+        Stage.run(spark, GROUP, "train epoch " + epoch + "/" + settings.epochs(), () -> sparkNet.fit(data));
+      } finally {
+        master.deleteTempFiles(sc);
+      }
+      network = sparkNet.getNetwork();
+      double loss = sparkNet.getScore();
+      requireFinite(loss, network.params(), epoch, settings);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double validationError = validation == null || validationRows == 0 ? Double.NaN
+          : Stage.run(spark, GROUP, "validate epoch " + epoch + "/" + settings.epochs(), () -> validationError(epoch));
+      return new EpochMetrics(epoch, loss, validationError, trainRows / seconds, seconds);
+    }
+
+    /** Mean reconstruction error of the held-out rows, encoded on the executors like any code table. */
+    private double validationError(int epoch) {
+      String id = "validation-" + Long.toHexString(System.nanoTime()) + "-epoch-" + epoch;
+      return Encoder.encode(spark, validation, network, id, new CodeLayer(0, false), inputSize, 256)
+          .agg(avg(Columns.RECON_ERROR)).first().getDouble(0);
+    }
+
+    private void trackBest(EpochMetrics m) {
+      if (!m.validated()) {
+        return;
+      }
+      if (m.validationError() < bestValidation) {
+        bestEpoch = m.epoch();
+        bestValidation = m.validationError();
+        best = network.clone();
+        if (settings.checkpointEvery() > 0) {
+          checkpoints.saveBest(best);
+        }
+      }
+    }
+
+    /** Why to stop after {@code epoch}, or null to go on. */
+    private String stopEarly(int epoch, long start) {
+      int patience = settings.stopping().patience();
+      if (patience > 0 && bestEpoch > 0 && epoch - bestEpoch >= patience && epoch < settings.epochs()) {
+        return "early stop after epoch " + epoch + ": no better validation error for " + patience
+            + " epochs (best: epoch " + bestEpoch + ")";
+      }
+      double maxSeconds = settings.stopping().maxMinutes() * 60;
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      double perEpoch = elapsed / (epoch - resumedFrom);
+      if (maxSeconds > 0 && epoch < settings.epochs() && elapsed + perEpoch > maxSeconds) {
+        return String.format(Locale.ROOT, "stopped after epoch %d: another epoch (about %.0f s) would pass "
+            + "train.max-minutes = %s", epoch, perEpoch, settings.stopping().maxMinutes());
+      }
+      return null;
+    }
+
+    private void report(EpochMetrics m, long start) {
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      double left = elapsed / (m.epoch() - resumedFrom) * (settings.epochs() - m.epoch());
+      LOG.info(String.format(Locale.ROOT, "epoch %d/%d: training loss %.5f, validation recon error %s, %.0f examples/s,"
+              + " %.1f s, about %.0f s left", m.epoch(), settings.epochs(), m.trainingLoss(),
+          m.validated() ? String.format(Locale.ROOT, "%.5f%s", m.validationError(), m.epoch() == bestEpoch ? " (best)" : "")
+              : "-", m.examplesPerSecond(), m.seconds(), left));
+    }
+
+    private Map<String, Object> state() {
+      Map<String, Object> state = new LinkedHashMap<>();
+      state.put("epoch", history.get(history.size() - 1).epoch());
+      state.put("seed", settings.seed());
+      state.put("rng", "every epoch's randomness derives from (seed, epoch)");
+      state.put("best_epoch", bestEpoch);
+      state.put("epochs", history.stream().map(EpochMetrics::toMap).toList());
+      return state;
+    }
+  }
+
+  private static ParameterAveragingTrainingMaster master(TrainSettings settings, int workers, long seed,
+      RDDTrainingApproach approach, String scratch) {
+    TrainSettings.Averaging a = settings.averaging();
+    return new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSizePerWorker())
+        .batchSizePerWorker(settings.batchSizePerWorker())
+        .averagingFrequency(a.frequency())
+        .workerPrefetchNumBatches(a.prefetch())
+        .repartionData(switch (a.repartition()) {
+          case ALWAYS -> Repartition.Always;
+          case NEVER -> Repartition.Never;
+          case NUM_PARTITIONS_WORKERS_DIFFERS -> Repartition.NumPartitionsWorkersDiffers;
+        })
+        .storageLevel(StorageLevel.fromString(a.storageLevel().name()))
+        .rddTrainingApproach(approach)
+        .exportDirectory(scratch)
+        .aggregationDepth(a.aggregationDepth())
+        .rngSeed(seed)
+        .build();
   }
 
   /**
@@ -117,7 +311,8 @@ public final class SparkTrainer {
     double magnitude = Transforms.abs(params, true).sumNumber().doubleValue();
     if (!Double.isFinite(loss) || !Double.isFinite(magnitude)) {
       throw LatentforgeException.diverged("Training diverged at epoch " + epoch + ": the loss is " + loss
-              + " and the parameters are " + (Double.isFinite(magnitude) ? "finite" : "not finite") + ".",
+              + " and the parameters are " + (Double.isFinite(magnitude) ? "finite" : "not finite")
+              + ". The checkpoints of earlier epochs are kept; nothing was published.",
           "lower train.learning-rate (now " + settings.learningRate() + "), e.g. --set train.learning-rate="
               + settings.learningRate() / 10 + ".");
     }
