@@ -8,16 +8,17 @@
 #
 # Options before COMMAND go to spark-submit unchanged (--master, --deploy-mode, --num-executors,
 # --executor-memory, --conf k=v, ...); COMMAND and everything after it go to latentforge. The
-# script adds: the main class, Kryo with ND4J's registrator, ND4J's off-heap limits and one
-# OpenMP thread per task for driver and executors, and the executors' memory overhead. A --conf
-# given on the command line for the same key wins.
+# script adds: the main class, Kryo with ND4J's registrator, ND4J's off-heap limits for the
+# driver and one OpenMP thread per executor task. The executors' off-heap limits and memory
+# overhead come from the config (spark.executor-offheap, executor-physical,
+# executor-memory-overhead; e.g. --set spark.executor-offheap=8G). A --conf given on the command
+# line for the same key wins.
 #
 # Environment:
 #   SPARK_SUBMIT         the spark-submit to run (default: $SPARK_HOME/bin/spark-submit, else on PATH)
 #   LATENTFORGE_JAR      the job jar (default: jobs/target/latentforge-jobs-0.1.0-SNAPSHOT-spark.jar)
-#   LATENTFORGE_OFFHEAP  ND4J off-heap bytes per JVM, javacpp maxbytes (default 4G)
-#   LATENTFORGE_PHYSICAL javacpp maxphysicalbytes: heap + off-heap a JVM may use (default 12G)
-#   LATENTFORGE_OVERHEAD spark.executor.memoryOverhead (default 5g: off-heap plus 1g)
+#   LATENTFORGE_OFFHEAP  the driver's ND4J off-heap bytes, javacpp maxbytes (default 4G)
+#   LATENTFORGE_PHYSICAL the driver's javacpp maxphysicalbytes: heap + off-heap (default 12G)
 # Exit codes are latentforge's (README: Exit codes) when the driver runs here (client mode).
 set -euo pipefail
 
@@ -68,8 +69,7 @@ exec "${submit[@]}" \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
   --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator \
   --conf "spark.driver.extraJavaOptions=$jvm_opts" \
-  --conf "spark.executor.extraJavaOptions=$jvm_opts" \
-  --conf "spark.executor.memoryOverhead=${LATENTFORGE_OVERHEAD:-5g}" \
+  --conf spark.executor.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   "${spark_args[@]}" \
   "$jar" "$@"

@@ -17,8 +17,8 @@ SPARK_CONF = {  # what deploy/submit.sh adds
     "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
     "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator",
     "spark.driver.extraJavaOptions": JVM_OPTIONS,
-    "spark.executor.extraJavaOptions": JVM_OPTIONS,
-    "spark.executor.memoryOverhead": "5g",
+    # Executors' ND4J limits and memory overhead come from latentforge's config (spark.executor-*).
+    "spark.executor.extraJavaOptions": "-Djdk.reflect.useDirectMethodHandle=false",
     "spark.executorEnv.OMP_NUM_THREADS": "1",
 }
 

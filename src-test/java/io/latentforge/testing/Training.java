@@ -55,7 +55,7 @@ public final class Training {
     ConvPlan.Shape shape = image
         ? new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()) : null;
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, x[0].length, shape, config.train());
-    SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows(spark, x), x[0].length, architecture.configuration(),
+    SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows(spark, x), x[0].length, architecture,
         new Corruption(config.model().trainingCorruption()), config.train(),
         new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(), scratch.resolve("checkpoints-" + java.util.UUID.randomUUID()).toUri().toString()));
     return new Model(trained.network(), architecture, config);

@@ -55,10 +55,11 @@ class SparkVersusSingleJvmTest {
       }
     }
     Dataset<Row> rows = Training.rows(spark, x).coalesce(1);
-    MultiLayerConfiguration conf = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 20, null, config.train())
-        .configuration();
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 20, null,
+        config.train());
+    MultiLayerConfiguration conf = architecture.configuration();
 
-    MultiLayerNetwork spark1 = SparkTrainer.fit(spark, rows, 20, conf,
+    MultiLayerNetwork spark1 = SparkTrainer.fit(spark, rows, 20, architecture,
         new Corruption(new ModelSpec.Corruption(ModelSpec.CorruptionType.NONE, 0)), config.train(),
         new SparkTrainer.Paths(dir.resolve("scratch").toUri().toString(), dir.resolve("cp").toUri().toString()))
         .network();

@@ -59,7 +59,7 @@ class TaskRetryTest {
       Dataset<Row> rows = Training.rows(spark, x);
       Dataset<Row> failingOnce = rows.mapPartitions(new FailFirstAttempt(), Encoders.row(rows.schema()));
       MultiLayerNetwork network = SparkTrainer.fit(spark, failingOnce, 20,
-          Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 20, null, config.train()).configuration(),
+          Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 20, null, config.train()),
           new Corruption(new ModelSpec.Corruption(ModelSpec.CorruptionType.NONE, 0)), config.train(),
           new SparkTrainer.Paths(dir.resolve("scratch").toUri().toString(), dir.resolve("cp").toUri().toString()))
           .network();

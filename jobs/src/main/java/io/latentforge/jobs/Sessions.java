@@ -27,7 +27,25 @@ final class Sessions {
     }
     conf.setIfMissing("spark.sql.shuffle.partitions", Integer.toString(settings.shufflePartitions()));
     conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+    if (settings.kryo()) {
+      conf.setIfMissing("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+      conf.setIfMissing("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+    }
+    executorMemory(conf, settings);
     SparkSession session = SparkSession.builder().appName(appName).config(conf).getOrCreate();
     return new Owned(session, !existing);
+  }
+
+  /** ND4J's off-heap limits and the container overhead for executors, unless already given. */
+  private static void executorMemory(SparkConf conf, SparkSettings settings) {
+    String options = conf.get("spark.executor.extraJavaOptions", "");
+    if (!options.contains("org.bytedeco.javacpp.maxbytes")) {
+      options += " -Dorg.bytedeco.javacpp.maxbytes=" + settings.executorOffHeap();
+    }
+    if (!options.contains("org.bytedeco.javacpp.maxphysicalbytes")) {
+      options += " -Dorg.bytedeco.javacpp.maxphysicalbytes=" + settings.executorPhysical();
+    }
+    conf.set("spark.executor.extraJavaOptions", options.trim());
+    conf.setIfMissing("spark.executor.memoryOverhead", settings.executorMemoryOverhead());
   }
 }

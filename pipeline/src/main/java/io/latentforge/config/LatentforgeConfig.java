@@ -25,7 +25,9 @@ public record LatentforgeConfig(
   public static LatentforgeConfig from(Config c) {
     Reader r = new Reader(c);
     LatentforgeConfig config = new LatentforgeConfig(
-        new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1)),
+        new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1),
+            r.c.getBoolean("spark.kryo"), r.byteSize("spark.executor-offheap"), r.byteSize("spark.executor-physical"),
+            r.byteSize("spark.executor-memory-overhead")),
         new InputSettings(r.string("input.id-column"), r.string("input.image-column"),
             r.string("input.text-column"), r.string("input.label-column"), r.longAtLeast("input.max-image-pixels", 1),
             r.fractionOrZero("input.max-reject-fraction")),
@@ -195,6 +197,15 @@ public record LatentforgeConfig(
       double v = get(key, () -> c.getDouble(key));
       if (!(v > 0 && v <= 1)) {
         throw bad(key, v, "a fraction in (0, 1]");
+      }
+      return v;
+    }
+
+    /** A size as the JVM and Spark write it: digits and an optional k, m, g or t. */
+    String byteSize(String key) {
+      String v = get(key, () -> c.getString(key));
+      if (!v.matches("\\d+[kKmMgGtT]?")) {
+        throw bad(key, "\"" + v + "\"", "a size such as 512m, 4G or 12g");
       }
       return v;
     }

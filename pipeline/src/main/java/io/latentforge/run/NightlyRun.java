@@ -84,7 +84,7 @@ public final class NightlyRun {
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(),
         imageShape(request), config.train());
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
-        architecture.configuration(), new Corruption(config.model().trainingCorruption()), config.train(),
+        architecture, new Corruption(config.model().trainingCorruption()), config.train(),
         new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()), tonight.out().checkpoints(tonight.modelId())));
 
     ModelStore store = new ModelStore(hadoop());

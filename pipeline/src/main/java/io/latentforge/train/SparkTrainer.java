@@ -10,6 +10,7 @@ import io.latentforge.LatentforgeException;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.Checkpoints;
+import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.run.Stage;
 import io.latentforge.schema.Columns;
@@ -73,10 +74,10 @@ public final class SparkTrainer {
    * @param rows rows with {@link Columns#ID} and a {@link Columns#FEATURES} vector of {@code inputSize}
    * @param corruption applied to the inputs afresh every epoch (denoising), or none
    */
-  public static Trained fit(SparkSession spark, Dataset<Row> rows, int inputSize, MultiLayerConfiguration conf,
+  public static Trained fit(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
       Corruption corruption, TrainSettings settings, Paths paths) {
     try {
-      return new Loop(spark, rows, inputSize, conf, corruption, settings, paths).run();
+      return new Loop(spark, rows, inputSize, architecture, corruption, settings, paths).run();
     } finally {
       deleteQuietly(spark, paths.scratch(), true);
       deleteQuietly(spark, new Path(paths.scratch()).getParent().toString(), false); // only when no other run uses it
@@ -97,6 +98,7 @@ public final class SparkTrainer {
     private final Paths paths;
     private final Corruption corruption;
     private final int inputSize;
+    private final CodeLayer code;
     private final Dataset<Row> validation;
     private final long trainRows;
     private final long validationRows;
@@ -109,14 +111,15 @@ public final class SparkTrainer {
     private double bestValidation = Double.POSITIVE_INFINITY;
     private int resumedFrom;
 
-    Loop(SparkSession spark, Dataset<Row> rows, int inputSize, MultiLayerConfiguration conf, Corruption corruption,
-        TrainSettings settings, Paths paths) {
+    Loop(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
+        Corruption corruption, TrainSettings settings, Paths paths) {
       this.spark = spark;
       this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       this.settings = settings;
       this.paths = paths;
       this.corruption = corruption;
       this.inputSize = inputSize;
+      this.code = architecture.code();
       Dataset<Row> train = settings.stopping().validates() ? rows.where(validationRows(settings).unary_$bang()) : rows;
       this.validation = settings.stopping().validates() ? rows.where(validationRows(settings)) : null;
       this.trainRows = Stage.run(spark, GROUP, "count training rows", train::count);
@@ -130,7 +133,7 @@ public final class SparkTrainer {
       this.clean = train.select(Columns.FEATURES).javaRDD()
           .mapPartitions(new ToMinibatches(settings.batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
-      resumeOrStart(conf);
+      resumeOrStart(architecture.configuration());
     }
 
     @SuppressWarnings("unchecked")
@@ -205,7 +208,7 @@ public final class SparkTrainer {
     /** Mean reconstruction error of the held-out rows, encoded on the executors like any code table. */
     private double validationError(int epoch) {
       String id = "validation-" + Long.toHexString(System.nanoTime()) + "-epoch-" + epoch;
-      return Encoder.encode(spark, validation, network, id, new CodeLayer(0, false), inputSize, 256)
+      return Encoder.encode(spark, validation, network, id, code, inputSize, 256)
           .agg(avg(Columns.RECON_ERROR)).first().getDouble(0);
     }
 
