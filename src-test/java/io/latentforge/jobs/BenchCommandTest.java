@@ -32,4 +32,14 @@ class BenchCommandTest {
     assertThat(r.out()).contains("encode benchmark: 80 rows").containsPattern("bare forward pass .* rows/s")
         .containsPattern("featurized Parquet in .* of bare").containsPattern("end to end .* of bare");
   }
+
+  @Test
+  void trainReportsBothRatesAndTheirRatio() {
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "train", "--rows", "300", "--features", "64",
+        "--output", dir.toString(), "--set", "model.encoder-layers=[16]", "--set", "train.epochs=1");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("train benchmark: 300 rows x 64 features, 64-[16]-32, batch 128, 1 epochs")
+        .containsPattern("single JVM, plain DL4J +[0-9]+ examples/s")
+        .containsPattern("Spark, parameter averaging \\(freq 5\\) +[0-9]+ examples/s +\\([0-9.]+ of single JVM\\)");
+  }
 }

@@ -50,7 +50,11 @@ public final class Training {
    * shape from features.image.*, documents none.
    */
   public static Model train(SparkSession spark, double[][] x, boolean image, Path scratch, String... settings) {
-    LatentforgeConfig config = ConfigLoader.load(null, List.of(settings));
+    // Behaviour tests train every epoch they ask for: no held-out rows, early stop or checkpoints
+    // unless a test sets them.
+    List<String> all = new ArrayList<>(List.of("train.validation-fraction=0", "train.checkpoint-every=0"));
+    all.addAll(List.of(settings));
+    LatentforgeConfig config = ConfigLoader.load(null, all);
     ModelSpec.Loss loss = config.model().loss() == ModelSpec.Loss.AUTO ? ModelSpec.Loss.MSE : config.model().loss();
     ConvPlan.Shape shape = image
         ? new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()) : null;
