@@ -40,6 +40,6 @@ class BenchCommandTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("train benchmark: 300 rows x 64 features, 64-[16]-32, batch 128, 1 epochs")
         .containsPattern("single JVM, plain DL4J +[0-9]+ examples/s")
-        .containsPattern("Spark, parameter averaging \\(freq 5\\) +[0-9]+ examples/s +\\([0-9.]+ of single JVM\\)");
+        .containsPattern("Spark, parameter averaging \\(freq 10\\) +[0-9]+ examples/s +\\([0-9.]+ of single JVM\\)");
   }
 }

@@ -149,6 +149,17 @@ class NightlyEndToEndTest {
   }
 
   @Test
+  void trainingStatisticsArePublishedAsDl4jsHtmlTimeline() throws Exception {
+    String out = dir.resolve("out-stats").toString();
+    nightly("text", documents, out, DATE, "train.epochs=2", "train.stats=true");
+    Path modelDir = Files.list(Path.of(out, "models")).filter(p -> !p.getFileName().toString().startsWith("_"))
+        .findFirst().orElseThrow();
+    Path timeline = modelDir.resolve("checkpoints/training-stats/epoch-0002.html");
+    assertThat(timeline).exists();
+    assertThat(Files.readString(timeline)).containsIgnoringCase("<html").contains("ParameterAveraging");
+  }
+
+  @Test
   void rerunningADateReplacesOnlyThatDate(SparkSession spark) {
     String out = dir.resolve("out-rerun").toString();
     nightly("text", documents, out, "2026-01-01", "train.epochs=1");

@@ -45,6 +45,10 @@ final class Sessions {
     if (!options.contains("org.bytedeco.javacpp.maxphysicalbytes")) {
       options += " -Dorg.bytedeco.javacpp.maxphysicalbytes=" + settings.executorPhysical();
     }
+    if (!options.contains("org.deeplearning4j.spark.time.TimeSource")) {
+      // train.stats: DL4J times events with an NTP clock by default, which needs the internet.
+      options += " -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
+    }
     conf.set("spark.executor.extraJavaOptions", options.trim());
     conf.setIfMissing("spark.executor.memoryOverhead", settings.executorMemoryOverhead());
   }

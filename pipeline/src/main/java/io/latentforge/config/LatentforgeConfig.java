@@ -78,7 +78,7 @@ public record LatentforgeConfig(
             r.enumValue("train.approach", TrainSettings.Approach.class), r.intAtLeast("train.aggregation-depth", 1)),
         new TrainSettings.Stopping(r.fractionBelowOne("train.validation-fraction"), r.intAtLeast("train.patience", 0),
             r.nonNegativeDouble("train.max-minutes")),
-        r.intAtLeast("train.checkpoint-every", 0));
+        r.intAtLeast("train.checkpoint-every", 0), r.c.getBoolean("train.stats"));
   }
 
   /** Checks between keys, so a run that cannot work fails before it reads any data. */

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
 public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
-    WeightInit weightInit, double l2, long seed, Averaging averaging, Stopping stopping, int checkpointEvery)
-    implements Serializable {
+    WeightInit weightInit, double l2, long seed, Averaging averaging, Stopping stopping, int checkpointEvery,
+    boolean stats) implements Serializable {
 
   public enum Updater {
     ADAM, NADAM, ADAMAX, RMSPROP, NESTEROVS, SGD, ADAGRAD

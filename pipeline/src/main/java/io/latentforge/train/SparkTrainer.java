@@ -10,6 +10,7 @@ import io.latentforge.LatentforgeException;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.Checkpoints;
+import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.run.Stage;
@@ -36,6 +37,10 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.stats.StatsUtils;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.util.ExportSupport;
@@ -190,6 +195,11 @@ public final class SparkTrainer {
       long seed = settings.seed() * 1_000_003L + epoch;
       ParameterAveragingTrainingMaster master = master(settings, workers, seed, approach, paths.scratch());
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, master);
+      if (settings.stats()) {
+        // DL4J's statistics time events with an NTP clock by default, which needs the internet.
+        System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        sparkNet.setCollectTrainingStats(true);
+      }
       JavaRDD<DataSet> data = corruption.epoch(clean, settings.seed(), epoch);
       try {
         Stage.run(spark, GROUP, "train epoch " + epoch + "/" + settings.epochs(), () -> sparkNet.fit(data));
@@ -197,12 +207,28 @@ public final class SparkTrainer {
         master.deleteTempFiles(sc);
       }
       network = sparkNet.getNetwork();
+      if (settings.stats()) {
+        writeStats(sparkNet.getSparkTrainingStats(), epoch);
+      }
       double loss = sparkNet.getScore();
       requireFinite(loss, network.params(), epoch, settings);
       double seconds = (System.nanoTime() - start) / 1e9;
       double validationError = validation == null || validationRows == 0 ? Double.NaN
           : Stage.run(spark, GROUP, "validate epoch " + epoch + "/" + settings.epochs(), () -> validationError(epoch));
       return new EpochMetrics(epoch, loss, validationError, trainRows / seconds, seconds);
+    }
+
+    /** DL4J's HTML timeline of where this epoch's time went. */
+    private void writeStats(SparkTrainingStats stats, int epoch) {
+      Path file = new Path(paths.checkpoints() + "/training-stats", String.format("epoch-%04d.html", epoch));
+      HadoopFiles.write(spark.sparkContext().hadoopConfiguration(), file, out -> {
+        try {
+          StatsUtils.exportStatsAsHTML(stats, out);
+        } catch (Exception e) {
+          throw new IOException("cannot render DL4J's training statistics", e);
+        }
+      });
+      LOG.info("training statistics of epoch {}: {}", epoch, file);
     }
 
     /** Mean reconstruction error of the held-out rows, encoded on the executors like any code table. */
