@@ -160,6 +160,19 @@ class NightlyEndToEndTest {
   }
 
   @Test
+  void aDivergingRunStopsWithExitCode5AndPublishesNothing() {
+    String out = dir.resolve("out-diverged").toString();
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out,
+        "--run-date", DATE, "--set", "train.updater=sgd", "--set", "train.learning-rate=1e12", "--set", "model.loss=mse",
+        "--set", "train.epochs=3");
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(5);
+    assertThat(r.err()).contains("Training diverged at epoch", "lower train.learning-rate");
+    assertThat(Path.of(out, "codes")).doesNotExist();
+    assertThat(Path.of(out, "models")).doesNotExist();
+    assertThat(Path.of(out, "_lock")).doesNotExist();
+  }
+
+  @Test
   void rerunningADateReplacesOnlyThatDate(SparkSession spark) {
     String out = dir.resolve("out-rerun").toString();
     nightly("text", documents, out, "2026-01-01", "train.epochs=1");
