@@ -61,7 +61,7 @@ public record LatentforgeConfig(
             r.positiveIntList("model.conv.channels"), r.positiveIntList("model.conv.kernel-sizes"),
             r.positiveIntList("model.conv.strides"), r.intList("model.conv.padding", 0)),
         r.c.getBoolean("model.binary-codes"), r.positiveDouble("model.binary-noise"),
-        r.nonNegativeDouble("model.vae.kl-weight"));
+        r.nonNegativeDouble("model.vae.kl-weight"), r.intAtLeast("model.vae.kl-warmup-epochs", 0));
   }
 
   private static TrainSettings train(Reader r) {

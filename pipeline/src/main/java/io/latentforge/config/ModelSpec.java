@@ -8,7 +8,7 @@ import java.util.List;
 /** The autoencoder architecture; see the {@code model} section of conf/latentforge.conf. */
 public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, List<Integer> decoderLayers,
     Activation activation, Activation codeActivation, Loss loss, Corruption corruption, Conv conv,
-    boolean binaryCodes, double binaryNoise, double klWeight) implements Serializable {
+    boolean binaryCodes, double binaryNoise, double klWeight, int klWarmupEpochs) implements Serializable {
 
   public enum Type {
     SHALLOW, DEEP, DENOISING, CONV, VAE

@@ -184,7 +184,7 @@ public final class Autoencoder {
     int k = spec.codeSize();
     if (spec.type() == ModelSpec.Type.VAE) {
       stack.add(dense(2 * k, Activation.IDENTITY));
-      return new CodeLayer(stack.add(new GaussianSampling(spec.klWeight())), false);
+      return new CodeLayer(stack.add(new GaussianSampling(spec.klWeight(), spec.klWarmupEpochs())), false);
     }
     if (spec.binaryCodes()) {
       stack.add(dense(k, Activation.IDENTITY));

@@ -13,6 +13,7 @@ import io.latentforge.io.Checkpoints;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
+import io.latentforge.model.layers.GaussianSampling;
 import io.latentforge.run.Stage;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
@@ -194,6 +195,7 @@ public final class SparkTrainer {
       long start = System.nanoTime();
       long seed = settings.seed() * 1_000_003L + epoch;
       ParameterAveragingTrainingMaster master = master(settings, workers, seed, approach, paths.scratch());
+      GaussianSampling.scheduleFor(network, epoch);
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, master);
       if (settings.stats()) {
         // DL4J's statistics time events with an NTP clock by default, which needs the internet.

@@ -2,6 +2,7 @@ package io.latentforge.model.layers;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -13,11 +14,54 @@ import org.nd4j.linalg.api.buffer.DataType;
 public class GaussianSampling extends StatelessLayerConf {
 
   private double klWeight = 1.0;
+  private int warmupEpochs;
+  private double klScale = 1.0;
 
   public GaussianSampling() {}
 
-  public GaussianSampling(double klWeight) {
+  public GaussianSampling(double klWeight, int warmupEpochs) {
     this.klWeight = klWeight;
+    this.warmupEpochs = warmupEpochs;
+  }
+
+  /**
+   * KL warm-up (Bowman et al. 2016): during the first {@code warmupEpochs} the KL term's weight
+   * grows linearly to {@code klWeight}, so the decoder learns to use the code before the prior
+   * pulls it to N(0, I) (otherwise small corpora collapse to the mean). Call before each epoch;
+   * the weight depends only on the epoch, so resumed runs see the same schedule.
+   */
+  public static void scheduleFor(MultiLayerNetwork network, int epoch) {
+    for (NeuralNetConfiguration conf : network.getLayerWiseConfigurations().getConfs()) {
+      if (conf.getLayer() instanceof GaussianSampling g) {
+        g.klScale = g.warmupEpochs <= 0 ? 1.0 : Math.min(1.0, (double) epoch / g.warmupEpochs);
+      }
+    }
+    for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
+      if (layer.conf().getLayer() instanceof GaussianSampling g) {
+        g.klScale = g.warmupEpochs <= 0 ? 1.0 : Math.min(1.0, (double) epoch / g.warmupEpochs);
+      }
+    }
+  }
+
+  /** The KL weight in force this epoch. */
+  double effectiveKlWeight() {
+    return klWeight * klScale;
+  }
+
+  public int getWarmupEpochs() {
+    return warmupEpochs;
+  }
+
+  public void setWarmupEpochs(int warmupEpochs) {
+    this.warmupEpochs = warmupEpochs;
+  }
+
+  public double getKlScale() {
+    return klScale;
+  }
+
+  public void setKlScale(double klScale) {
+    this.klScale = klScale;
   }
 
   public double getKlWeight() {
@@ -40,7 +84,8 @@ public class GaussianSampling extends StatelessLayerConf {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof GaussianSampling g && g.klWeight == klWeight && super.equals(o);
+    return o instanceof GaussianSampling g && g.klWeight == klWeight && g.warmupEpochs == warmupEpochs
+        && g.klScale == klScale && super.equals(o);
   }
 
   @Override

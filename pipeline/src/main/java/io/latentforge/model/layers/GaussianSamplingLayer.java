@@ -59,13 +59,13 @@ final class GaussianSamplingLayer extends StatelessLayer<GaussianSampling> {
   /** DL4J adds this to the score after averaging the loss over the minibatch. */
   @Override
   public double calcRegularizationScore(boolean backpropParamsOnly) {
-    return layerConf().getKlWeight() * meanKl;
+    return layerConf().effectiveKlWeight() * meanKl;
   }
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(true);
-    double w = layerConf().getKlWeight();
+    double w = layerConf().effectiveKlWeight();
     INDArray mu = mu();
     INDArray lv = logVariance();
     INDArray sigma = Transforms.exp(lv.mul(0.5), false);
