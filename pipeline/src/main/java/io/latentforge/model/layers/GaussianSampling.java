@@ -1,5 +1,7 @@
 package io.latentforge.model.layers;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -31,16 +33,12 @@ public class GaussianSampling extends StatelessLayerConf {
    * the weight depends only on the epoch, so resumed runs see the same schedule.
    */
   public static void scheduleFor(MultiLayerNetwork network, int epoch) {
-    for (NeuralNetConfiguration conf : network.getLayerWiseConfigurations().getConfs()) {
-      if (conf.getLayer() instanceof GaussianSampling g) {
-        g.klScale = g.warmupEpochs <= 0 ? 1.0 : Math.min(1.0, (double) epoch / g.warmupEpochs);
-      }
-    }
-    for (org.deeplearning4j.nn.api.Layer layer : network.getLayers()) {
-      if (layer.conf().getLayer() instanceof GaussianSampling g) {
-        g.klScale = g.warmupEpochs <= 0 ? 1.0 : Math.min(1.0, (double) epoch / g.warmupEpochs);
-      }
-    }
+    // Both the configurations DL4J broadcasts to workers and those the network's own layers hold.
+    Stream.concat(network.getLayerWiseConfigurations().getConfs().stream(),
+            Arrays.stream(network.getLayers()).map(org.deeplearning4j.nn.api.Layer::conf))
+        .map(NeuralNetConfiguration::getLayer)
+        .filter(GaussianSampling.class::isInstance).map(GaussianSampling.class::cast)
+        .forEach(g -> g.klScale = g.warmupEpochs <= 0 ? 1.0 : Math.min(1.0, (double) epoch / g.warmupEpochs));
   }
 
   /** The KL weight in force this epoch. */
