@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -144,7 +145,8 @@ public final class SparkTrainer {
 
     @SuppressWarnings("unchecked")
     private void resumeOrStart(MultiLayerConfiguration conf) {
-      var restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable() : java.util.Optional.<Checkpoints.Restored>empty();
+      Optional<Checkpoints.Restored> restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable()
+          : Optional.empty();
       if (restored.isPresent()) {
         Checkpoints.Restored r = restored.get();
         network = r.network();
