@@ -68,7 +68,8 @@ public final class TrainBench {
 
   private double singleJvm(float[][] x, Autoencoder.Architecture architecture) {
     int cores = spark.sparkContext().defaultParallelism();
-    int threadsBefore = Nd4j.getEnvironment().maxMasterThreads();
+    int masterThreadsBefore = Nd4j.getEnvironment().maxMasterThreads();
+    int threadsBefore = Nd4j.getEnvironment().maxThreads();
     Nd4j.getEnvironment().setMaxMasterThreads(cores); // plain DL4J uses every core through ND4J
     Nd4j.getEnvironment().setMaxThreads(cores);
     try {
@@ -87,7 +88,7 @@ public final class TrainBench {
       }
       return (double) x.length * train.epochs() / ((System.nanoTime() - start) / 1e9);
     } finally {
-      Nd4j.getEnvironment().setMaxMasterThreads(threadsBefore);
+      Nd4j.getEnvironment().setMaxMasterThreads(masterThreadsBefore);
       Nd4j.getEnvironment().setMaxThreads(threadsBefore);
     }
   }
