@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * What one training epoch measured; recorded in model.json and checkpoints, printed in the run
- * summary. {@code validationError} is NaN when nothing is held out.
+ * summary. {@code validationError} is NaN when nothing is held out, {@code trainingLoss} when the
+ * training master reports none (gradient sharing).
  */
 public record EpochMetrics(int epoch, double trainingLoss, double validationError, double examplesPerSecond,
     double seconds) {
@@ -18,7 +19,7 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epoch", epoch);
-    m.put("training_loss", trainingLoss);
+    m.put("training_loss", Double.isNaN(trainingLoss) ? null : trainingLoss);
     m.put("validation_recon_error", validated() ? validationError : null);
     m.put("examples_per_second", examplesPerSecond);
     m.put("seconds", seconds);
@@ -27,7 +28,8 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
 
   static EpochMetrics fromMap(Map<String, Object> m) {
     Object validation = m.get("validation_recon_error");
-    return new EpochMetrics(((Number) m.get("epoch")).intValue(), ((Number) m.get("training_loss")).doubleValue(),
+    Object loss = m.get("training_loss");
+    return new EpochMetrics(((Number) m.get("epoch")).intValue(), loss == null ? Double.NaN : ((Number) loss).doubleValue(),
         validation == null ? Double.NaN : ((Number) validation).doubleValue(),
         ((Number) m.get("examples_per_second")).doubleValue(), ((Number) m.get("seconds")).doubleValue());
   }
