@@ -246,7 +246,10 @@ public final class SparkTrainer {
             .controllerAddress(sc.getConf().get("spark.driver.host", "127.0.0.1")).networkMask(sh.networkMask()).build();
         sharedMaster = new SharedTrainingMaster.Builder(transport, settings.batchSizePerWorker())
             .batchSizePerWorker(settings.batchSizePerWorker())
-            .workersPerNode(sc.master().startsWith("local") ? workers : 1)
+            // One trainer per executor JVM: with two, DL4J 1.0.0-M2's ParallelWrapper deadlocks (trainer 0
+            // holds the network's lock while it waits for trainer 1's update; trainer 1 waits for that lock
+            // to copy the updater), seen in local mode.
+            .workersPerNode(1)
             .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(sh.threshold()))
             .workerPrefetchNumBatches(settings.averaging().prefetch())
             .storageLevel(StorageLevel.fromString(settings.averaging().storageLevel().name()))
