@@ -30,6 +30,9 @@ public final class Training {
   /** A trained network, its architecture and the config it came from. */
   public record Model(MultiLayerNetwork network, Autoencoder.Architecture architecture, LatentforgeConfig config) {
 
+    /** What the last {@link #train} call's training loop reported (epochs, why it stopped). */
+    public static final ThreadLocal<SparkTrainer.Trained> LAST = new ThreadLocal<>();
+
     /** The code of every row (inference mode: no noise, no corruption). */
     public INDArray codes(double[][] x) {
       List<INDArray> activations = network.feedForward(Nd4j.create(x).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT),
@@ -62,6 +65,7 @@ public final class Training {
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows(spark, x), x[0].length, architecture,
         new Corruption(config.model().trainingCorruption()), config.train(),
         new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(), scratch.resolve("checkpoints-" + java.util.UUID.randomUUID()).toUri().toString()));
+    Model.LAST.set(trained);
     return new Model(trained.network(), architecture, config);
   }
 

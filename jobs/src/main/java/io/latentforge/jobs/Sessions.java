@@ -49,6 +49,10 @@ final class Sessions {
       // train.stats: DL4J times events with an NTP clock by default, which needs the internet.
       options += " -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
     }
+    if (!options.contains("aeron.publication.unblock.timeout")) {
+      // train.strategy = sharing: DL4J's Aeron settings need a longer unblock timeout than Aeron's default.
+      options += " -Daeron.publication.unblock.timeout=60000000000";
+    }
     conf.set("spark.executor.extraJavaOptions", options.trim());
     conf.setIfMissing("spark.executor.memoryOverhead", settings.executorMemoryOverhead());
   }

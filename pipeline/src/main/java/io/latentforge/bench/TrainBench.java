@@ -124,12 +124,14 @@ public final class TrainBench {
 
   private static TrainSettings withoutExtras(TrainSettings t) {
     return new TrainSettings(t.epochs(), t.batchSizePerWorker(), t.workers(), t.updater(), t.learningRate(),
-        t.weightInit(), t.l2(), t.seed(), t.averaging(), new TrainSettings.Stopping(0, 0, 0), 0, t.stats());
+        t.weightInit(), t.l2(), t.seed(), t.strategy(), t.averaging(), t.sharing(), new TrainSettings.Stopping(0, 0, 0), 0,
+        t.stats());
   }
 
   private TrainSettings epochs(int epochs) {
     return new TrainSettings(epochs, train.batchSizePerWorker(), train.workers(), train.updater(), train.learningRate(),
-        train.weightInit(), train.l2(), train.seed(), train.averaging(), train.stopping(), 0, train.stats());
+        train.weightInit(), train.l2(), train.seed(), train.strategy(), train.averaging(), train.sharing(), train.stopping(),
+        0, train.stats());
   }
 
   private static Corruption none() {

@@ -4,8 +4,16 @@ import java.io.Serializable;
 
 /** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
 public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
-    WeightInit weightInit, double l2, long seed, Averaging averaging, Stopping stopping, int checkpointEvery,
-    boolean stats) implements Serializable {
+    WeightInit weightInit, double l2, long seed, Strategy strategy, Averaging averaging, Sharing sharing,
+    Stopping stopping, int checkpointEvery, boolean stats) implements Serializable {
+
+  /** Parameter averaging (ParameterAveragingTrainingMaster) or gradient sharing (SharedTrainingMaster). */
+  public enum Strategy {
+    AVERAGING, SHARING
+  }
+
+  /** SharedTrainingMaster's settings: its Aeron transport and the threshold of the updates it sends. */
+  public record Sharing(int port, String networkMask, double threshold) implements Serializable {}
 
   public enum Updater {
     ADAM, NADAM, ADAMAX, RMSPROP, NESTEROVS, SGD, ADAGRAD

@@ -5,10 +5,11 @@ import java.util.Map;
 
 /**
  * What one training epoch measured; recorded in model.json and checkpoints, printed in the run
- * summary. {@code validationError} is NaN when nothing is held out.
+ * summary. {@code validationError} is NaN when nothing is held out, {@code trainingLoss} when the
+ * training master reports none (gradient sharing).
  */
 public record EpochMetrics(int epoch, double trainingLoss, double validationError, double examplesPerSecond,
-    double seconds) {
+    double seconds, double elapsedSeconds, double secondsLeft) {
 
   public boolean validated() {
     return !Double.isNaN(validationError);
@@ -18,17 +19,25 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epoch", epoch);
-    m.put("training_loss", trainingLoss);
+    m.put("training_loss", Double.isNaN(trainingLoss) ? null : trainingLoss);
     m.put("validation_recon_error", validated() ? validationError : null);
     m.put("examples_per_second", examplesPerSecond);
     m.put("seconds", seconds);
+    m.put("elapsed_seconds", Double.isNaN(elapsedSeconds) ? null : elapsedSeconds);
+    m.put("estimated_seconds_left", Double.isNaN(secondsLeft) ? null : secondsLeft);
     return m;
   }
 
   static EpochMetrics fromMap(Map<String, Object> m) {
     Object validation = m.get("validation_recon_error");
-    return new EpochMetrics(((Number) m.get("epoch")).intValue(), ((Number) m.get("training_loss")).doubleValue(),
+    Object loss = m.get("training_loss");
+    return new EpochMetrics(((Number) m.get("epoch")).intValue(), loss == null ? Double.NaN : ((Number) loss).doubleValue(),
         validation == null ? Double.NaN : ((Number) validation).doubleValue(),
-        ((Number) m.get("examples_per_second")).doubleValue(), ((Number) m.get("seconds")).doubleValue());
+        ((Number) m.get("examples_per_second")).doubleValue(), ((Number) m.get("seconds")).doubleValue(),
+        number(m.get("elapsed_seconds")), number(m.get("estimated_seconds_left")));
+  }
+
+  private static double number(Object value) {
+    return value == null ? Double.NaN : ((Number) value).doubleValue();
   }
 }

@@ -38,7 +38,11 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.StatsUtils;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
@@ -68,6 +72,7 @@ public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
   private static final String GROUP = "latentforge.train";
   private static final long BUCKETS = 10_000;
+  public static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
 
   private SparkTrainer() {}
 
@@ -117,6 +122,7 @@ public final class SparkTrainer {
     private int bestEpoch;
     private double bestValidation = Double.POSITIVE_INFINITY;
     private int resumedFrom;
+    private TrainingMaster<?, ?> sharedMaster;
 
     Loop(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
         Corruption corruption, TrainSettings settings, Paths paths) {
@@ -172,10 +178,10 @@ public final class SparkTrainer {
       RDDTrainingApproach approach = approach(settings.averaging().approach(), sc);
       String stop = "trained " + settings.epochs() + " epochs";
       for (int epoch = resumedFrom + 1; epoch <= settings.epochs(); epoch++) {
-        EpochMetrics m = epoch(epoch, workers, approach);
+        EpochMetrics m = timed(epoch(epoch, workers, approach), start);
         history.add(m);
         trackBest(m);
-        report(m, start);
+        report(m);
         if (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0) {
           checkpoints.save(epoch, network, state());
         }
@@ -196,7 +202,8 @@ public final class SparkTrainer {
     private EpochMetrics epoch(int epoch, int workers, RDDTrainingApproach approach) {
       long start = System.nanoTime();
       long seed = settings.seed() * 1_000_003L + epoch;
-      ParameterAveragingTrainingMaster master = master(settings, workers, seed, approach, paths.scratch());
+      TrainingMaster<?, ?> master = sharing() ? sharingMaster(workers, approach)
+          : master(settings, workers, seed, approach, paths.scratch());
       GaussianSampling.scheduleFor(network, epoch);
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, master);
       if (settings.stats()) {
@@ -208,18 +215,54 @@ public final class SparkTrainer {
       try {
         Stage.run(spark, GROUP, "train epoch " + epoch + "/" + settings.epochs(), () -> sparkNet.fit(data));
       } finally {
-        master.deleteTempFiles(sc);
+        if (!sharing()) {
+          master.deleteTempFiles(sc);
+        }
       }
       network = sparkNet.getNetwork();
-      if (settings.stats()) {
+      if (settings.stats() && sparkNet.getSparkTrainingStats() != null) {
         writeStats(sparkNet.getSparkTrainingStats(), epoch);
       }
-      double loss = sparkNet.getScore();
+      // SharedTrainingMaster reports no score.
+      double loss = sharing() ? Double.NaN : sparkNet.getScore();
       requireFinite(loss, network.params(), epoch, settings);
       double seconds = (System.nanoTime() - start) / 1e9;
       double validationError = validation == null || validationRows == 0 ? Double.NaN
           : Stage.run(spark, GROUP, "validate epoch " + epoch + "/" + settings.epochs(), () -> validationError(epoch));
-      return new EpochMetrics(epoch, loss, validationError, trainRows / seconds, seconds);
+      return new EpochMetrics(epoch, loss, validationError, trainRows / seconds, seconds, Double.NaN, Double.NaN);
+    }
+
+    private boolean sharing() {
+      return settings.strategy() == TrainSettings.Strategy.SHARING;
+    }
+
+    /**
+     * One gradient-sharing master for the whole run: it owns an Aeron transport bound to a port,
+     * so it is not rebuilt every epoch.
+     */
+    private TrainingMaster<?, ?> sharingMaster(int workers, RDDTrainingApproach approach) {
+      if (sharedMaster == null) {
+        // DL4J's Aeron client settings are inconsistent with its Aeron's defaults ("publicationUnblockTimeoutNs
+        // <= clientLivenessTimeoutNs") unless the unblock timeout is raised.
+        System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, "60000000000"));
+        TrainSettings.Sharing sh = settings.sharing();
+        VoidConfiguration transport = VoidConfiguration.builder().unicastPort(sh.port())
+            .controllerAddress(sc.getConf().get("spark.driver.host", "127.0.0.1")).networkMask(sh.networkMask()).build();
+        sharedMaster = new SharedTrainingMaster.Builder(transport, settings.batchSizePerWorker())
+            .batchSizePerWorker(settings.batchSizePerWorker())
+            // One trainer per executor JVM: with two, DL4J 1.0.0-M2's ParallelWrapper deadlocks (trainer 0
+            // holds the network's lock while it waits for trainer 1's update; trainer 1 waits for that lock
+            // to copy the updater), seen in local mode.
+            .workersPerNode(1)
+            .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(sh.threshold()))
+            .workerPrefetchNumBatches(settings.averaging().prefetch())
+            .storageLevel(StorageLevel.fromString(settings.averaging().storageLevel().name()))
+            .rddTrainingApproach(approach)
+            .exportDirectory(paths.scratch())
+            .rngSeed(settings.seed())
+            .build();
+      }
+      return sharedMaster;
     }
 
     /** DL4J's HTML timeline of where this epoch's time went. */
@@ -273,13 +316,19 @@ public final class SparkTrainer {
       return null;
     }
 
-    private void report(EpochMetrics m, long start) {
+    /** Adds the training time so far (this process) and the estimate of the time left. */
+    private EpochMetrics timed(EpochMetrics m, long start) {
       double elapsed = (System.nanoTime() - start) / 1e9;
       double left = elapsed / (m.epoch() - resumedFrom) * (settings.epochs() - m.epoch());
+      return new EpochMetrics(m.epoch(), m.trainingLoss(), m.validationError(), m.examplesPerSecond(), m.seconds(),
+          elapsed, left);
+    }
+
+    private void report(EpochMetrics m) {
       LOG.info(String.format(Locale.ROOT, "epoch %d/%d: training loss %.5f, validation recon error %s, %.0f examples/s,"
-              + " %.1f s, about %.0f s left", m.epoch(), settings.epochs(), m.trainingLoss(),
+              + " %.1f s, %.0f s elapsed, about %.0f s left", m.epoch(), settings.epochs(), m.trainingLoss(),
           m.validated() ? String.format(Locale.ROOT, "%.5f%s", m.validationError(), m.epoch() == bestEpoch ? " (best)" : "")
-              : "-", m.examplesPerSecond(), m.seconds(), left));
+              : "-", m.examplesPerSecond(), m.seconds(), m.elapsedSeconds(), m.secondsLeft()));
     }
 
     private Map<String, Object> state() {
@@ -340,9 +389,12 @@ public final class SparkTrainer {
     };
   }
 
+  /** A NaN loss from a master that reports none (gradient sharing) is not divergence; the parameters still count. */
   private static void requireFinite(double loss, INDArray params, int epoch, TrainSettings settings) {
     double magnitude = Transforms.abs(params, true).sumNumber().doubleValue();
-    if (!Double.isFinite(loss) || !Double.isFinite(magnitude)) {
+    boolean lossDiverged = settings.strategy() == TrainSettings.Strategy.SHARING ? Double.isInfinite(loss)
+        : !Double.isFinite(loss);
+    if (lossDiverged || !Double.isFinite(magnitude)) {
       throw LatentforgeException.diverged("Training diverged at epoch " + epoch + ": the loss is " + loss
               + " and the parameters are " + (Double.isFinite(magnitude) ? "finite" : "not finite")
               + ". The checkpoints of earlier epochs are kept; nothing was published.",

@@ -1,0 +1,40 @@
+package io.latentforge.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.latentforge.model.AutoencoderFamilyTestData;
+import io.latentforge.testing.SparkSessionExtension;
+import io.latentforge.testing.Training;
+import java.nio.file.Path;
+import java.util.Comparator;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Early stopping on the validation error keeps the best epoch's parameters; model.json-style metrics are complete. */
+@ExtendWith(SparkSessionExtension.class)
+class EarlyStoppingTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void trainingStopsAfterPatienceEpochsWithoutImprovementAndKeepsTheBestEpoch(SparkSession spark) {
+    double[][] x = AutoencoderFamilyTestData.bars(300, 8, 4);
+    Training.train(spark, x, false, dir, "model.encoder-layers=[32]", "model.code-size=16", "model.loss=xent",
+        "train.epochs=200", "train.validation-fraction=0.3", "train.patience=2", "train.learning-rate=0.02");
+    SparkTrainer.Trained trained = Training.Model.LAST.get();
+
+    assertThat(trained.epochs()).hasSizeLessThan(200);
+    assertThat(trained.stopReason()).startsWith("early stop after epoch " + trained.epochs().size());
+    EpochMetrics best = trained.epochs().stream().min(Comparator.comparingDouble(EpochMetrics::validationError))
+        .orElseThrow();
+    assertThat(trained.epochs().size() - best.epoch()).isEqualTo(2);
+    EpochMetrics last = trained.epochs().get(trained.epochs().size() - 1);
+    assertThat(last.elapsedSeconds()).isPositive();
+    assertThat(last.secondsLeft()).isPositive();
+    assertThat(last.toMap()).containsKeys("training_loss", "validation_recon_error", "examples_per_second",
+        "elapsed_seconds", "estimated_seconds_left");
+  }
+}
