@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Early stopping on the validation error keeps the best epoch's parameters; model.json-style metrics are complete. */
+/** When training stops before train.epochs: early stopping on the validation error, and the time limit. */
 @ExtendWith(SparkSessionExtension.class)
 class EarlyStoppingTest {
 
@@ -36,5 +36,15 @@ class EarlyStoppingTest {
     assertThat(last.secondsLeft()).isPositive();
     assertThat(last.toMap()).containsKeys("training_loss", "validation_recon_error", "examples_per_second",
         "elapsed_seconds", "estimated_seconds_left");
+  }
+
+  @Test
+  void noEpochStartsThatWouldEndPastTheTimeLimit(SparkSession spark) {
+    double[][] x = AutoencoderFamilyTestData.bars(200, 8, 5);
+    Training.train(spark, x, false, dir, "model.encoder-layers=[16]", "model.code-size=8", "train.epochs=50",
+        "train.max-minutes=0.001");
+    SparkTrainer.Trained trained = Training.Model.LAST.get();
+    assertThat(trained.epochs()).hasSize(1);
+    assertThat(trained.stopReason()).startsWith("stopped after epoch 1: another epoch").contains("train.max-minutes");
   }
 }
