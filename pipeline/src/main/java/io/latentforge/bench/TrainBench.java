@@ -38,7 +38,7 @@ public final class TrainBench {
   public TrainBench(SparkSession spark, ModelSpec model, TrainSettings train) {
     this.spark = spark;
     this.model = model;
-    this.train = withoutExtras(train);
+    this.train = trainingOnly(train, train.epochs());
   }
 
   /** Examples per second of each, and the Spark rate as a fraction of the single-JVM one. */
@@ -56,7 +56,7 @@ public final class TrainBench {
     cached.count();
     try {
       // One untimed epoch first, as the single JVM's warm-up.
-      SparkTrainer.fit(spark, cached, features, architecture, none(), epochs(1), paths(scratch));
+      SparkTrainer.fit(spark, cached, features, architecture, none(), trainingOnly(train, 1), paths(scratch));
       long start = System.nanoTime();
       SparkTrainer.fit(spark, cached, features, architecture, none(), train, paths(scratch));
       double sparkRate = (double) rows * train.epochs() / ((System.nanoTime() - start) / 1e9);
@@ -122,16 +122,11 @@ public final class TrainBench {
         .add(Columns.FEATURES, SQLDataTypes.VectorType(), false)).repartition(partitions);
   }
 
-  private static TrainSettings withoutExtras(TrainSettings t) {
-    return new TrainSettings(t.epochs(), t.batchSizePerWorker(), t.workers(), t.updater(), t.learningRate(),
-        t.weightInit(), t.l2(), t.seed(), t.strategy(), t.averaging(), t.sharing(), new TrainSettings.Stopping(0, 0, 0), 0,
-        t.stats());
-  }
-
-  private TrainSettings epochs(int epochs) {
-    return new TrainSettings(epochs, train.batchSizePerWorker(), train.workers(), train.updater(), train.learningRate(),
-        train.weightInit(), train.l2(), train.seed(), train.strategy(), train.averaging(), train.sharing(), train.stopping(),
-        0, train.stats());
+  /** {@code t} for {@code epochs} epochs of training only: no held-out rows, early stop or checkpoints. */
+  private static TrainSettings trainingOnly(TrainSettings t, int epochs) {
+    return new TrainSettings(epochs, t.batchSizePerWorker(), t.workers(), t.updater(), t.learningRate(),
+        t.weightInit(), t.l2(), t.seed(), t.strategy(), t.averaging(), t.sharing(), new TrainSettings.Stopping(0, 0, 0),
+        0, t.stats());
   }
 
   private static Corruption none() {

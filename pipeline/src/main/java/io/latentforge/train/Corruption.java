@@ -2,9 +2,7 @@ package io.latentforge.train;
 
 import io.latentforge.config.ModelSpec;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
@@ -40,9 +38,19 @@ public final class Corruption implements Serializable {
     Corruption self = this;
     Function2<Integer, Iterator<DataSet>, Iterator<DataSet>> corrupt = (partition, batches) -> {
       SplittableRandom random = new SplittableRandom(seed * 1_000_003L + epoch * 8_191L + partition);
-      List<DataSet> out = new ArrayList<>();
-      batches.forEachRemaining(b -> out.add(new DataSet(self.corrupt(b.getFeatures(), random), b.getLabels())));
-      return out.iterator();
+      // Lazily, one minibatch at a time: a partition never has to fit in memory twice.
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return batches.hasNext();
+        }
+
+        @Override
+        public DataSet next() {
+          DataSet b = batches.next();
+          return new DataSet(self.corrupt(b.getFeatures(), random), b.getLabels());
+        }
+      };
     };
     return clean.mapPartitionsWithIndex(corrupt, true);
   }

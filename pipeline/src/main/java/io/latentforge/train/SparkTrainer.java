@@ -34,6 +34,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -135,8 +136,9 @@ public final class SparkTrainer {
       this.code = architecture.code();
       Dataset<Row> train = settings.stopping().validates() ? rows.where(validationRows(settings).unary_$bang()) : rows;
       this.validation = settings.stopping().validates() ? rows.where(validationRows(settings)) : null;
-      this.trainRows = Stage.run(spark, GROUP, "count training rows", train::count);
-      this.validationRows = validation == null ? 0 : Stage.run(spark, GROUP, "count validation rows", validation::count);
+      long[] counts = Stage.run(spark, GROUP, "count training and validation rows", () -> countSplit(rows, settings));
+      this.trainRows = counts[0];
+      this.validationRows = counts[1];
       if (trainRows == 0) {
         throw LatentforgeException.badInput("No rows are left to train on after holding out train.validation-fraction = "
             + settings.stopping().validationFraction() + ".", "lower train.validation-fraction or add rows.");
@@ -147,6 +149,14 @@ public final class SparkTrainer {
           .mapPartitions(new ToMinibatches(settings.batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
       resumeOrStart(architecture.configuration());
+    }
+
+    /** Training and held-out row counts, in one pass over the rows. */
+    private static long[] countSplit(Dataset<Row> rows, TrainSettings settings) {
+      Column held = settings.stopping().validates() ? validationRows(settings) : lit(false);
+      Row r = rows.agg(functions.count(lit(1)), functions.sum(functions.when(held, 1).otherwise(0))).first();
+      long validation = r.isNullAt(1) ? 0 : r.getLong(1);
+      return new long[] {r.getLong(0) - validation, validation};
     }
 
     @SuppressWarnings("unchecked")
