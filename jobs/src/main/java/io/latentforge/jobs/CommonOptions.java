@@ -28,8 +28,14 @@ public final class CommonOptions {
 
   /** The configuration with {@code defaults} ("key=value") applied before --set, so --set still wins. */
   LatentforgeConfig config(List<String> defaults) {
+    return config(defaults, List.of());
+  }
+
+  /** As {@link #config(List)}, with a command's own flags ("key=value") applied last. */
+  LatentforgeConfig config(List<String> defaults, List<String> flags) {
     List<String> all = new ArrayList<>(defaults);
     all.addAll(sets);
+    all.addAll(flags);
     return ConfigLoader.load(conf, all);
   }
 }

@@ -6,6 +6,7 @@ import io.latentforge.run.NightlyRun;
 import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Mixin;
@@ -30,9 +31,14 @@ abstract class SparkJob implements Callable<Integer> {
 
   abstract void run(SparkSession spark, LatentforgeConfig config, PrintWriter out);
 
+  /** The command's own options as config settings ("key=value"); they win over --set. */
+  List<String> flags() {
+    return List.of();
+  }
+
   @Override
   public final Integer call() {
-    LatentforgeConfig config = common.config();
+    LatentforgeConfig config = common.config(List.of(), flags());
     try (Sessions.Owned spark = Sessions.open("latentforge " + jobName(), config.spark())) {
       run(spark.session(), config, spec.commandLine().getOut());
     }

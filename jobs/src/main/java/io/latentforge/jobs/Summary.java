@@ -3,7 +3,9 @@ package io.latentforge.jobs;
 import io.latentforge.run.RunResult;
 import io.latentforge.train.EpochMetrics;
 import java.io.PrintWriter;
+import io.latentforge.eval.Evaluation;
 import java.util.Locale;
+import java.util.Map;
 
 /** The short human-readable account of a run printed at its end. */
 final class Summary {
@@ -35,6 +37,46 @@ final class Summary {
     out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());
     out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
     out.printf(Locale.ROOT, "  model            %s%n", r.modelPath());
+    downstream(out, r.downstream());
     out.printf(Locale.ROOT, "  took             %.0f s%n", (System.nanoTime() - startNanos) / 1e9);
+  }
+
+  private static void downstream(PrintWriter out, Map<String, Object> sections) {
+    if (sections.get("clustering") instanceof Map<?, ?> c) {
+      out.printf(Locale.ROOT, "  clusters         %s, k=%s, silhouette %.4f%n", c.get("algorithm"), c.get("k"),
+          ((Number) c.get("silhouette")).doubleValue());
+    }
+    if (sections.get("neighbors") instanceof Map<?, ?> n) {
+      out.printf(Locale.ROOT, "  neighbours       %s rows, k=%s, %s%n", n.get("rows"), n.get("k"), n.get("metric"));
+    }
+    if (sections.get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps) {
+      out.printf(Locale.ROOT, "  evaluation       %s held-out rows, %s labels%n", e.get("evaluated_rows"), e.get("labels"));
+      reps.forEach((name, scores) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine((Map<?, ?>) scores)));
+    }
+    if (sections.get("report") != null) {
+      out.printf(Locale.ROOT, "  report           %s%n", sections.get("report"));
+    }
+  }
+
+  static void evaluation(PrintWriter out, Evaluation.Result e) {
+    if (e == null) {
+      out.println("evaluation skipped: the codes carry no labels");
+      return;
+    }
+    out.printf(Locale.ROOT, "evaluation: %d held-out rows, %d labels%n", e.labels().length, e.labelNames().size());
+    e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(r.toMap())));
+  }
+
+  /** precision@k, mAP, k-NN accuracy, k-means NMI and accuracy on one line. */
+  private static String scoreLine(Map<?, ?> scores) {
+    StringBuilder line = new StringBuilder();
+    scores.forEach((k, v) -> {
+      String key = String.valueOf(k);
+      if (v instanceof Double d && !key.equals("mean_recon_error")) {
+        line.append(String.format(Locale.ROOT, " %s %.3f", key.replace("precision_at_", "P@")
+            .replace("mean_average_precision", "mAP").replace("knn_accuracy", "kNN").replace("kmeans_", "km-"), d));
+      }
+    });
+    return line.toString().trim();
   }
 }

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.latentforge.LatentforgeException;
 import io.latentforge.model.ConvPlan;
+import io.latentforge.retrieval.Metric;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -16,7 +17,8 @@ import java.util.function.Function;
  */
 public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
-    TrainSettings train, EncodeSettings encode, OutputSettings output, String rendered) {
+    TrainSettings train, EncodeSettings encode, OutputSettings output, NeighborSettings neighbors,
+    ClusterSettings cluster, EvaluateSettings evaluate, NightlySettings nightly, String rendered) {
 
   /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
   static final List<String> STOP_WORD_LANGUAGES = List.of("none", "danish", "dutch", "english", "finnish", "french",
@@ -43,6 +45,18 @@ public record LatentforgeConfig(
         train(r),
         new EncodeSettings(r.intBetween("encode.batch-size", 1, 1 << 16)),
         new OutputSettings(r.tableName("output.table")),
+        new NeighborSettings(r.intAtLeast("neighbors.k", 1), r.enumValue("neighbors.metric", Metric.class),
+            r.intBetween("neighbors.block-rows", 1, 1 << 15),
+            new NeighborSettings.Approximate(r.intAtLeast("neighbors.approximate.tables", 1),
+                r.intBetween("neighbors.approximate.bits", 0, 30), r.intAtLeast("neighbors.approximate.bucket-rows", 2),
+                r.intAtLeast("neighbors.approximate.recall-queries", 0)),
+            r.c.getLong("train.seed")),
+        new ClusterSettings(r.intAtLeast("cluster.k", 2), r.enumValue("cluster.algorithm", ClusterSettings.Algorithm.class),
+            r.intAtLeast("cluster.max-iterations", 1), r.c.getLong("train.seed")),
+        new EvaluateSettings(r.intAtLeast("evaluate.max-rows", 2), r.positiveIntList("evaluate.precision-at"),
+            r.intAtLeast("evaluate.knn-k", 1), r.enumValue("evaluate.metric", Metric.class),
+            r.intAtLeast("evaluate.pca-max-features", 1), r.fraction("evaluate.holdout-fraction")),
+        new NightlySettings(r.enumList("nightly.steps", NightlySettings.Step.class)),
         c.root().render(ConfigRenderOptions.concise()));
     requireConsistent(config);
     return config;
@@ -99,6 +113,10 @@ public record LatentforgeConfig(
     }
     if (model.type() == ModelSpec.Type.DENOISING) {
       requireCorruption(model.corruption(), config.image());
+    }
+    if (config.evaluate().metric() == Metric.HAMMING) {
+      throw LatentforgeException.usage("evaluate.metric = hamming does not apply to raw features and baselines.",
+          "use cosine or euclidean; binary codes are always also evaluated with hamming distance as code_bits.");
     }
   }
 
@@ -266,6 +284,18 @@ public record LatentforgeConfig(
         }
       }
       throw bad(key, raw, "one of " + names(type));
+    }
+
+    <E extends Enum<E>> List<E> enumList(String key, Class<E> type) {
+      List<String> raw = get(key, () -> c.getStringList(key));
+      List<E> out = new java.util.ArrayList<>();
+      for (String value : raw) {
+        E e = java.util.Arrays.stream(type.getEnumConstants())
+            .filter(x -> x.name().equalsIgnoreCase(value.replace('-', '_'))).findFirst()
+            .orElseThrow(() -> bad(key, raw, "a list of " + names(type)));
+        out.add(e);
+      }
+      return List.copyOf(out);
     }
 
     List<Integer> positiveIntList(String key) {

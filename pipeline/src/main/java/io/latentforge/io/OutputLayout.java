@@ -15,6 +15,24 @@ public record OutputLayout(String root) {
     return root + "/rejects";
   }
 
+  public String neighbors() {
+    return root + "/neighbors";
+  }
+
+  public String clusters() {
+    return root + "/clusters";
+  }
+
+  /** Cluster centres and sizes, beside the assignments. */
+  public String clusterCenters() {
+    return root + "/cluster_centers";
+  }
+
+  /** {@code report.html}, its charts and {@code metrics.json} of a run date. */
+  public String report(String runDate) {
+    return root + "/reports/run_date=" + runDate;
+  }
+
   public String models() {
     return root + "/models";
   }
@@ -25,15 +43,15 @@ public record OutputLayout(String root) {
 
   /** {@code metrics.json} of a run date. */
   public String metrics(String runDate) {
-    return root + "/reports/run_date=" + runDate + "/metrics.json";
+    return report(runDate) + "/metrics.json";
   }
 
-  /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
   /** Where a run's checkpoints live until its model is published (then under the model's directory). */
   public String checkpoints(String modelId) {
     return root + "/_checkpoints/" + modelId;
   }
 
+  /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
   public String scratch(String modelId) {
     return root + "/_scratch/" + modelId;
   }

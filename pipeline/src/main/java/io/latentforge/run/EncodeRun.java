@@ -71,6 +71,6 @@ public final class EncodeRun {
       publisher.registerTable(request.config().output().table());
     }
     return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
-        out.codes(), out.rejects(), request.modelDir(), featurized.inputSize(), codeSize, meanReconError, baseline);
+        out.codes(), out.rejects(), request.modelDir(), featurized.inputSize(), codeSize, meanReconError, baseline, Map.of());
   }
 }

@@ -26,6 +26,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import io.latentforge.config.NightlySettings;
+import io.latentforge.eval.Evaluation;
+import io.latentforge.report.ReportContent;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +136,7 @@ public final class NightlyRun {
 
     RunResult result = new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
         trained.result().epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
-        config.model().codeSize(), meanReconError, baseline);
+        config.model().codeSize(), meanReconError, baseline, Map.of());
     Map<String, Object> card = card(request, result, trained, sha256, featurized, counts);
     store.saveCard(staged.dir(), card);
     new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
@@ -141,7 +146,40 @@ public final class NightlyRun {
     if (config.output().registersTable()) {
       publisher.registerTable(config.output().table());
     }
-    return result;
+    return result.withDownstream(afterPublishing(tonight, featurized, trained));
+  }
+
+  /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
+  private Map<String, Object> afterPublishing(Tonight tonight, Featurized featurized, Trained trained) {
+    LatentforgeConfig config = tonight.request().config();
+    Downstream downstream = new Downstream(spark, tonight.out(), tonight.request().runDate().toString(), config);
+    Dataset<Row> codes = downstream.codes();
+    Map<String, Object> sections = new LinkedHashMap<>();
+    Evaluation.Result evaluation = null;
+    for (NightlySettings.Step step : config.nightly().steps()) {
+      switch (step) {
+        case NEIGHBORS -> sections.put("neighbors", downstream.neighbors(codes, null, false, config.neighbors()));
+        case CLUSTER -> sections.put("clustering", downstream.cluster(codes));
+        case EVALUATE -> {
+          evaluation = downstream.evaluate(codes, featurized.split().accepted(), tonight.request().kind(),
+              config.train().stopping().validationFraction(), config.train().seed());
+          if (evaluation != null) {
+            sections.put("evaluation", evaluation.toMap());
+          }
+        }
+        case REPORT -> { }
+      }
+    }
+    if (config.nightly().runs(NightlySettings.Step.REPORT)) {
+      ReportContent.ImagePanels panels = tonight.request().kind() == CorpusKind.IMAGE
+          ? downstream.panels(featurized.split().accepted(),
+              downstream.heldOut(config.train().stopping().validationFraction(), config.train().seed()),
+              trained.network(), featurized.inputSpec(config),
+              config.model().trainingCorruption(), config.train().seed())
+          : null;
+      sections.put("report", downstream.report(trained.result().epochs(), evaluation, panels));
+    }
+    return sections;
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {

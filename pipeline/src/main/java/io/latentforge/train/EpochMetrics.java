@@ -28,7 +28,7 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
     return m;
   }
 
-  static EpochMetrics fromMap(Map<String, Object> m) {
+  public static EpochMetrics fromMap(Map<String, Object> m) {
     Object validation = m.get("validation_recon_error");
     Object loss = m.get("training_loss");
     return new EpochMetrics(((Number) m.get("epoch")).intValue(), loss == null ? Double.NaN : ((Number) loss).doubleValue(),

@@ -99,8 +99,13 @@ public final class SparkTrainer {
 
   /** The held-out rows: those whose id hashes (with the seed) into the first {@code fraction} of buckets. */
   static Column validationRows(TrainSettings settings) {
-    long threshold = Math.round(settings.stopping().validationFraction() * BUCKETS);
-    return pmod(xxhash64(col(Columns.ID), lit(settings.seed())), lit(BUCKETS)).lt(threshold);
+    return heldOutRows(settings.stopping().validationFraction(), settings.seed());
+  }
+
+  /** Rows whose id hashes (with {@code seed}) into the first {@code fraction} of buckets; evaluation holds out the same. */
+  public static Column heldOutRows(double fraction, long seed) {
+    long threshold = Math.round(fraction * BUCKETS);
+    return pmod(xxhash64(col(Columns.ID), lit(seed)), lit(BUCKETS)).lt(threshold);
   }
 
   /** The state of one training run, epoch by epoch. */

@@ -1,0 +1,13 @@
+package io.latentforge.config;
+
+/** Clustering of codes; see {@code cluster} in conf/latentforge.conf. */
+public record ClusterSettings(int k, Algorithm algorithm, int maxIterations, long seed) {
+
+  public enum Algorithm {
+    KMEANS, BISECTING
+  }
+
+  public ClusterSettings withK(int newK) {
+    return new ClusterSettings(newK, algorithm, maxIterations, seed);
+  }
+}

@@ -1,0 +1,17 @@
+package io.latentforge.config;
+
+import io.latentforge.retrieval.Metric;
+import java.util.List;
+
+/**
+ * Evaluation of codes against labels and baselines; see {@code evaluate} in conf/latentforge.conf.
+ *
+ * @param holdoutFraction used when training held out no rows (train.validation-fraction = 0)
+ */
+public record EvaluateSettings(int maxRows, List<Integer> precisionAt, int knnK, Metric metric, int pcaMaxFeatures,
+    double holdoutFraction) {
+
+  public int[] ks() {
+    return precisionAt.stream().mapToInt(Integer::intValue).toArray();
+  }
+}

@@ -1,0 +1,15 @@
+package io.latentforge.config;
+
+import java.util.List;
+
+/** What nightly does after publishing; see {@code nightly} in conf/latentforge.conf. */
+public record NightlySettings(List<Step> steps) {
+
+  public enum Step {
+    NEIGHBORS, CLUSTER, EVALUATE, REPORT
+  }
+
+  public boolean runs(Step step) {
+    return steps.contains(step);
+  }
+}

@@ -1,0 +1,87 @@
+package io.latentforge.eval;
+
+/**
+ * Agreement of a clustering with labels: normalized mutual information (arithmetic-mean
+ * normalization, as scikit-learn's default) and accuracy under the best one-to-one matching of
+ * clusters to labels.
+ */
+public final class ClusterMetrics {
+
+  private ClusterMetrics() {}
+
+  /** Labels and clusters are small non-negative ints, one per row. */
+  public static double nmi(int[] labels, int[] clusters) {
+    long[][] table = contingency(labels, clusters);
+    double n = labels.length;
+    double[] rowSums = new double[table.length];
+    double[] colSums = new double[table[0].length];
+    for (int a = 0; a < table.length; a++) {
+      for (int b = 0; b < table[a].length; b++) {
+        rowSums[a] += table[a][b];
+        colSums[b] += table[a][b];
+      }
+    }
+    double mutual = 0;
+    for (int a = 0; a < table.length; a++) {
+      for (int b = 0; b < table[a].length; b++) {
+        if (table[a][b] > 0) {
+          mutual += table[a][b] / n * Math.log(n * table[a][b] / (rowSums[a] * colSums[b]));
+        }
+      }
+    }
+    double hLabels = entropy(rowSums, n);
+    double hClusters = entropy(colSums, n);
+    if (hLabels == 0 && hClusters == 0) {
+      return 1.0;
+    }
+    double mean = (hLabels + hClusters) / 2;
+    return mean == 0 ? 0 : Math.max(0, mutual) / mean;
+  }
+
+  /** The share of rows whose cluster maps to their label, under the best one-to-one mapping. */
+  public static double accuracy(int[] labels, int[] clusters) {
+    long[][] table = contingency(labels, clusters);
+    int size = Math.max(table.length, table[0].length);
+    double[][] cost = new double[size][size];
+    for (int a = 0; a < table.length; a++) {
+      for (int b = 0; b < table[a].length; b++) {
+        cost[b][a] = -table[a][b];
+      }
+    }
+    int[] match = Hungarian.assign(cost);
+    long correct = 0;
+    for (int b = 0; b < table[0].length; b++) {
+      if (match[b] < table.length) {
+        correct += table[match[b]][b];
+      }
+    }
+    return labels.length == 0 ? 0 : (double) correct / labels.length;
+  }
+
+  private static long[][] contingency(int[] labels, int[] clusters) {
+    if (labels.length != clusters.length) {
+      throw new IllegalArgumentException(labels.length + " labels but " + clusters.length + " clusters");
+    }
+    int maxLabel = 0;
+    int maxCluster = 0;
+    for (int i = 0; i < labels.length; i++) {
+      maxLabel = Math.max(maxLabel, labels[i]);
+      maxCluster = Math.max(maxCluster, clusters[i]);
+    }
+    long[][] table = new long[maxLabel + 1][maxCluster + 1];
+    for (int i = 0; i < labels.length; i++) {
+      table[labels[i]][clusters[i]]++;
+    }
+    return table;
+  }
+
+  private static double entropy(double[] sums, double n) {
+    double h = 0;
+    for (double s : sums) {
+      if (s > 0) {
+        h -= s / n * Math.log(s / n);
+      }
+    }
+    return h;
+  }
+}

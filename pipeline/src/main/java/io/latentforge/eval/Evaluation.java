@@ -1,0 +1,269 @@
+package io.latentforge.eval;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.latentforge.config.EvaluateSettings;
+import io.latentforge.retrieval.Metric;
+import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.spark.ml.clustering.KMeans;
+import org.apache.spark.ml.feature.IDF;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * How well codes retrieve and cluster by label, next to baselines computed on the same rows:
+ * the raw features, PCA with the code's size, and tf-idf for documents. Metrics are computed on
+ * held-out rows (at most {@code evaluate.max-rows}, chosen by hashing ids); PCA and IDF are fitted
+ * on the other rows only.
+ */
+public final class Evaluation {
+
+  /** Scores of one representation of the evaluated rows. */
+  public record Representation(int dimensions, Metric metric, RetrievalMetrics.Scores retrieval, double kmeansNmi,
+      double kmeansAccuracy, Double meanReconError) {
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("dimensions", dimensions);
+      m.put("metric", metric.key());
+      m.putAll(retrieval.toMap());
+      m.put("kmeans_nmi", kmeansNmi);
+      m.put("kmeans_accuracy", kmeansAccuracy);
+      if (meanReconError != null) {
+        m.put("mean_recon_error", meanReconError);
+      }
+      return m;
+    }
+  }
+
+  /**
+   * @param codes the evaluated rows' codes, in {@code labels} order, for plots
+   * @param labels index into {@code labelNames} per evaluated row
+   */
+  public record Result(long heldOutRows, boolean modelSawRows, List<String> labelNames,
+      Map<String, Representation> representations, double meanInputError, Map<String, String> skipped,
+      float[][] codes, int[] labels) {
+
+    public Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("held_out_rows", heldOutRows);
+      m.put("evaluated_rows", labels.length);
+      m.put("labels", labelNames.size());
+      m.put("codes_trained_on_evaluated_rows", modelSawRows);
+      Map<String, Object> reps = new LinkedHashMap<>();
+      representations.forEach((name, r) -> reps.put(name, r.toMap()));
+      m.put("representations", reps);
+      m.put("mean_input_recon_error", meanInputError);
+      if (!skipped.isEmpty()) {
+        m.put("skipped_baselines", skipped);
+      }
+      return m;
+    }
+  }
+
+  /** The evaluated rows: features, codes and labels, in one order. */
+  private record Sample(String[] ids, float[][] raw, float[][] codes, float[][] bits, float[] reconErrors, int[] labels,
+      List<String> labelNames) {}
+
+  private Evaluation() {}
+
+  /**
+   * @param features accepted rows {@code id, features}
+   * @param codes code table rows with {@code label}
+   * @param heldOut which rows are held out (the training split's validation rows when it had any)
+   * @param modelSawRows whether the autoencoder trained on the held-out rows too
+   */
+  public static Result run(SparkSession spark, Dataset<Row> features, Dataset<Row> codes, Column heldOut,
+      boolean modelSawRows, CorpusKind kind, EvaluateSettings settings, long seed) {
+    Dataset<Row> held = codes.where(col(Columns.LABEL).isNotNull()).where(heldOut);
+    long heldOutRows = held.count();
+    if (heldOutRows < 2) {
+      throw io.latentforge.LatentforgeException.badInput("Only " + heldOutRows + " held-out rows carry a label; "
+          + "evaluation needs at least 2.", "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
+    }
+    Sample sample = sample(held.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(settings.maxRows()), features);
+    Dataset<Row> training = features.where(not(heldOut));
+    Map<String, float[][]> vectors = new LinkedHashMap<>();
+    Map<String, Double> reconErrors = new LinkedHashMap<>();
+    Map<String, String> skipped = new LinkedHashMap<>();
+    vectors.put("codes", sample.codes());
+    reconErrors.put("codes", mean(sample.reconErrors()));
+    if (sample.bits() != null) {
+      vectors.put("code_bits", sample.bits());
+    }
+    vectors.put("raw", sample.raw());
+    double[] trainingMean = ((Vector) training.select(Summarizer.mean(col(Columns.FEATURES))).first().get(0)).toArray();
+    int d = trainingMean.length;
+    if (d > settings.pcaMaxFeatures()) {
+      skipped.put("pca", d + " features, above evaluate.pca-max-features = " + settings.pcaMaxFeatures());
+    } else {
+      PCAModel pca = new PCA().setK(Math.min(sample.codes()[0].length, d)).setInputCol(Columns.FEATURES)
+          .setOutputCol("_pca").fit(training);
+      double[] error = new double[1];
+      vectors.put("pca", project(sample.raw(), pca.pc(), trainingMean, error));
+      reconErrors.put("pca", error[0] / sample.raw().length);
+    }
+    if (kind == CorpusKind.TEXT) {
+      double[] idf = new IDF().setInputCol(Columns.FEATURES).setOutputCol("_idf").fit(training).idf().toArray();
+      vectors.put("tfidf", scale(sample.raw(), idf));
+    }
+    Map<String, Representation> reps = new LinkedHashMap<>();
+    for (Map.Entry<String, float[][]> e : vectors.entrySet()) {
+      Metric metric = e.getKey().equals("code_bits") ? Metric.HAMMING : settings.metric();
+      RetrievalMetrics.Scores retrieval = RetrievalMetrics.of(e.getValue(), sample.labels(), metric, settings.ks(),
+          settings.knnK());
+      int[] clusters = kmeans(spark, e.getValue(), sample.labelNames().size(), seed);
+      reps.put(e.getKey(), new Representation(e.getValue()[0].length, metric, retrieval,
+          ClusterMetrics.nmi(sample.labels(), clusters), ClusterMetrics.accuracy(sample.labels(), clusters),
+          reconErrors.get(e.getKey())));
+    }
+    return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, meanSquaredDistance(sample.raw(), trainingMean),
+        skipped, sample.codes(), sample.labels());
+  }
+
+  private static Sample sample(Dataset<Row> heldCodes, Dataset<Row> features) {
+    boolean binary = List.of(heldCodes.columns()).contains(Columns.CODE_BITS);
+    List<Row> rows = new ArrayList<>(heldCodes.join(features.select(Columns.ID, Columns.FEATURES), Columns.ID)
+        .collectAsList());
+    rows.sort(Comparator.comparing(r -> r.<String>getAs(Columns.ID)));
+    TreeSet<String> names = new TreeSet<>();
+    rows.forEach(r -> names.add(String.valueOf(r.<Object>getAs(Columns.LABEL))));
+    List<String> labelNames = new ArrayList<>(names);
+    int n = rows.size();
+    Sample s = new Sample(new String[n], new float[n][], new float[n][], binary ? new float[n][] : null, new float[n],
+        new int[n], labelNames);
+    for (int i = 0; i < n; i++) {
+      Row r = rows.get(i);
+      s.ids()[i] = r.getAs(Columns.ID);
+      s.raw()[i] = floats(((Vector) r.getAs(Columns.FEATURES)).toArray());
+      List<Object> code = r.getList(r.fieldIndex(Columns.CODE));
+      s.codes()[i] = new float[code.size()];
+      for (int j = 0; j < code.size(); j++) {
+        s.codes()[i][j] = ((Number) code.get(j)).floatValue();
+      }
+      if (binary) {
+        s.bits()[i] = unpack(r.getAs(Columns.CODE_BITS), code.size());
+      }
+      s.reconErrors()[i] = ((Number) r.getAs(Columns.RECON_ERROR)).floatValue();
+      s.labels()[i] = labelNames.indexOf(String.valueOf(r.<Object>getAs(Columns.LABEL)));
+    }
+    return s;
+  }
+
+  private static float[] unpack(byte[] bits, int size) {
+    float[] out = new float[size];
+    for (int j = 0; j < size; j++) {
+      out[j] = (bits[j / 8] & (0x80 >>> (j % 8))) != 0 ? 1f : 0f;
+    }
+    return out;
+  }
+
+  /** Principal-component scores of centred rows; {@code error[0]} gets the summed squared reconstruction error. */
+  private static float[][] project(float[][] rows, DenseMatrix pc, double[] mean, double[] error) {
+    int d = pc.numRows();
+    int k = pc.numCols();
+    float[][] out = new float[rows.length][k];
+    for (int i = 0; i < rows.length; i++) {
+      double[] centred = new double[d];
+      for (int j = 0; j < d; j++) {
+        centred[j] = rows[i][j] - mean[j];
+      }
+      double[] reconstructed = new double[d];
+      for (int c = 0; c < k; c++) {
+        double score = 0;
+        for (int j = 0; j < d; j++) {
+          score += centred[j] * pc.apply(j, c);
+        }
+        out[i][c] = (float) score;
+        for (int j = 0; j < d; j++) {
+          reconstructed[j] += score * pc.apply(j, c);
+        }
+      }
+      for (int j = 0; j < d; j++) {
+        error[0] += (centred[j] - reconstructed[j]) * (centred[j] - reconstructed[j]);
+      }
+    }
+    return out;
+  }
+
+  private static float[][] scale(float[][] rows, double[] weights) {
+    float[][] out = new float[rows.length][];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = new float[rows[i].length];
+      for (int j = 0; j < rows[i].length; j++) {
+        out[i][j] = (float) (rows[i][j] * weights[j]);
+      }
+    }
+    return out;
+  }
+
+  /** MLlib k-means with one cluster per label, over the evaluated rows. */
+  private static int[] kmeans(SparkSession spark, float[][] vectors, int k, long seed) {
+    List<Row> rows = new ArrayList<>(vectors.length);
+    for (int i = 0; i < vectors.length; i++) {
+      double[] v = new double[vectors[i].length];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = vectors[i][j];
+      }
+      rows.add(RowFactory.create(i, Vectors.dense(v)));
+    }
+    StructType schema = new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT());
+    int[] clusters = new int[vectors.length];
+    if (k < 2) {
+      return clusters;
+    }
+    Dataset<Row> data = spark.createDataFrame(rows, schema);
+    for (Row r : new KMeans().setK(k).setSeed(seed).setFeaturesCol("v").setPredictionCol("c").fit(data)
+        .transform(data).select("i", "c").collectAsList()) {
+      clusters[r.getInt(0)] = r.getInt(1);
+    }
+    return clusters;
+  }
+
+  private static double meanSquaredDistance(float[][] rows, double[] mean) {
+    double sum = 0;
+    for (float[] row : rows) {
+      for (int j = 0; j < row.length; j++) {
+        sum += (row[j] - mean[j]) * (row[j] - mean[j]);
+      }
+    }
+    return sum / rows.length;
+  }
+
+  private static double mean(float[] values) {
+    double sum = 0;
+    for (float v : values) {
+      sum += v;
+    }
+    return sum / values.length;
+  }
+
+  private static float[] floats(double[] values) {
+    float[] out = new float[values.length];
+    for (int j = 0; j < values.length; j++) {
+      out[j] = (float) values[j];
+    }
+    return out;
+  }
+}

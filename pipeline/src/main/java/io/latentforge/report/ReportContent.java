@@ -1,0 +1,27 @@
+package io.latentforge.report;
+
+import io.latentforge.eval.Evaluation;
+import io.latentforge.train.EpochMetrics;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one run date's report shows.
+ *
+ * @param metrics the date's metrics.json
+ * @param epochs the model's training history (empty for codes from an existing model)
+ * @param evaluation null when not evaluated
+ * @param projection the evaluated codes in two dimensions (PCA), null when not evaluated
+ * @param panels image rows to show, null for documents
+ */
+public record ReportContent(String runDate, Map<String, Object> metrics, List<EpochMetrics> epochs,
+    Evaluation.Result evaluation, float[][] projection, ImagePanels panels) {
+
+  /**
+   * Images in rows (e.g. inputs, corrupted inputs, reconstructions), flattened CHW.
+   *
+   * @param rowNames one per row of {@code images}
+   */
+  public record ImagePanels(String caption, List<String> rowNames, float[][][] images, int channels, int height,
+      int width) {}
+}

@@ -1,0 +1,169 @@
+package io.latentforge.report;
+
+import io.latentforge.eval.Evaluation;
+import io.latentforge.io.HadoopFiles;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes {@code report.html} and its PNG charts into a run date's report directory. The page
+ * embeds the same PNGs as data URIs, so it reads offline on its own (e.g. as a mail attachment).
+ */
+public final class ReportWriter {
+
+  public static final String REPORT = "report.html";
+
+  private final Configuration hadoop;
+  private final Path dir;
+  private final StringBuilder html = new StringBuilder();
+  private final List<String> charts = new ArrayList<>();
+
+  private ReportWriter(Configuration hadoop, Path dir) {
+    this.hadoop = hadoop;
+    this.dir = dir;
+  }
+
+  /** Returns the names of the chart files written beside the report. */
+  public static List<String> write(Configuration hadoop, String dir, ReportContent content) {
+    ReportWriter w = new ReportWriter(hadoop, new Path(dir));
+    w.page(content);
+    HadoopFiles.write(hadoop, new Path(dir, REPORT), out -> out.write(w.html.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    return List.copyOf(w.charts);
+  }
+
+  private void page(ReportContent c) {
+    Map<String, Object> m = c.metrics();
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>latentforge ")
+        .append(esc(c.runDate())).append("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;"
+            + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
+            + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
+            + "img{max-width:100%;display:block;margin:1em 0}</style></head><body>\n");
+    html.append("<h1>latentforge report, ").append(esc(c.runDate())).append("</h1>\n");
+    section("Run", flat(m, List.of("status", "kind", "model_id", "input_path", "created")));
+    if (m.get("rows") instanceof Map<?, ?> rows) {
+      section("Rows", flat(rows, null));
+    }
+    if (m.get("metrics") instanceof Map<?, ?> errors) {
+      section("Reconstruction error per row (all published rows)", flat(errors, null));
+    }
+    if (!c.epochs().isEmpty()) {
+      html.append("<h2>Training</h2>\n");
+      chart("loss.png", Charts.losses(c.epochs()), "Training loss and validation reconstruction error per epoch");
+    }
+    if (c.panels() != null) {
+      ReportContent.ImagePanels p = c.panels();
+      html.append("<h2>Reconstructions</h2>\n<p>").append(esc(p.caption())).append(" Rows, top to bottom: ")
+          .append(esc(String.join(", ", p.rowNames()))).append(".</p>\n");
+      chart("reconstructions.png", ImageGrid.png(p.images(), p.channels(), p.height(), p.width()), p.caption());
+    }
+    if (c.evaluation() != null) {
+      evaluation(c.evaluation(), c.projection());
+    }
+    if (m.get("clustering") instanceof Map<?, ?> clustering) {
+      section("Clustering", flat(clustering, null));
+    }
+    if (m.get("neighbors") instanceof Map<?, ?> neighbors) {
+      section("Nearest neighbours", flat(neighbors, null));
+    }
+    html.append("</body></html>\n");
+  }
+
+  private void evaluation(Evaluation.Result e, float[][] projection) {
+    html.append("<h2>Evaluation on held-out rows</h2>\n<p>").append(e.labels().length).append(" evaluated rows of ")
+        .append(e.heldOutRows()).append(" held out, ").append(e.labelNames().size()).append(" labels. ")
+        .append(e.modelSawRows() ? "The autoencoder trained on these rows too (train.validation-fraction = 0). "
+            : "Neither the autoencoder nor the baselines were fitted on these rows. ")
+        .append("Mean reconstruction error of predicting the mean input: ")
+        .append(num(e.meanInputError())).append(".</p>\n");
+    List<String> columns = new ArrayList<>();
+    List<List<String>> rows = new ArrayList<>();
+    Map<String, Map<Integer, Double>> precision = new LinkedHashMap<>();
+    e.representations().forEach((name, r) -> {
+      Map<String, Object> values = r.toMap();
+      if (columns.isEmpty()) {
+        columns.addAll(values.keySet());
+        if (!columns.contains("mean_recon_error")) {
+          columns.add("mean_recon_error");
+        }
+      }
+      List<String> row = new ArrayList<>(List.of(name));
+      columns.forEach(col -> row.add(values.containsKey(col) ? text(values.get(col)) : ""));
+      rows.add(row);
+      precision.put(name, r.retrieval().precisionAtK());
+    });
+    List<String> header = new ArrayList<>(List.of("representation"));
+    header.addAll(columns);
+    table(header, rows);
+    if (!e.skipped().isEmpty()) {
+      html.append("<p>Baselines skipped: ").append(esc(e.skipped().toString())).append("</p>\n");
+    }
+    chart("precision.png", Charts.precision(precision), "Precision@k of the codes and of the baselines");
+    if (projection != null) {
+      chart("projection.png", Charts.projection(projection, e.labels(), e.labelNames(),
+          "Codes of the evaluated rows (PCA to 2-D), by label"), "Codes projected to two dimensions, coloured by label");
+    }
+  }
+
+  private void chart(String name, byte[] png, String alt) {
+    HadoopFiles.write(hadoop, new Path(dir, name), out -> out.write(png));
+    charts.add(name);
+    html.append("<img src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
+        .append("\" alt=\"").append(esc(alt)).append("\" title=\"").append(esc(name)).append("\">\n");
+  }
+
+  private void section(String title, Map<String, Object> values) {
+    html.append("<h2>").append(esc(title)).append("</h2>\n");
+    List<List<String>> rows = new ArrayList<>();
+    values.forEach((k, v) -> rows.add(List.of(k, text(v))));
+    table(List.of("", ""), rows);
+  }
+
+  private void table(List<String> header, List<List<String>> rows) {
+    html.append("<table>");
+    if (header.stream().anyMatch(h -> !h.isEmpty())) {
+      html.append("<tr>");
+      header.forEach(h -> html.append("<th>").append(esc(h)).append("</th>"));
+      html.append("</tr>");
+    }
+    for (List<String> row : rows) {
+      html.append("<tr>");
+      row.forEach(cell -> html.append("<td>").append(esc(cell)).append("</td>"));
+      html.append("</tr>");
+    }
+    html.append("</table>\n");
+  }
+
+  /** The map's scalar entries (only {@code keys} when given), nested maps flattened with dots. */
+  private static Map<String, Object> flat(Map<?, ?> map, List<String> keys) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> {
+      if (keys != null && !keys.contains(String.valueOf(k))) {
+        return;
+      }
+      if (v instanceof Map<?, ?> nested) {
+        flat(nested, null).forEach((nk, nv) -> out.put(k + "." + nk, nv));
+      } else {
+        out.put(String.valueOf(k), v);
+      }
+    });
+    return out;
+  }
+
+  private static String text(Object v) {
+    return v instanceof Double || v instanceof Float ? num(((Number) v).doubleValue()) : String.valueOf(v);
+  }
+
+  private static String num(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%.1f" : "%.4f", v);
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,103 @@
+package io.latentforge.retrieval;
+
+import io.latentforge.schema.Columns;
+import java.io.Serializable;
+import java.util.List;
+import org.apache.spark.sql.Row;
+
+/**
+ * A block of codes laid out for one matrix multiplication: ids, values row-major (unit length for
+ * cosine), squared norms (for euclidean), or packed bits (for hamming).
+ */
+final class CodeBlock implements Serializable {
+
+  final long key;
+  final String[] ids;
+  final int dim;
+  final float[] values;
+  final float[] squaredNorms;
+  final int words;
+  final long[] bits;
+
+  private CodeBlock(long key, String[] ids, int dim, float[] values, float[] squaredNorms, int words, long[] bits) {
+    this.key = key;
+    this.ids = ids;
+    this.dim = dim;
+    this.values = values;
+    this.squaredNorms = squaredNorms;
+    this.words = words;
+    this.bits = bits;
+  }
+
+  int rows() {
+    return ids.length;
+  }
+
+  /** Rows {@code id, code[, code_bits]}; {@code key} names the block in the merge. */
+  static CodeBlock of(long key, List<Row> rows, Metric metric) {
+    int n = rows.size();
+    String[] ids = new String[n];
+    if (metric == Metric.HAMMING) {
+      int words = n == 0 ? 0 : (((byte[]) rows.get(0).getAs(Columns.CODE_BITS)).length + 7) / 8;
+      long[] bits = new long[n * words];
+      for (int i = 0; i < n; i++) {
+        ids[i] = rows.get(i).getAs(Columns.ID);
+        pack(rows.get(i).getAs(Columns.CODE_BITS), bits, i * words);
+      }
+      return new CodeBlock(key, ids, 0, null, null, words, bits);
+    }
+    int dim = n == 0 ? 0 : rows.get(0).getList(rows.get(0).fieldIndex(Columns.CODE)).size();
+    float[] values = new float[n * dim];
+    float[] squaredNorms = new float[n];
+    for (int i = 0; i < n; i++) {
+      Row row = rows.get(i);
+      ids[i] = row.getAs(Columns.ID);
+      List<Object> code = row.getList(row.fieldIndex(Columns.CODE));
+      if (code.size() != dim) {
+        throw new IllegalArgumentException("code of " + ids[i] + " has " + code.size() + " values, others " + dim);
+      }
+      double norm = 0;
+      for (int j = 0; j < dim; j++) {
+        float v = ((Number) code.get(j)).floatValue();
+        values[i * dim + j] = v;
+        norm += (double) v * v;
+      }
+      squaredNorms[i] = (float) norm;
+      if (metric == Metric.COSINE && norm > 0) {
+        float scale = (float) (1 / Math.sqrt(norm));
+        for (int j = 0; j < dim; j++) {
+          values[i * dim + j] *= scale;
+        }
+      }
+    }
+    return new CodeBlock(key, ids, dim, values, squaredNorms, 0, null);
+  }
+
+  /** Big-endian: the first byte lands in the high bits of the first word, as code_bits packs codes. */
+  private static void pack(byte[] bytes, long[] into, int offset) {
+    for (int b = 0; b < bytes.length; b++) {
+      into[offset + b / 8] |= (bytes[b] & 0xFFL) << (56 - 8 * (b % 8));
+    }
+  }
+
+  /** The exact distance between row {@code i} of this block and row {@code j} of {@code other}, in double. */
+  double distance(int i, CodeBlock other, int j, Metric metric) {
+    if (metric == Metric.HAMMING) {
+      int d = 0;
+      for (int w = 0; w < words; w++) {
+        d += Long.bitCount(bits[i * words + w] ^ other.bits[j * words + w]);
+      }
+      return d;
+    }
+    double sum = 0;
+    for (int c = 0; c < dim; c++) {
+      double a = values[i * dim + c];
+      double b = other.values[j * dim + c];
+      sum += metric == Metric.COSINE ? a * b : (a - b) * (a - b);
+    }
+    if (metric == Metric.COSINE) {
+      return squaredNorms[i] == 0 || other.squaredNorms[j] == 0 ? 1.0 : 1.0 - sum;
+    }
+    return Math.sqrt(sum);
+  }
+}

@@ -1,0 +1,262 @@
+package io.latentforge.run;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import io.latentforge.LatentforgeException;
+import io.latentforge.cluster.Clustering;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.ModelSpec;
+import io.latentforge.config.NeighborSettings;
+import io.latentforge.eval.Evaluation;
+import io.latentforge.io.HadoopFiles;
+import io.latentforge.io.OutputLayout;
+import io.latentforge.io.TableSink;
+import io.latentforge.report.ReportContent;
+import io.latentforge.report.ReportWriter;
+import io.latentforge.retrieval.Metric;
+import io.latentforge.retrieval.NeighborSearch;
+import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
+import io.latentforge.train.Corruption;
+import io.latentforge.train.EpochMetrics;
+import io.latentforge.train.SparkTrainer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What reads a published code table partition: neighbours, clustering, evaluation and the report.
+ * Each step publishes its table partition (staged, validated, then swapped in) and records its
+ * figures as one section of the date's {@code metrics.json}. Callers hold the output root's lock.
+ */
+final class Downstream {
+
+  /** Images shown in the report. */
+  private static final int PANEL_IMAGES = 8;
+
+  private final SparkSession spark;
+  private final OutputLayout out;
+  private final String runDate;
+  private final LatentforgeConfig config;
+  private final TableSink sink;
+  private final String codesTable;
+
+  /** Reads {@code OUT/codes}. */
+  Downstream(SparkSession spark, OutputLayout out, String runDate, LatentforgeConfig config) {
+    this(spark, out, out.codes(), runDate, config);
+  }
+
+  Downstream(SparkSession spark, OutputLayout out, String codesTable, String runDate, LatentforgeConfig config) {
+    this.spark = spark;
+    this.out = out;
+    this.codesTable = codesTable;
+    this.runDate = runDate;
+    this.config = config;
+    this.sink = new TableSink(spark);
+  }
+
+  /** The date's published codes. */
+  Dataset<Row> codes() {
+    Path partition = new Path(codesTable, Columns.RUN_DATE + "=" + runDate);
+    try {
+      if (!partition.getFileSystem(hadoop()).exists(new Path(partition, TableSink.MANIFEST))) {
+        throw LatentforgeException.usage("No codes are published for " + runDate + " under " + codesTable + ".",
+            "run nightly or encode for that date first, or pass the --run-date of a published partition.");
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return spark.read().parquet(partition.toString());
+  }
+
+  Map<String, Object> codesManifest() {
+    return HadoopFiles.readJson(hadoop(), new Path(codesTable + "/" + Columns.RUN_DATE + "=" + runDate, TableSink.MANIFEST));
+  }
+
+  /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
+  Map<String, Object> neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate, NeighborSettings settings) {
+    if (settings.metric() == Metric.HAMMING && !List.of(codes.columns()).contains(Columns.CODE_BITS)) {
+      throw LatentforgeException.usage("neighbors.metric = hamming needs code_bits, but the codes of " + runDate
+          + " have none (their model was trained without model.binary-codes).", "use cosine or euclidean.");
+    }
+    long start = System.nanoTime();
+    NeighborSearch.Result result = Stage.run(spark, Runs.GROUP, (approximate ? "approximate" : "exact")
+        + " neighbours, k=" + settings.k(), () -> approximate ? NeighborSearch.approximate(spark, codes, settings)
+            : NeighborSearch.exact(spark, codes, queries == null ? codes : queries, settings));
+    try {
+      Map<String, Object> section = new LinkedHashMap<>();
+      section.put("k", settings.k());
+      section.put("metric", settings.metric().key());
+      section.put("approximate", approximate);
+      section.put("queries", queries == null ? "all rows" : "given");
+      section.put("rows", result.count());
+      if (approximate && settings.approximate().recallQueries() > 0) {
+        section.put("recall_at_k", Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
+            () -> NeighborSearch.recall(spark, codes, result, settings)));
+        section.put("recall_queries", settings.approximate().recallQueries());
+      }
+      Stage.run(spark, Runs.GROUP, "publish neighbours", () -> {
+        sink.publishPartition(result.rows(), out.neighbors(), runDate, result.count(), withModel(section));
+        return null;
+      });
+      section.put("seconds", (System.nanoTime() - start) / 1e9);
+      return record("neighbors", section);
+    } finally {
+      result.release();
+    }
+  }
+
+  /** Clusters of the codes into OUT/clusters, centres into OUT/cluster_centers. */
+  Map<String, Object> cluster(Dataset<Row> codes) {
+    Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase()
+        + " clustering, k=" + config.cluster().k(), () -> Clustering.fit(spark, Clustering.codeVectors(codes),
+            Columns.CODE, config.cluster()));
+    try {
+      List<Long> sizes = new ArrayList<>();
+      clusters.centers().orderBy(Clustering.CLUSTER).collectAsList().forEach(r -> sizes.add(r.getLong(2)));
+      Map<String, Object> section = new LinkedHashMap<>();
+      section.put("algorithm", config.cluster().algorithm().name().toLowerCase());
+      section.put("k", config.cluster().k());
+      section.put("rows", clusters.rows());
+      section.put("silhouette", clusters.silhouette());
+      section.put("sizes", sizes);
+      Stage.run(spark, Runs.GROUP, "publish clusters", () -> {
+        sink.publishPartition(clusters.assignments(), out.clusters(), runDate, clusters.rows(), withModel(section));
+        sink.publishPartition(clusters.centers(), out.clusterCenters(), runDate, sizes.size(), withModel(section));
+        return null;
+      });
+      return record("clustering", section);
+    } finally {
+      clusters.release();
+    }
+  }
+
+  /**
+   * Evaluates the codes on held-out labelled rows; null (and a note in metrics.json) when the codes
+   * carry no labels.
+   */
+  Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, CorpusKind kind, double validationFraction,
+      long seed) {
+    if (!List.of(codes.columns()).contains(Columns.LABEL)) {
+      record("evaluation", Map.of("skipped", "the corpus has no label column"));
+      return null;
+    }
+    boolean trainedOnAll = validationFraction == 0;
+    Column heldOut = heldOut(validationFraction, seed);
+    Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
+        () -> Evaluation.run(spark, features, codes, heldOut, trainedOnAll, kind, config.evaluate(), seed));
+    record("evaluation", result.toMap());
+    return result;
+  }
+
+  /**
+   * The rows evaluation holds out: training's validation rows, or when training held out none,
+   * {@code evaluate.holdout-fraction} of the rows chosen the same way.
+   */
+  Column heldOut(double validationFraction, long seed) {
+    return SparkTrainer.heldOutRows(validationFraction == 0 ? config.evaluate().holdoutFraction() : validationFraction,
+        seed);
+  }
+
+  /** Writes the date's report from its metrics.json and what this run has in hand. */
+  String report(List<EpochMetrics> epochs, Evaluation.Result evaluation, ReportContent.ImagePanels panels) {
+    float[][] projection = evaluation == null ? null : project(evaluation.codes());
+    ReportContent content = new ReportContent(runDate, HadoopFiles.readJson(hadoop(), new Path(out.metrics(runDate))),
+        epochs, evaluation, projection, panels);
+    Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), out.report(runDate), content));
+    return out.report(runDate) + "/" + ReportWriter.REPORT;
+  }
+
+  /** Held-out inputs over their reconstructions (and, for denoising models, their corrupted copies). */
+  ReportContent.ImagePanels panels(Dataset<Row> features, Column heldOut, MultiLayerNetwork network,
+      Map<String, Object> input, ModelSpec.Corruption corruption, long seed) {
+    List<Row> rows = features.where(heldOut).orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(PANEL_IMAGES)
+        .select(Columns.FEATURES).collectAsList();
+    if (rows.isEmpty()) {
+      return null;
+    }
+    double[][] x = new double[rows.size()][];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = ((Vector) rows.get(i).get(0)).toArray();
+    }
+    INDArray clean = Nd4j.create(x).castTo(network.params().dataType());
+    List<String> names = new ArrayList<>(List.of("inputs"));
+    List<float[][]> images = new ArrayList<>();
+    images.add(clean.toFloatMatrix());
+    String caption = "Held-out images and the autoencoder's reconstructions.";
+    if (corruption.type() != ModelSpec.CorruptionType.NONE) {
+      INDArray corrupted = new Corruption(corruption).corrupt(clean, new SplittableRandom(seed));
+      names.add("corrupted (" + corruption.type().name().toLowerCase() + " " + corruption.level() + ")");
+      images.add(corrupted.toFloatMatrix());
+      names.add("reconstructed from the corrupted");
+      images.add(network.output(corrupted, false).toFloatMatrix());
+      caption = "Held-out images, corrupted as in training, and the denoising autoencoder's reconstructions.";
+    } else {
+      names.add("reconstructions");
+      images.add(network.output(clean, false).toFloatMatrix());
+    }
+    return new ReportContent.ImagePanels(caption, names, images.toArray(new float[0][][]),
+        ((Number) input.get("channels")).intValue(), ((Number) input.get("height")).intValue(),
+        ((Number) input.get("width")).intValue());
+  }
+
+  /** The evaluated codes on their first two principal components (Spark MLlib's PCA). */
+  private float[][] project(float[][] codes) {
+    if (codes.length < 2 || codes[0].length < 2) {
+      return null;
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < codes.length; i++) {
+      double[] v = new double[codes[i].length];
+      for (int j = 0; j < v.length; j++) {
+        v[j] = codes[i][j];
+      }
+      rows.add(RowFactory.create(i, Vectors.dense(v)));
+    }
+    Dataset<Row> data = spark.createDataFrame(rows, new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT()));
+    float[][] out = new float[codes.length][];
+    new PCA().setK(2).setInputCol("v").setOutputCol("p").fit(data).transform(data).select("i", "p").collectAsList()
+        .forEach(r -> {
+          double[] p = ((Vector) r.get(1)).toArray();
+          out[r.getInt(0)] = new float[] {(float) p[0], (float) p[1]};
+        });
+    return out;
+  }
+
+  private Map<String, Object> withModel(Map<String, Object> section) {
+    Map<String, Object> manifest = new LinkedHashMap<>(section);
+    manifest.put("model_id", codesManifest().get("model_id"));
+    manifest.put("created", Instant.now().toString());
+    return manifest;
+  }
+
+  private Map<String, Object> record(String key, Map<String, Object> section) {
+    HadoopFiles.mergeJson(hadoop(), new Path(out.metrics(runDate)), key, section);
+    return section;
+  }
+
+  private Configuration hadoop() {
+    return spark.sparkContext().hadoopConfiguration();
+  }
+}

@@ -1,0 +1,152 @@
+package io.latentforge.run;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.typesafe.config.ConfigFactory;
+import io.latentforge.LatentforgeException;
+import io.latentforge.config.ConfigLoader;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.eval.Evaluation;
+import io.latentforge.io.CorpusSource;
+import io.latentforge.io.ModelStore;
+import io.latentforge.io.OutputLayout;
+import io.latentforge.io.OutputLock;
+import io.latentforge.report.ReportContent;
+import io.latentforge.retrieval.Metric;
+import io.latentforge.schema.Columns;
+import io.latentforge.schema.CorpusKind;
+import io.latentforge.train.EpochMetrics;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The {@code neighbors}, {@code cluster} and {@code evaluate} jobs over a published code table
+ * partition, each holding the output root's lock while it writes.
+ */
+public final class DownstreamRun {
+
+  private final SparkSession spark;
+
+  public DownstreamRun(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  /**
+   * A date of an output root, with the config of the job.
+   *
+   * @param codes the code table read; null: {@code OUT/codes}
+   */
+  public record Target(String output, String codes, LocalDate runDate, LatentforgeConfig config) {
+    String codesTable() {
+      return codes == null ? new OutputLayout(output).codes() : codes;
+    }
+  }
+
+  /** What {@code evaluate} produced: the evaluation (null without labels) and the report's path. */
+  public record Evaluated(Evaluation.Result evaluation, String report) {}
+
+  /**
+   * @param queries a Parquet table of {@code id} (rows of the date's codes) or of {@code id, code}
+   *     (and {@code code_bits} for hamming); null: every row queries
+   */
+  public Map<String, Object> neighbors(Target target, String queries, boolean approximate) {
+    if (approximate && queries != null) {
+      throw LatentforgeException.usage("--approximate searches neighbours of every row; it takes no --queries.",
+          "drop --queries, or drop --approximate for exact search of the given queries.");
+    }
+    return locked(target, "neighbors", downstream -> {
+      Dataset<Row> codes = downstream.codes();
+      return downstream.neighbors(codes, queries == null ? null : queries(codes, queries, target), approximate,
+          target.config().neighbors());
+    });
+  }
+
+  public Map<String, Object> cluster(Target target) {
+    return locked(target, "cluster", downstream -> downstream.cluster(downstream.codes()));
+  }
+
+  /**
+   * Evaluates the date's codes against baselines on the corpus they were encoded from (featurized
+   * as the model was trained), then rewrites the date's report.
+   */
+  /** @param modelDir null: {@code models/<model_id>} beside the code table */
+  public Evaluated evaluate(Target target, String input, CorpusKind kind, String modelDir) {
+    return locked(target, "evaluate", downstream -> {
+      Dataset<Row> codes = downstream.codes();
+      String modelId = String.valueOf(downstream.codesManifest().get("model_id"));
+      String dir = modelDir != null ? modelDir
+          : new OutputLayout(new org.apache.hadoop.fs.Path(target.codesTable()).getParent().toString()).model(modelId);
+      ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(dir);
+      if (!modelId.equals(model.modelId())) {
+        throw LatentforgeException.usage("The codes of " + target.runDate() + " come from model " + modelId + ", but "
+            + dir + " holds " + model.modelId() + ".", "pass the --model directory of " + modelId + ".");
+      }
+      LatentforgeConfig trained = trainedWith(model);
+      Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + input, () -> Featurization.likeModel(
+          CorpusSource.read(spark, input, kind, target.config().input()), kind, target.config(), model));
+      try {
+        Dataset<Row> features = featurized.split().accepted();
+        Evaluation.Result result = downstream.evaluate(codes, features, kind,
+            trained.train().stopping().validationFraction(), trained.train().seed());
+        ReportContent.ImagePanels panels = kind == CorpusKind.IMAGE ? downstream.panels(features,
+            downstream.heldOut(trained.train().stopping().validationFraction(), trained.train().seed()), model.network(),
+            model.input(), trained.model().trainingCorruption(), trained.train().seed()) : null;
+        return new Evaluated(result, downstream.report(epochs(model.card()), result, panels));
+      } finally {
+        featurized.split().release();
+      }
+    });
+  }
+
+  /** The configuration a model was trained with, as recorded in its model.json. */
+  @SuppressWarnings("unchecked")
+  private static LatentforgeConfig trainedWith(ModelStore.Loaded model) {
+    Map<String, Object> recorded = (Map<String, Object>) model.card().get("config");
+    return LatentforgeConfig.from(ConfigFactory.parseMap(recorded).withFallback(ConfigLoader.defaults()).resolve());
+  }
+
+  @SuppressWarnings("unchecked")
+  static List<EpochMetrics> epochs(Map<String, Object> card) {
+    Object epochs = card.get("epochs");
+    return epochs == null ? List.of()
+        : ((List<Map<String, Object>>) epochs).stream().map(EpochMetrics::fromMap).toList();
+  }
+
+  private Dataset<Row> queries(Dataset<Row> codes, String path, Target target) {
+    Dataset<Row> given = spark.read().parquet(path);
+    List<String> columns = List.of(given.columns());
+    if (!columns.contains(Columns.ID)) {
+      throw LatentforgeException.badInput("The queries at " + path + " have no id column (columns: " + columns + ").",
+          "give a Parquet table with id (rows of the code table) or with id and code.");
+    }
+    boolean hamming = target.config().neighbors().metric() == Metric.HAMMING;
+    if (columns.contains(hamming ? Columns.CODE_BITS : Columns.CODE)) {
+      return given.select(col(Columns.ID), col(hamming ? Columns.CODE_BITS : Columns.CODE));
+    }
+    Dataset<Row> ids = given.select(Columns.ID).distinct();
+    Dataset<Row> missing = ids.join(codes, ids.col(Columns.ID).equalTo(codes.col(Columns.ID)), "left_anti");
+    List<Row> examples = missing.limit(5).collectAsList();
+    if (!examples.isEmpty()) {
+      throw LatentforgeException.badInput(missing.count() + " query ids of " + path + " are not in the codes of "
+              + target.runDate() + ", e.g. " + examples.stream().map(r -> r.getString(0)).toList() + ".",
+          "query ids must be rows of that date's code table, or give the queries' codes in a code column.");
+    }
+    return codes.join(ids, Columns.ID);
+  }
+
+  private interface Step<T> {
+    T run(Downstream downstream);
+  }
+
+  private <T> T locked(Target target, String job, Step<T> step) {
+    OutputLayout out = new OutputLayout(target.output());
+    try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
+        job + " " + target.runDate())) {
+      return step.run(new Downstream(spark, out, target.codesTable(), target.runDate().toString(), target.config()));
+    }
+  }
+}
