@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code latentforge bench ...}: performance measurements on generated data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Measure throughput on generated data (figures for release notes and tuning).",
-    subcommands = {BenchFeaturizeCommand.class, BenchEncodeCommand.class, BenchTrainCommand.class})
+    subcommands = {BenchFeaturizeCommand.class, BenchEncodeCommand.class, BenchTrainCommand.class,
+        BenchNeighborsCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec

@@ -1,6 +1,7 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.demo.DemoCorpora;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
@@ -37,6 +38,9 @@ public final class DemoCommand extends SparkJob {
   @Option(names = "--seed", description = "Seed of the generated corpora. Default: ${DEFAULT-VALUE}.")
   long seed = 7;
 
+  /** The demo shows every step after publishing; --set nightly.steps=... still wins. */
+  private static final String ALL_STEPS = "nightly.steps=[neighbors, cluster, evaluate, report]";
+
   @Override
   String jobName() {
     return "demo";
@@ -46,14 +50,16 @@ public final class DemoCommand extends SparkJob {
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     Map<String, LatentforgeConfig> imageConfigs = new LinkedHashMap<>();
     for (String type : imageModels) { // every config validated before any corpus is generated
-      imageConfigs.put(type, common.config(List.of("model.type=" + type)));
+      imageConfigs.put(type, common.config(List.of("model.type=" + type, ALL_STEPS,
+          "cluster.k=" + DemoCorpora.SHAPES.size())));
     }
+    LatentforgeConfig documentConfig = common.config(List.of(ALL_STEPS, "cluster.k=" + DemoCorpora.TOPICS.size()));
     GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark, output, images, documents, seed);
     Map<String, RunResult> results = new LinkedHashMap<>();
     imageConfigs.forEach((type, typeConfig) -> results.put("images, " + name(typeConfig),
         nightly(spark, typeConfig, out, CorpusKind.IMAGE, corpora.images(), output + "/images-" + type)));
-    results.put("documents, " + name(config),
-        nightly(spark, config, out, CorpusKind.TEXT, corpora.documents(), output + "/documents"));
+    results.put("documents, " + name(documentConfig),
+        nightly(spark, documentConfig, out, CorpusKind.TEXT, corpora.documents(), output + "/documents"));
     compare(out, results);
   }
 
@@ -71,5 +77,24 @@ public final class DemoCommand extends SparkJob {
     out.printf(Locale.ROOT, "  %-32s %12s %16s %8s%n", "corpus, model", "autoencoder", "mean baseline", "ratio");
     results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %12.4f %16.4f %8.2f%n", name, r.meanReconError(),
         r.meanBaselineError(), r.meanReconError() / r.meanBaselineError()));
+    out.printf(Locale.ROOT, "%nretrieval by label on held-out rows, precision@10 (higher is better)%n");
+    out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", "corpus, model", "codes", "raw", "pca", "tfidf");
+    results.forEach((name, r) -> {
+      if (r.downstream().get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps) {
+        out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", name, precision(reps, "codes"), precision(reps, "raw"),
+            precision(reps, "pca"), precision(reps, "tfidf"));
+      }
+    });
+    out.printf(Locale.ROOT, "%nreports (open in a browser)%n");
+    results.forEach((name, r) -> {
+      if (r.downstream().get("report") != null) {
+        out.printf(Locale.ROOT, "  %-32s %s%n", name, r.downstream().get("report"));
+      }
+    });
+  }
+
+  private static String precision(Map<?, ?> representations, String name) {
+    return representations.get(name) instanceof Map<?, ?> scores && scores.get("precision_at_10") instanceof Number p
+        ? String.format(Locale.ROOT, "%.3f", p.doubleValue()) : "-";
   }
 }

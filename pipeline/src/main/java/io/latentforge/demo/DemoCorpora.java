@@ -27,7 +27,7 @@ public final class DemoCorpora {
   public static final List<String> SHAPES = List.of("ring", "square", "cross", "stripes", "triangle");
   public static final int IMAGE_SIZE = 28;
 
-  static final List<String> TOPICS = List.of("networking", "cooking", "astronomy", "finance");
+  public static final List<String> TOPICS = List.of("networking", "cooking", "astronomy", "finance");
   private static final String[][] TOPIC_WORDS = {
       {"packet", "router", "protocol", "latency", "bandwidth", "ethernet", "socket", "tcp", "firewall", "switch",
           "gateway", "subnet", "dns", "routing", "throughput", "wireless", "frame", "handshake", "proxy", "vlan"},

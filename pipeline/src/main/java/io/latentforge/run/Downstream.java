@@ -52,6 +52,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Downstream {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Downstream.class);
   /** Images shown in the report. */
   private static final int PANEL_IMAGES = 8;
 
@@ -127,6 +128,15 @@ final class Downstream {
     }
   }
 
+  /** As {@link #cluster}, but with fewer rows than cluster.k only records why it did not cluster (nightly). */
+  Map<String, Object> clusterIfEnough(Dataset<Row> codes, long rows) {
+    if (rows < config.cluster().k()) {
+      LOG.warn("not clustering: {} rows, fewer than cluster.k = {}", rows, config.cluster().k());
+      return record("clustering", Map.of("skipped", rows + " rows, fewer than cluster.k = " + config.cluster().k()));
+    }
+    return cluster(codes);
+  }
+
   /** Clusters of the codes into OUT/clusters, centres into OUT/cluster_centers. */
   Map<String, Object> cluster(Dataset<Row> codes) {
     Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase()
@@ -154,16 +164,21 @@ final class Downstream {
 
   /**
    * Evaluates the codes on held-out labelled rows; null (and a note in metrics.json) when the codes
-   * carry no labels.
+   * carry no labels, or, unless {@code required}, fewer than 2 held-out rows carry one.
    */
   Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, CorpusKind kind, double validationFraction,
-      long seed) {
+      long seed, boolean required) {
     if (!List.of(codes.columns()).contains(Columns.LABEL)) {
       record("evaluation", Map.of("skipped", "the corpus has no label column"));
       return null;
     }
     boolean trainedOnAll = validationFraction == 0;
     Column heldOut = heldOut(validationFraction, seed);
+    long labelled = codes.where(col(Columns.LABEL).isNotNull()).where(heldOut).count();
+    if (labelled < 2 && !required) {
+      record("evaluation", Map.of("skipped", labelled + " held-out rows carry a label; evaluation needs at least 2"));
+      return null;
+    }
     Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
         () -> Evaluation.run(spark, features, codes, heldOut, trainedOnAll, kind, config.evaluate(), seed));
     record("evaluation", result.toMap());

@@ -91,7 +91,7 @@ public final class DownstreamRun {
       try {
         Dataset<Row> features = featurized.split().accepted();
         Evaluation.Result result = downstream.evaluate(codes, features, kind,
-            trained.train().stopping().validationFraction(), trained.train().seed());
+            trained.train().stopping().validationFraction(), trained.train().seed(), true);
         ReportContent.ImagePanels panels = kind == CorpusKind.IMAGE ? downstream.panels(features,
             downstream.heldOut(trained.train().stopping().validationFraction(), trained.train().seed()), model.network(),
             model.input(), trained.model().trainingCorruption(), trained.train().seed()) : null;

@@ -146,11 +146,11 @@ public final class NightlyRun {
     if (config.output().registersTable()) {
       publisher.registerTable(config.output().table());
     }
-    return result.withDownstream(afterPublishing(tonight, featurized, trained));
+    return result.withDownstream(afterPublishing(tonight, featurized, trained, counts.accepted()));
   }
 
   /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
-  private Map<String, Object> afterPublishing(Tonight tonight, Featurized featurized, Trained trained) {
+  private Map<String, Object> afterPublishing(Tonight tonight, Featurized featurized, Trained trained, long rows) {
     LatentforgeConfig config = tonight.request().config();
     Downstream downstream = new Downstream(spark, tonight.out(), tonight.request().runDate().toString(), config);
     Dataset<Row> codes = downstream.codes();
@@ -159,10 +159,10 @@ public final class NightlyRun {
     for (NightlySettings.Step step : config.nightly().steps()) {
       switch (step) {
         case NEIGHBORS -> sections.put("neighbors", downstream.neighbors(codes, null, false, config.neighbors()));
-        case CLUSTER -> sections.put("clustering", downstream.cluster(codes));
+        case CLUSTER -> sections.put("clustering", downstream.clusterIfEnough(codes, rows));
         case EVALUATE -> {
           evaluation = downstream.evaluate(codes, featurized.split().accepted(), tonight.request().kind(),
-              config.train().stopping().validationFraction(), config.train().seed());
+              config.train().stopping().validationFraction(), config.train().seed(), false);
           if (evaluation != null) {
             sections.put("evaluation", evaluation.toMap());
           }
