@@ -42,6 +42,12 @@ public final class NeighborSearch {
       .add(RANK, DataTypes.IntegerType, false)
       .add(DISTANCE, DataTypes.DoubleType, false);
 
+  /**
+   * Code blocks a task searches one query block against, carrying its lists across them: the
+   * lists' bounds tighten, so few candidates reach the exact check after the first blocks.
+   */
+  private static final int BLOCKS_PER_CHUNK = 16;
+
   private NeighborSearch() {}
 
   /** Neighbour rows, persisted and counted; {@link #release()} when written. */
@@ -54,13 +60,16 @@ public final class NeighborSearch {
   /** Rows {@code id, code[, code_bits]} for both; hamming needs {@code code_bits}. */
   public static Result exact(SparkSession spark, Dataset<Row> codes, Dataset<Row> queries, NeighborSettings settings) {
     Metric metric = settings.metric();
-    JavaRDD<CodeBlock> queryBlocks = blocks(queries, settings).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<CodeBlock> codeBlocks = blocks(codes, settings).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<CodeBlock> queryBlocks = blocks(queries, settings, 1).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<List<CodeBlock>> codeChunks = blocks(codes, settings, BLOCKS_PER_CHUNK).glom()
+        .persist(StorageLevel.MEMORY_AND_DISK());
     int k = settings.k();
-    JavaRDD<TopK> lists = queryBlocks.cartesian(codeBlocks)
+    JavaRDD<TopK> lists = queryBlocks.cartesian(codeChunks)
         .mapToPair(pair -> {
           TopK top = new TopK(pair._1.ids, k);
-          BlockKernel.search(pair._1, pair._2, metric, top);
+          for (CodeBlock block : pair._2) {
+            BlockKernel.search(pair._1, block, metric, top);
+          }
           return new Tuple2<>(pair._1.key, top);
         })
         .reduceByKey(TopK::merge)
@@ -69,7 +78,7 @@ public final class NeighborSearch {
       return materialize(spark, lists);
     } finally {
       queryBlocks.unpersist();
-      codeBlocks.unpersist();
+      codeChunks.unpersist();
     }
   }
 
@@ -119,12 +128,13 @@ public final class NeighborSearch {
     return codes.select(col(Columns.ID), col(metric == Metric.HAMMING ? Columns.CODE_BITS : Columns.CODE));
   }
 
-  /** Blocks of at most {@code blockRows} codes, one or more per partition. */
-  private static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, NeighborSettings settings) {
+  /** Blocks of at most {@code blockRows} codes, about {@code blocksPerPartition} per partition. */
+  private static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, NeighborSettings settings, int blocksPerPartition) {
     Metric metric = settings.metric();
     int blockRows = settings.blockRows();
     long n = codes.count();
-    int partitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (n + blockRows - 1) / blockRows));
+    long rowsPerPartition = (long) blockRows * blocksPerPartition;
+    int partitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (n + rowsPerPartition - 1) / rowsPerPartition));
     return columns(codes, metric).repartition(partitions).javaRDD().mapPartitionsWithIndex((index, rows) -> {
       List<CodeBlock> blocks = new ArrayList<>();
       List<Row> chunk = new ArrayList<>(blockRows);

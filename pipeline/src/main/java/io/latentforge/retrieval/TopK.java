@@ -46,17 +46,17 @@ final class TopK implements Serializable {
     if (size == k && !before(distance, id, distances[base + k - 1], ids[base + k - 1])) {
       return;
     }
-    for (int r = 0; r < size; r++) {
-      if (ids[base + r].equals(id)) {
-        return;
-      }
-    }
-    int at = size == k ? k - 1 : size;
+    int at = size;
     while (at > 0 && before(distance, id, distances[base + at - 1], ids[base + at - 1])) {
-      distances[base + at] = distances[base + at - 1];
-      ids[base + at] = ids[base + at - 1];
       at--;
     }
+    // The same neighbour offered twice (from two hash tables) has the same distance: it sits just before.
+    if (at > 0 && distances[base + at - 1] == distance && ids[base + at - 1].equals(id)) {
+      return;
+    }
+    int last = Math.min(size, k - 1);
+    System.arraycopy(distances, base + at, distances, base + at + 1, last - at);
+    System.arraycopy(ids, base + at, ids, base + at + 1, last - at);
     distances[base + at] = distance;
     ids[base + at] = id;
     sizes[query] = Math.min(k, size + 1);
