@@ -16,8 +16,8 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Turns an image into a feature vector: decoded with ImageIO (PNG, JPEG, GIF, BMP; 8- or 16-bit;
- * grayscale, colour or palette), or taken from Spark's image data source (BGR bytes), then
+ * Turns an image into a feature vector: decoded ({@link PngDecoder} for common PNGs, ImageIO for
+ * the rest: PNG, JPEG, GIF, BMP; 8- or 16-bit; grayscale, colour or palette), or taken from Spark's image data source (BGR bytes), then
  * resized to the configured size ({@link Resize}), converted to the configured channels (BT.601
  * luma for grayscale, gray replicated for RGB, alpha dropped) and scaled to [0,1]. The vector is
  * channel-major (CHW), the layout DL4J's convolution layers expect.
@@ -50,6 +50,15 @@ public final class ImageDecoder implements Serializable {
   public double[] decode(byte[] bytes) throws RejectedImageException {
     if (bytes.length == 0) {
       throw undecodable("empty image bytes");
+    }
+    PngDecoder.Header png = PngDecoder.header(bytes);
+    if (png != null && png.supported()) {
+      checkSize(png.width(), png.height());
+      try {
+        return toFeatures(PngDecoder.decode(bytes, png));
+      } catch (PngDecoder.CorruptPngException | RuntimeException e) {
+        throw undecodable("cannot decode " + bytes.length + " bytes of PNG: " + e.getMessage());
+      }
     }
     // A memory-backed stream directly: ImageIO.createImageInputStream searches its providers on
     // every call and, by default, backs the stream with a temporary file.
