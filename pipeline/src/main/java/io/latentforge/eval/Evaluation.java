@@ -103,6 +103,10 @@ public final class Evaluation {
           + "evaluation needs at least 2.", "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
     }
     Sample sample = sample(held.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(settings.maxRows()), features);
+    if (sample.ids().length < 2) {
+      throw io.latentforge.LatentforgeException.badInput("Only " + sample.ids().length + " of the held-out labelled codes "
+          + "have features in the corpus given.", "evaluate the codes against the corpus they were encoded from.");
+    }
     Dataset<Row> training = features.where(not(heldOut));
     Map<String, float[][]> vectors = new LinkedHashMap<>();
     Map<String, Double> reconErrors = new LinkedHashMap<>();
@@ -220,6 +224,20 @@ public final class Evaluation {
 
   /** MLlib k-means with one cluster per label, over the evaluated rows. */
   private static int[] kmeans(SparkSession spark, float[][] vectors, int k, long seed) {
+    int[] clusters = new int[vectors.length];
+    if (k < 2) {
+      return clusters;
+    }
+    Dataset<Row> data = frame(spark, vectors);
+    for (Row r : new KMeans().setK(k).setSeed(seed).setFeaturesCol("v").setPredictionCol("c").fit(data)
+        .transform(data).select("i", "c").collectAsList()) {
+      clusters[r.getInt(0)] = r.getInt(1);
+    }
+    return clusters;
+  }
+
+  /** Rows {@code i} (the index) and {@code v} (an MLlib vector) of small driver-side data, for MLlib stages. */
+  public static Dataset<Row> frame(SparkSession spark, float[][] vectors) {
     List<Row> rows = new ArrayList<>(vectors.length);
     for (int i = 0; i < vectors.length; i++) {
       double[] v = new double[vectors[i].length];
@@ -228,17 +246,7 @@ public final class Evaluation {
       }
       rows.add(RowFactory.create(i, Vectors.dense(v)));
     }
-    StructType schema = new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT());
-    int[] clusters = new int[vectors.length];
-    if (k < 2) {
-      return clusters;
-    }
-    Dataset<Row> data = spark.createDataFrame(rows, schema);
-    for (Row r : new KMeans().setK(k).setSeed(seed).setFeaturesCol("v").setPredictionCol("c").fit(data)
-        .transform(data).select("i", "c").collectAsList()) {
-      clusters[r.getInt(0)] = r.getInt(1);
-    }
-    return clusters;
+    return spark.createDataFrame(rows, new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT()));
   }
 
   private static double meanSquaredDistance(float[][] rows, double[] mean) {

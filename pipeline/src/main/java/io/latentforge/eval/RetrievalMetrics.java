@@ -34,41 +34,57 @@ public final class RetrievalMetrics {
   /** Rows of {@code vectors} (hamming: 0/1 values) with {@code labels} (small non-negative ints). */
   public static Scores of(float[][] vectors, int[] labels, Metric metric, int[] ks, int knnK) {
     int n = vectors.length;
-    double[] precisionSums = new double[ks.length];
-    double apSum = 0;
-    int apQueries = 0;
-    int knnCorrect = 0;
-    int maxLabel = Arrays.stream(labels).max().orElse(0);
     if (n < 2) {
       throw new IllegalArgumentException("retrieval needs at least 2 rows, got " + n);
     }
+    Totals totals = new Totals(ks, Arrays.stream(labels).max().orElse(0));
     try (Distances all = new Distances(vectors, metric)) {
-    for (int start = 0; start < n; start += CHUNK) {
-      float[][] distances = all.rows(start, Math.min(n, start + CHUNK));
-      for (int q = start; q < Math.min(n, start + CHUNK); q++) {
-        int[] ranked = ranking(distances[q - start], q);
-        boolean[] relevant = new boolean[ranked.length];
-        int totalRelevant = 0;
-        for (int r = 0; r < ranked.length; r++) {
-          relevant[r] = labels[ranked[r]] == labels[q];
-          totalRelevant += relevant[r] ? 1 : 0;
+      for (int start = 0; start < n; start += CHUNK) {
+        float[][] distances = all.rows(start, Math.min(n, start + CHUNK));
+        for (int q = start; q < Math.min(n, start + CHUNK); q++) {
+          totals.add(ranking(distances[q - start], q), labels, q, knnK);
         }
-        for (int i = 0; i < ks.length; i++) {
-          precisionSums[i] += precisionAt(relevant, Math.min(ks[i], ranked.length));
-        }
-        if (totalRelevant > 0) {
-          apSum += averagePrecision(relevant, totalRelevant);
-          apQueries++;
-        }
-        knnCorrect += vote(ranked, labels, Math.min(knnK, ranked.length), maxLabel) == labels[q] ? 1 : 0;
       }
-    }
     }
     Map<Integer, Double> precision = new LinkedHashMap<>();
     for (int i = 0; i < ks.length; i++) {
-      precision.put(ks[i], n == 0 ? 0 : precisionSums[i] / n);
+      precision.put(ks[i], totals.precisionSums[i] / n);
     }
-    return new Scores(precision, apQueries == 0 ? 0 : apSum / apQueries, n == 0 ? 0 : (double) knnCorrect / n);
+    return new Scores(precision, totals.apQueries == 0 ? 0 : totals.apSum / totals.apQueries,
+        (double) totals.knnCorrect / n);
+  }
+
+  /** Sums over queries of each score. */
+  private static final class Totals {
+    private final int[] ks;
+    private final int maxLabel;
+    private final double[] precisionSums;
+    private double apSum;
+    private int apQueries;
+    private int knnCorrect;
+
+    Totals(int[] ks, int maxLabel) {
+      this.ks = ks;
+      this.maxLabel = maxLabel;
+      this.precisionSums = new double[ks.length];
+    }
+
+    void add(int[] ranked, int[] labels, int query, int knnK) {
+      boolean[] relevant = new boolean[ranked.length];
+      int totalRelevant = 0;
+      for (int r = 0; r < ranked.length; r++) {
+        relevant[r] = labels[ranked[r]] == labels[query];
+        totalRelevant += relevant[r] ? 1 : 0;
+      }
+      for (int i = 0; i < ks.length; i++) {
+        precisionSums[i] += precisionAt(relevant, Math.min(ks[i], ranked.length));
+      }
+      if (totalRelevant > 0) {
+        apSum += averagePrecision(relevant, totalRelevant);
+        apQueries++;
+      }
+      knnCorrect += vote(ranked, labels, Math.min(knnK, ranked.length), maxLabel) == labels[query] ? 1 : 0;
+    }
   }
 
   private static double precisionAt(boolean[] relevant, int k) {

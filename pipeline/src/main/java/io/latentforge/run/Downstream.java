@@ -32,15 +32,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.ml.linalg.VectorUDT;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -139,14 +134,14 @@ final class Downstream {
 
   /** Clusters of the codes into OUT/clusters, centres into OUT/cluster_centers. */
   Map<String, Object> cluster(Dataset<Row> codes) {
-    Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase()
+    Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT)
         + " clustering, k=" + config.cluster().k(), () -> Clustering.fit(spark, Clustering.codeVectors(codes),
             Columns.CODE, config.cluster()));
     try {
       List<Long> sizes = new ArrayList<>();
       clusters.centers().orderBy(Clustering.CLUSTER).collectAsList().forEach(r -> sizes.add(r.getLong(2)));
       Map<String, Object> section = new LinkedHashMap<>();
-      section.put("algorithm", config.cluster().algorithm().name().toLowerCase());
+      section.put("algorithm", config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT));
       section.put("k", config.cluster().k());
       section.put("rows", clusters.rows());
       section.put("silhouette", clusters.silhouette());
@@ -222,7 +217,7 @@ final class Downstream {
     String caption = "Held-out images and the autoencoder's reconstructions.";
     if (corruption.type() != ModelSpec.CorruptionType.NONE) {
       INDArray corrupted = new Corruption(corruption).corrupt(clean, new SplittableRandom(seed));
-      names.add("corrupted (" + corruption.type().name().toLowerCase() + " " + corruption.level() + ")");
+      names.add("corrupted (" + corruption.type().name().toLowerCase(java.util.Locale.ROOT) + " " + corruption.level() + ")");
       images.add(corrupted.toFloatMatrix());
       names.add("reconstructed from the corrupted");
       images.add(network.output(corrupted, false).toFloatMatrix());
@@ -241,15 +236,7 @@ final class Downstream {
     if (codes.length < 2 || codes[0].length < 2) {
       return null;
     }
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < codes.length; i++) {
-      double[] v = new double[codes[i].length];
-      for (int j = 0; j < v.length; j++) {
-        v[j] = codes[i][j];
-      }
-      rows.add(RowFactory.create(i, Vectors.dense(v)));
-    }
-    Dataset<Row> data = spark.createDataFrame(rows, new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT()));
+    Dataset<Row> data = Evaluation.frame(spark, codes);
     float[][] out = new float[codes.length][];
     new PCA().setK(2).setInputCol("v").setOutputCol("p").fit(data).transform(data).select("i", "p").collectAsList()
         .forEach(r -> {
