@@ -1,9 +1,7 @@
 package io.latentforge.retrieval;
 
-import io.latentforge.schema.Columns;
 import java.io.Serializable;
 import java.util.List;
-import org.apache.spark.sql.Row;
 
 /**
  * A block of codes laid out for one matrix multiplication: ids, values row-major (unit length for
@@ -33,34 +31,32 @@ final class CodeBlock implements Serializable {
     return ids.length;
   }
 
-  /** Rows {@code id, code[, code_bits]}; {@code key} names the block in the merge. */
-  static CodeBlock of(long key, List<Row> rows, Metric metric) {
-    int n = rows.size();
+  /** {@code key} names the block in the merge. */
+  static CodeBlock of(long key, List<Code> codes, Metric metric) {
+    int n = codes.size();
     String[] ids = new String[n];
     if (metric == Metric.HAMMING) {
-      int words = n == 0 ? 0 : (((byte[]) rows.get(0).getAs(Columns.CODE_BITS)).length + 7) / 8;
+      int words = n == 0 ? 0 : (codes.get(0).bits().length + 7) / 8;
       long[] bits = new long[n * words];
       for (int i = 0; i < n; i++) {
-        ids[i] = rows.get(i).getAs(Columns.ID);
-        pack(rows.get(i).getAs(Columns.CODE_BITS), bits, i * words);
+        ids[i] = codes.get(i).id();
+        pack(codes.get(i).bits(), bits, i * words);
       }
       return new CodeBlock(key, ids, 0, null, null, words, bits);
     }
-    int dim = n == 0 ? 0 : rows.get(0).getList(rows.get(0).fieldIndex(Columns.CODE)).size();
+    int dim = n == 0 ? 0 : codes.get(0).values().length;
     float[] values = new float[n * dim];
     float[] squaredNorms = new float[n];
     for (int i = 0; i < n; i++) {
-      Row row = rows.get(i);
-      ids[i] = row.getAs(Columns.ID);
-      List<Object> code = row.getList(row.fieldIndex(Columns.CODE));
-      if (code.size() != dim) {
-        throw new IllegalArgumentException("code of " + ids[i] + " has " + code.size() + " values, others " + dim);
+      ids[i] = codes.get(i).id();
+      float[] code = codes.get(i).values();
+      if (code.length != dim) {
+        throw new IllegalArgumentException("code of " + ids[i] + " has " + code.length + " values, others " + dim);
       }
       double norm = 0;
       for (int j = 0; j < dim; j++) {
-        float v = ((Number) code.get(j)).floatValue();
-        values[i * dim + j] = v;
-        norm += (double) v * v;
+        values[i * dim + j] = code[j];
+        norm += (double) code[j] * code[j];
       }
       squaredNorms[i] = (float) norm;
       if (metric == Metric.COSINE && norm > 0) {

@@ -87,28 +87,27 @@ final class Lsh implements Serializable {
   }
 
   /** One key per table: the table in the high bits, the signature in the low ones. */
-  List<Long> keys(Row row) {
+  List<Long> keys(Code code) {
     List<Long> keys = new ArrayList<>(tables);
     for (int t = 0; t < tables; t++) {
       long signature = 0;
       for (int b = 0; b < bits; b++) {
-        signature = (signature << 1) | (bit(row, t * bits + b) ? 1 : 0);
+        signature = (signature << 1) | (bit(code, t * bits + b) ? 1 : 0);
       }
       keys.add(((long) t << 32) | signature);
     }
     return keys;
   }
 
-  private boolean bit(Row row, int h) {
+  private boolean bit(Code code, int h) {
     if (metric == Metric.HAMMING) {
-      byte[] code = (byte[]) row.get(1);
       int p = positions[h];
-      return (code[p / 8] & (0x80 >>> (p % 8))) != 0;
+      return (code.bits()[p / 8] & (0x80 >>> (p % 8))) != 0;
     }
-    List<Object> code = row.getList(1);
+    float[] values = code.values();
     double dot = 0;
-    for (int j = 0; j < code.size(); j++) {
-      dot += (((Number) code.get(j)).floatValue() - mean[j]) * planes[h][j];
+    for (int j = 0; j < values.length; j++) {
+      dot += (values[j] - mean[j]) * planes[h][j];
     }
     return dot >= 0;
   }

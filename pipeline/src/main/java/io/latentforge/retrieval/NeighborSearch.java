@@ -89,10 +89,11 @@ public final class NeighborSearch {
     Lsh lsh = Lsh.fit(codes, settings, rows);
     int k = settings.k();
     JavaRDD<TopK> lists = columns(codes, metric).javaRDD()
-        .flatMapToPair(row -> lsh.keys(row).stream().map(key -> new Tuple2<>(key, row)).iterator())
+        .map(row -> Code.of(row, metric))
+        .flatMapToPair(code -> lsh.keys(code).stream().map(key -> new Tuple2<>(key, code)).iterator())
         .groupByKey()
         .flatMapToPair(bucket -> {
-          List<Row> members = new ArrayList<>();
+          List<Code> members = new ArrayList<>();
           bucket._2.forEach(members::add);
           CodeBlock block = CodeBlock.of(0, members, metric);
           TopK top = new TopK(block.ids, k);
@@ -137,9 +138,9 @@ public final class NeighborSearch {
     int partitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (n + rowsPerPartition - 1) / rowsPerPartition));
     return columns(codes, metric).repartition(partitions).javaRDD().mapPartitionsWithIndex((index, rows) -> {
       List<CodeBlock> blocks = new ArrayList<>();
-      List<Row> chunk = new ArrayList<>(blockRows);
+      List<Code> chunk = new ArrayList<>(blockRows);
       while (rows.hasNext()) {
-        chunk.add(rows.next());
+        chunk.add(Code.of(rows.next(), metric));
         if (chunk.size() == blockRows || !rows.hasNext()) {
           blocks.add(CodeBlock.of(((long) index << 32) | blocks.size(), chunk, metric));
           chunk = new ArrayList<>(blockRows);
