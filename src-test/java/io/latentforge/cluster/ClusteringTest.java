@@ -64,6 +64,25 @@ class ClusteringTest {
   }
 
   @Test
+  void silhouetteHasItsKnownValue(SparkSession spark) {
+    List<Row> rows = new ArrayList<>();
+    for (float x : new float[] {0, 1, 10, 11}) {
+      rows.add(RowFactory.create("p" + (int) x, new Float[] {x}));
+    }
+    Dataset<Row> line = spark.createDataFrame(rows, new StructType().add(Columns.ID, DataTypes.StringType)
+        .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false)));
+    Clustering.Clusters clusters = Clustering.fit(spark, Clustering.codeVectors(line), Columns.CODE,
+        new ClusterSettings(2, ClusterSettings.Algorithm.KMEANS, 10, 1));
+    // Squared euclidean (MLlib's): for 0, a = 1 and b = (100 + 121) / 2, so s = 1 - 1/110.5; for 1,
+    // b = (81 + 100) / 2, so s = 1 - 1/90.5; 10 and 11 mirror them.
+    double expected = ((1 - 1 / 110.5) + (1 - 1 / 90.5)) / 2;
+    assertThat(clusters.silhouette()).isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(clusters.assignments().where("id = 'p0'").first().getDouble(2)).isCloseTo(0.5,
+        org.assertj.core.api.Assertions.within(1e-6));
+    clusters.release();
+  }
+
+  @Test
   void moreClustersThanRowsIsRefusedWithTheFix(SparkSession spark) {
     Dataset<Row> few = blobs(spark).limit(4);
     assertThatThrownBy(() -> Clustering.fit(spark, Clustering.codeVectors(few), Columns.CODE,

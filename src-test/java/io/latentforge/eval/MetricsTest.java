@@ -81,6 +81,19 @@ class MetricsTest {
   }
 
   @Test
+  void pcaScoresAndReconstructionErrorOfHandBuiltRows() {
+    // One component along (1,1)/sqrt(2), mean (1,1): (3,3) scores 2*sqrt(2) and lies on the line;
+    // (2,0) scores 0 and is off it by its whole centred length, 1^2 + 1^2 = 2.
+    double h = 1 / Math.sqrt(2);
+    org.apache.spark.ml.linalg.DenseMatrix pc = new org.apache.spark.ml.linalg.DenseMatrix(2, 1, new double[] {h, h});
+    double[] error = new double[1];
+    float[][] scores = Evaluation.project(new float[][] {{3, 3}, {2, 0}}, pc, new double[] {1, 1}, error);
+    assertThat(scores[0][0]).isCloseTo((float) (2 * Math.sqrt(2)), within(1e-6f));
+    assertThat(scores[1][0]).isCloseTo(0f, within(1e-6f));
+    assertThat(error[0]).isCloseTo(2.0, within(1e-9));
+  }
+
+  @Test
   void hungarianFindsTheCheapestAssignment() {
     double[][] cost = {{4, 1, 3}, {2, 0, 5}, {3, 2, 2}};
     assertThat(Hungarian.assign(cost)).containsExactly(1, 0, 2);

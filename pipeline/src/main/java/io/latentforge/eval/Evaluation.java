@@ -184,7 +184,7 @@ public final class Evaluation {
   }
 
   /** Principal-component scores of centred rows; {@code error[0]} gets the summed squared reconstruction error. */
-  private static float[][] project(float[][] rows, DenseMatrix pc, double[] mean, double[] error) {
+  static float[][] project(float[][] rows, DenseMatrix pc, double[] mean, double[] error) {
     int d = pc.numRows();
     int k = pc.numCols();
     float[][] out = new float[rows.length][k];
