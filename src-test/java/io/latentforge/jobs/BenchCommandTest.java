@@ -42,4 +42,15 @@ class BenchCommandTest {
         .containsPattern("single JVM, plain DL4J +[0-9]+ examples/s")
         .containsPattern("Spark, parameter averaging \\(freq 10\\) +[0-9]+ examples/s +\\([0-9.]+ of single JVM\\)");
   }
+
+  @Test
+  void neighborsReportsQueriesPerSecondAndItsShareOfTheBlasRate() {
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "neighbors", "--rows", "3000", "--dim", "8", "--repeats", "1",
+        "--set", "neighbors.block-rows=256", "--set", "neighbors.approximate.recall-queries=100");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("neighbors benchmark: 3000 codes x 8, k=10, cosine, block-rows 256")
+        .containsPattern("exact, every row a query +[0-9.]+ s +[0-9]+ queries/s")
+        .containsPattern("[0-9.]+ GFLOP/s = [0-9.]+ of BLAS on 2048\\^3 \\([0-9.]+ GFLOP/s\\)")
+        .containsPattern("approximate \\(LSH\\) .* recall@10 (0|1)\\.[0-9]{3}");
+  }
 }

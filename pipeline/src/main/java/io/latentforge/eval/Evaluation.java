@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.latentforge.LatentforgeException;
 import io.latentforge.config.EvaluateSettings;
 import io.latentforge.retrieval.Metric;
 import io.latentforge.schema.Columns;
@@ -99,51 +100,60 @@ public final class Evaluation {
     Dataset<Row> held = codes.where(col(Columns.LABEL).isNotNull()).where(heldOut);
     long heldOutRows = held.count();
     if (heldOutRows < 2) {
-      throw io.latentforge.LatentforgeException.badInput("Only " + heldOutRows + " held-out rows carry a label; "
+      throw LatentforgeException.badInput("Only " + heldOutRows + " held-out rows carry a label; "
           + "evaluation needs at least 2.", "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
     }
     Sample sample = sample(held.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(settings.maxRows()), features);
     if (sample.ids().length < 2) {
-      throw io.latentforge.LatentforgeException.badInput("Only " + sample.ids().length + " of the held-out labelled codes "
+      throw LatentforgeException.badInput("Only " + sample.ids().length + " of the held-out labelled codes "
           + "have features in the corpus given.", "evaluate the codes against the corpus they were encoded from.");
     }
     Dataset<Row> training = features.where(not(heldOut));
-    Map<String, float[][]> vectors = new LinkedHashMap<>();
-    Map<String, Double> reconErrors = new LinkedHashMap<>();
-    Map<String, String> skipped = new LinkedHashMap<>();
-    vectors.put("codes", sample.codes());
-    reconErrors.put("codes", mean(sample.reconErrors()));
-    if (sample.bits() != null) {
-      vectors.put("code_bits", sample.bits());
-    }
-    vectors.put("raw", sample.raw());
     double[] trainingMean = ((Vector) training.select(Summarizer.mean(col(Columns.FEATURES))).first().get(0)).toArray();
+    Candidates candidates = candidates(sample, training, trainingMean, kind, settings);
+    Map<String, Representation> reps = new LinkedHashMap<>();
+    candidates.vectors().forEach((name, vectors) -> reps.put(name, score(spark, vectors, sample,
+        name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed, candidates.reconErrors().get(name))));
+    return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, meanSquaredDistance(sample.raw(), trainingMean),
+        candidates.skipped(), sample.codes(), sample.labels());
+  }
+
+  /** The evaluated rows in each representation, with reconstruction errors where they have one. */
+  private record Candidates(Map<String, float[][]> vectors, Map<String, Double> reconErrors, Map<String, String> skipped) {}
+
+  /** The codes (and code_bits), then the baselines: raw features, PCA and, for documents, tf-idf. */
+  private static Candidates candidates(Sample sample, Dataset<Row> training, double[] trainingMean, CorpusKind kind,
+      EvaluateSettings settings) {
+    Candidates c = new Candidates(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
+    c.vectors().put("codes", sample.codes());
+    c.reconErrors().put("codes", mean(sample.reconErrors()));
+    if (sample.bits() != null) {
+      c.vectors().put("code_bits", sample.bits());
+    }
+    c.vectors().put("raw", sample.raw());
     int d = trainingMean.length;
     if (d > settings.pcaMaxFeatures()) {
-      skipped.put("pca", d + " features, above evaluate.pca-max-features = " + settings.pcaMaxFeatures());
+      c.skipped().put("pca", d + " features, above evaluate.pca-max-features = " + settings.pcaMaxFeatures());
     } else {
       PCAModel pca = new PCA().setK(Math.min(sample.codes()[0].length, d)).setInputCol(Columns.FEATURES)
           .setOutputCol("_pca").fit(training);
       double[] error = new double[1];
-      vectors.put("pca", project(sample.raw(), pca.pc(), trainingMean, error));
-      reconErrors.put("pca", error[0] / sample.raw().length);
+      c.vectors().put("pca", project(sample.raw(), pca.pc(), trainingMean, error));
+      c.reconErrors().put("pca", error[0] / sample.raw().length);
     }
     if (kind == CorpusKind.TEXT) {
       double[] idf = new IDF().setInputCol(Columns.FEATURES).setOutputCol("_idf").fit(training).idf().toArray();
-      vectors.put("tfidf", scale(sample.raw(), idf));
+      c.vectors().put("tfidf", scale(sample.raw(), idf));
     }
-    Map<String, Representation> reps = new LinkedHashMap<>();
-    for (Map.Entry<String, float[][]> e : vectors.entrySet()) {
-      Metric metric = e.getKey().equals("code_bits") ? Metric.HAMMING : settings.metric();
-      RetrievalMetrics.Scores retrieval = RetrievalMetrics.of(e.getValue(), sample.labels(), metric, settings.ks(),
-          settings.knnK());
-      int[] clusters = kmeans(spark, e.getValue(), sample.labelNames().size(), seed);
-      reps.put(e.getKey(), new Representation(e.getValue()[0].length, metric, retrieval,
-          ClusterMetrics.nmi(sample.labels(), clusters), ClusterMetrics.accuracy(sample.labels(), clusters),
-          reconErrors.get(e.getKey())));
-    }
-    return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, meanSquaredDistance(sample.raw(), trainingMean),
-        skipped, sample.codes(), sample.labels());
+    return c;
+  }
+
+  private static Representation score(SparkSession spark, float[][] vectors, Sample sample, Metric metric,
+      EvaluateSettings settings, long seed, Double reconError) {
+    RetrievalMetrics.Scores retrieval = RetrievalMetrics.of(vectors, sample.labels(), metric, settings.ks(), settings.knnK());
+    int[] clusters = kmeans(spark, vectors, sample.labelNames().size(), seed);
+    return new Representation(vectors[0].length, metric, retrieval, ClusterMetrics.nmi(sample.labels(), clusters),
+        ClusterMetrics.accuracy(sample.labels(), clusters), reconError);
   }
 
   private static Sample sample(Dataset<Row> heldCodes, Dataset<Row> features) {
