@@ -154,6 +154,27 @@ class DownstreamJobsTest {
   }
 
   @Test
+  @Order(2)
+  void queriesCanBringTheirOwnCodes(SparkSession spark) {
+    Path queries = dir.resolve("new-items");
+    Float[] zeros = new Float[8];
+    java.util.Arrays.fill(zeros, 0f);
+    Float[] ones = new Float[8];
+    java.util.Arrays.fill(ones, 1f);
+    spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("new-1", zeros),
+            org.apache.spark.sql.RowFactory.create("new-2", ones)),
+        new org.apache.spark.sql.types.StructType().add("id", org.apache.spark.sql.types.DataTypes.StringType)
+            .add("code", org.apache.spark.sql.types.DataTypes.createArrayType(org.apache.spark.sql.types.DataTypes.FloatType)))
+        .write().parquet(queries.toString());
+    ok(cli("neighbors", "--output", out, "--run-date", DATE, "--queries", queries.toString(), "--k", "4",
+        "--metric", "euclidean"));
+    List<Row> rows = spark.read().parquet(out + "/neighbors/run_date=" + DATE).collectAsList();
+    assertThat(rows).hasSize(8);
+    assertThat(rows).extracting(r -> r.getString(0)).containsOnly("new-1", "new-2");
+    assertThat(rows).extracting(r -> r.getString(1)).allMatch(id -> id.startsWith("img-"));
+  }
+
+  @Test
   @Order(3)
   void approximateNeighboursReportTheirRecall() throws Exception {
     ok(cli("neighbors", "--output", out, "--run-date", DATE, "--approximate", "--k", "5",
