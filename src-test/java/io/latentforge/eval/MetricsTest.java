@@ -94,6 +94,13 @@ class MetricsTest {
   }
 
   @Test
+  void codeBitsUnpackToTheThresholdedCode() {
+    float[] code = {0.9f, 0.1f, 0.6f, 0.4f, 1f, 0f, 0.51f, 0.49f, 0.7f, 0.2f};
+    float[] bits = Evaluation.unpack(io.latentforge.model.CodeLayer.packBits(code, 0, code.length), code.length);
+    assertThat(bits).containsExactly(1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
+  }
+
+  @Test
   void hungarianFindsTheCheapestAssignment() {
     double[][] cost = {{4, 1, 3}, {2, 0, 5}, {3, 2, 2}};
     assertThat(Hungarian.assign(cost)).containsExactly(1, 0, 2);

@@ -209,4 +209,32 @@ class NeighborSearchTest {
       exact.release();
     }
   }
+
+  @Test
+  void approximateHammingSearchSamplesBitsAndFindsNearCodes(SparkSession spark) {
+    Random random = new Random(8);
+    List<Row> rows = new ArrayList<>();
+    for (int p = 0; p < 20; p++) {
+      byte[] prototype = new byte[8];
+      random.nextBytes(prototype);
+      for (int i = 0; i < 30; i++) {
+        int[] bits = new int[8];
+        for (int b = 0; b < 8; b++) {
+          bits[b] = prototype[b] & 0xFF;
+        }
+        for (int flip = 0; flip < 3; flip++) {
+          int bit = random.nextInt(64);
+          bits[bit / 8] ^= 0x80 >>> (bit % 8);
+        }
+        rows.add(row("p" + p + "-" + i, new float[] {0}, bits));
+      }
+    }
+    Dataset<Row> codes = spark.createDataFrame(rows, SCHEMA);
+    NeighborSettings s = new NeighborSettings(5, Metric.HAMMING, 256, new NeighborSettings.Approximate(8, 0, 60, 600), 7);
+    NeighborSearch.Result approximate = NeighborSearch.approximate(spark, codes, s);
+    assertThat(NeighborSearch.recall(spark, codes, approximate, s)).isGreaterThan(0.9);
+    // Every neighbour found shares the query's prototype: at most 6 bits apart, against about 32 for others.
+    assertThat(approximate.rows().where("split(query_id, '-')[0] != split(neighbor_id, '-')[0]").count()).isZero();
+    approximate.release();
+  }
 }

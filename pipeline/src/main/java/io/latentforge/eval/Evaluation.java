@@ -185,7 +185,8 @@ public final class Evaluation {
     return s;
   }
 
-  private static float[] unpack(byte[] bits, int size) {
+  /** code_bits back to 0/1 values, first value from the high bit. */
+  static float[] unpack(byte[] bits, int size) {
     float[] out = new float[size];
     for (int j = 0; j < size; j++) {
       out[j] = (bits[j / 8] & (0x80 >>> (j % 8))) != 0 ? 1f : 0f;
