@@ -117,8 +117,9 @@ class NeighborSearchTest {
     Dataset<Row> codes = spark.createDataFrame(rows, SCHEMA);
     Dataset<Row> queries = spark.createDataFrame(rows.subList(0, 130), SCHEMA);
     for (Metric metric : Metric.values()) {
-      // 64-row blocks: 8 code blocks and 3 query blocks, so lists are merged across blocks.
-      NeighborSearch.Result result = NeighborSearch.exact(spark, codes, queries, settings(7, metric, 64));
+      // 16-row blocks: 32 code blocks in 2 chunks of 16, and 9 query blocks, so each query's list is carried
+      // across the blocks of a chunk and merged across chunks.
+      NeighborSearch.Result result = NeighborSearch.exact(spark, codes, queries, settings(7, metric, 16));
       Map<String, List<Row>> found = new LinkedHashMap<>();
       result.rows().orderBy("query_id", "rank").collectAsList()
           .forEach(r -> found.computeIfAbsent(r.getString(0), x -> new ArrayList<>()).add(r));
