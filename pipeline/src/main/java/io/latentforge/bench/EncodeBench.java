@@ -112,6 +112,6 @@ public final class EncodeBench {
   }
 
   private static double median(List<double[]> rounds, java.util.function.ToDoubleFunction<double[]> value) {
-    return rounds.stream().mapToDouble(value).sorted().toArray()[rounds.size() / 2];
+    return Median.of(rounds.stream().mapToDouble(value).toArray());
   }
 }

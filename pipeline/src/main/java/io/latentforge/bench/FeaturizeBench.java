@@ -60,8 +60,7 @@ public final class FeaturizeBench {
       }
       seconds.add((System.nanoTime() - start) / 1e9);
     }
-    List<Double> sorted = seconds.stream().sorted().toList();
-    double median = sorted.get(sorted.size() / 2);
+    double median = Median.of(seconds.stream().mapToDouble(Double::doubleValue).toArray());
     return new Rate(kind, rows, median, rows / median, List.copyOf(seconds));
   }
 }

@@ -9,7 +9,6 @@ import io.latentforge.config.NeighborSettings;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -79,9 +78,9 @@ public final class NeighborsBench {
       lsh.release();
     }
     codes.unpersist();
-    double seconds = median(exact);
+    double seconds = Median.of(exact);
     double gflops = 2.0 * rows * rows * dim / seconds / 1e9;
-    return new Figures(rows, dim, seconds, rows / seconds, gflops, peak, block, median(approximate), recall);
+    return new Figures(rows, dim, seconds, rows / seconds, gflops, peak, block, Median.of(approximate), recall);
   }
 
   private Dataset<Row> codes(long rows, int dim) {
@@ -126,12 +125,7 @@ public final class NeighborsBench {
     } finally {
       pool.shutdown();
     }
-    return median(rates);
+    return Median.of(rates);
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
 }

@@ -70,9 +70,9 @@ public final class Clustering {
       Dataset<Row> assignments = predicted.select(col(Columns.ID), col(CLUSTER),
               udf(toCenter, DataTypes.DoubleType).apply(col(VECTOR), col(CLUSTER)).as(DISTANCE))
           .persist(StorageLevel.MEMORY_AND_DISK());
-      long assigned = assignments.count();
+      Dataset<Row> centerRows = centers(spark, centers, assignments);
       predicted.unpersist();
-      return new Clusters(assignments, assigned, centers(spark, centers, assignments), silhouette, settings);
+      return new Clusters(assignments, rows, centerRows, silhouette, settings);
     } finally {
       data.unpersist();
     }

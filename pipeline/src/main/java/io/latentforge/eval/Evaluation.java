@@ -89,20 +89,19 @@ public final class Evaluation {
 
   private Evaluation() {}
 
+  /** The code rows evaluation may use: held out and labelled. */
+  public static Dataset<Row> labelledHeldOut(Dataset<Row> codes, Column heldOut) {
+    return codes.where(col(Columns.LABEL).isNotNull()).where(heldOut);
+  }
+
   /**
    * @param features accepted rows {@code id, features}
-   * @param codes code table rows with {@code label}
+   * @param held {@link #labelledHeldOut} code rows, {@code heldOutRows} (at least 2) of them
    * @param heldOut which rows are held out (the training split's validation rows when it had any)
    * @param modelSawRows whether the autoencoder trained on the held-out rows too
    */
-  public static Result run(SparkSession spark, Dataset<Row> features, Dataset<Row> codes, Column heldOut,
-      boolean modelSawRows, CorpusKind kind, EvaluateSettings settings, long seed) {
-    Dataset<Row> held = codes.where(col(Columns.LABEL).isNotNull()).where(heldOut);
-    long heldOutRows = held.count();
-    if (heldOutRows < 2) {
-      throw LatentforgeException.badInput("Only " + heldOutRows + " held-out rows carry a label; "
-          + "evaluation needs at least 2.", "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
-    }
+  public static Result run(SparkSession spark, Dataset<Row> features, Dataset<Row> held, long heldOutRows,
+      Column heldOut, boolean modelSawRows, CorpusKind kind, EvaluateSettings settings, long seed) {
     Sample sample = sample(held.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(settings.maxRows()), features);
     if (sample.ids().length < 2) {
       throw LatentforgeException.badInput("Only " + sample.ids().length + " of the held-out labelled codes "

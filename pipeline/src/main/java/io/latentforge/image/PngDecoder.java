@@ -95,12 +95,13 @@ final class PngDecoder {
     }
     byte[] out = new byte[(int) expected];
     Inflater inflater = new Inflater();
+    ByteBuffer chunks = ByteBuffer.wrap(bytes);
     try {
       int produced = 0;
       int at = 8;
       while (at + 8 <= bytes.length) {
-        int length = ByteBuffer.wrap(bytes).getInt(at);
-        int type = ByteBuffer.wrap(bytes).getInt(at + 4);
+        int length = chunks.getInt(at);
+        int type = chunks.getInt(at + 4);
         if (length < 0 || at + 12L + length > bytes.length) {
           throw new CorruptPngException("truncated chunk at byte " + at);
         }

@@ -60,8 +60,10 @@ public final class NeighborSearch {
   /** Rows {@code id, code[, code_bits]} for both; hamming needs {@code code_bits}. */
   public static Result exact(SparkSession spark, Dataset<Row> codes, Dataset<Row> queries, NeighborSettings settings) {
     Metric metric = settings.metric();
-    JavaRDD<CodeBlock> queryBlocks = blocks(queries, settings, 1).persist(StorageLevel.MEMORY_AND_DISK());
-    JavaRDD<List<CodeBlock>> codeChunks = blocks(codes, settings, BLOCKS_PER_CHUNK).glom()
+    long codeRows = codes.count();
+    long queryRows = queries == codes ? codeRows : queries.count();
+    JavaRDD<CodeBlock> queryBlocks = blocks(queries, queryRows, settings, 1).persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<List<CodeBlock>> codeChunks = blocks(codes, codeRows, settings, BLOCKS_PER_CHUNK).glom()
         .persist(StorageLevel.MEMORY_AND_DISK());
     int k = settings.k();
     JavaRDD<TopK> lists = queryBlocks.cartesian(codeChunks)
@@ -130,10 +132,10 @@ public final class NeighborSearch {
   }
 
   /** Blocks of at most {@code blockRows} codes, about {@code blocksPerPartition} per partition. */
-  private static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, NeighborSettings settings, int blocksPerPartition) {
+  private static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, long n, NeighborSettings settings,
+      int blocksPerPartition) {
     Metric metric = settings.metric();
     int blockRows = settings.blockRows();
-    long n = codes.count();
     long rowsPerPartition = (long) blockRows * blocksPerPartition;
     int partitions = (int) Math.max(1, Math.min(Integer.MAX_VALUE, (n + rowsPerPartition - 1) / rowsPerPartition));
     return columns(codes, metric).repartition(partitions).javaRDD().mapPartitionsWithIndex((index, rows) -> {

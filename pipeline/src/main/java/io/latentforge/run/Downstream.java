@@ -169,13 +169,19 @@ final class Downstream {
     }
     boolean trainedOnAll = validationFraction == 0;
     Column heldOut = heldOut(validationFraction, seed);
-    long labelled = codes.where(col(Columns.LABEL).isNotNull()).where(heldOut).count();
-    if (labelled < 2 && !required) {
-      record("evaluation", Map.of("skipped", labelled + " held-out rows carry a label; evaluation needs at least 2"));
+    Dataset<Row> held = Evaluation.labelledHeldOut(codes, heldOut);
+    long labelled = held.count();
+    if (labelled < 2) {
+      String problem = labelled + " held-out rows carry a label; evaluation needs at least 2";
+      if (required) {
+        throw LatentforgeException.badInput(problem + ".",
+            "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
+      }
+      record("evaluation", Map.of("skipped", problem));
       return null;
     }
     Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
-        () -> Evaluation.run(spark, features, codes, heldOut, trainedOnAll, kind, config.evaluate(), seed));
+        () -> Evaluation.run(spark, features, held, labelled, heldOut, trainedOnAll, kind, config.evaluate(), seed));
     record("evaluation", result.toMap());
     return result;
   }
