@@ -1,14 +1,18 @@
 package io.latentforge.bench;
 
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.config.ModelSpec;
 import io.latentforge.encode.Encoder;
 import io.latentforge.image.ImageFeaturizer;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.Quarantine;
-import io.latentforge.model.Autoencoder;
+import io.latentforge.io.ModelStore;
+import io.latentforge.io.TableSink;
+import io.latentforge.run.EncodeRequest;
+import io.latentforge.run.EncodeRun;
+import io.latentforge.run.NightlyRequest;
+import io.latentforge.run.NightlyRun;
+import java.time.LocalDate;
 import io.latentforge.model.CodeLayer;
-import io.latentforge.model.ConvPlan;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Features;
@@ -23,13 +27,18 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Encoding throughput of the configured image model (untrained: the forward pass costs the same)
- * three ways on the same rows: the bare forward pass in one JVM on minibatches already in native
- * memory;
- * Spark encoding from a featurized Parquet table to a code table; and the whole path from the
- * image corpus (read, decode, encode, write). Medians of repeated runs.
+ * Encoding throughput of the configured image model three ways on the same rows: the bare forward
+ * pass in one JVM on minibatches already in native memory; Spark encoding from a featurized
+ * Parquet table (what a nightly run does after training); and {@code latentforge encode} itself,
+ * from the image corpus to a published code table partition (read, id checks, decode, encode,
+ * rejects, staged write, validation, manifest, metrics). The model is a real one from the model
+ * store, trained for one epoch on a slice of the corpus (its weights do not change the cost).
+ * Medians of repeated runs.
  */
 public final class EncodeBench {
+
+  /** Rows of the corpus the model is trained on: enough for a valid run, few enough to be quick. */
+  static final int TRAINING_ROWS = 2000;
 
   private final SparkSession spark;
   private final LatentforgeConfig config;
@@ -44,12 +53,13 @@ public final class EncodeBench {
       double endToEndRatio) {}
 
   public Rates run(String imageCorpus, String scratch, int repeats) {
+    LocalDate date = LocalDate.of(2024, 1, 1);
+    String output = scratch + "/output";
+    String modelDir = trainModel(imageCorpus, scratch, output, date);
+    ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(modelDir);
+    MultiLayerNetwork network = model.network();
+    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
     int inputSize = config.image().size();
-    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.XENT, inputSize,
-        new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()), config.train());
-    MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration());
-    network.init();
-    CodeLayer codeLayer = architecture.code();
     int batch = config.encode().batchSize();
 
     Quarantine.Split split = ImageFeaturizer.featurize(
@@ -76,22 +86,12 @@ public final class EncodeBench {
     Dataset<Row> cached = features.cache();
     cached.count();
     LongSupplier fromFeaturesPass = () -> {
-      Encoder.encode(spark, cached, network, "bench", codeLayer, inputSize, batch)
+      Encoder.encode(spark, cached, network, model.modelId(), codeLayer, inputSize, batch)
           .write().mode("overwrite").option("parquet.enable.dictionary", "false").parquet(scratch + "/codes");
       return rows;
     };
-    LongSupplier endToEndPass = () -> {
-      Quarantine.Split s = ImageFeaturizer.featurize(
-          CorpusSource.read(spark, imageCorpus, CorpusKind.IMAGE, config.input()).rows(), config.image(),
-          config.input().maxImagePixels());
-      try {
-        Encoder.encode(spark, s.accepted(), network, "bench", codeLayer, inputSize, batch)
-            .write().mode("overwrite").option("parquet.enable.dictionary", "false").parquet(scratch + "/codes");
-      } finally {
-        s.release();
-      }
-      return rows;
-    };
+    EncodeRequest encode = new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date, config);
+    LongSupplier endToEndPass = () -> new EncodeRun(spark).execute(encode).rowsFeaturized();
     // Rounds interleave the three, so drift of a noisy machine hits all of them alike; the ratios
     // are taken within each round, then the median.
     List<LongSupplier> passes = List.of(barePass, fromFeaturesPass, endToEndPass);
@@ -109,6 +109,14 @@ public final class EncodeBench {
     cached.unpersist();
     return new Rates(rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]), median(rounds, r -> r[2]),
         median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]));
+  }
+
+  /** A model directory as a nightly run publishes it, trained for one epoch on the corpus's first rows. */
+  private String trainModel(String imageCorpus, String scratch, String output, LocalDate date) {
+    String slice = scratch + "/training-corpus";
+    new TableSink(spark).publishCorpus(spark.read().parquet(imageCorpus).limit(TRAINING_ROWS), slice, true);
+    LatentforgeConfig oneEpoch = config.with("train.epochs = 1\nnightly.steps = []");
+    return new NightlyRun(spark).execute(new NightlyRequest(CorpusKind.IMAGE, slice, output, date, oneEpoch)).modelPath();
   }
 
   private static double median(List<double[]> rounds, java.util.function.ToDoubleFunction<double[]> value) {

@@ -1,6 +1,7 @@
 package io.latentforge.config;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import io.latentforge.LatentforgeException;
@@ -23,6 +24,11 @@ public record LatentforgeConfig(
   /** Languages with a stop-word list in Spark's StopWordsRemover, and none. */
   static final List<String> STOP_WORD_LANGUAGES = List.of("none", "danish", "dutch", "english", "finnish", "french",
       "german", "hungarian", "italian", "norwegian", "portuguese", "russian", "spanish", "swedish", "turkish");
+
+  /** This configuration with some keys replaced, e.g. {@code "train.epochs = 1"} (validated again). */
+  public LatentforgeConfig with(String hocon) {
+    return from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseString(rendered)).resolve());
+  }
 
   public static LatentforgeConfig from(Config c) {
     Reader r = new Reader(c);

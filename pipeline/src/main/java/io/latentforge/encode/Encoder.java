@@ -83,8 +83,7 @@ public final class Encoder {
    */
   public static Dataset<Row> encode(SparkSession spark, Dataset<Row> features, MultiLayerNetwork network,
       String modelId, CodeLayer code, int inputSize, int batchSize) {
-    Broadcast<byte[]> model = spark.sparkContext().broadcast(serialize(network),
-        scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
+    Broadcast<byte[]> model = broadcast(spark, network);
     StructType schema = schema(features.schema(), code.binary());
     boolean label = hasLabel(features.schema());
     Dataset<Row> input = label
@@ -94,8 +93,13 @@ public final class Encoder {
         Encoders.row(schema));
   }
 
-  private static boolean hasLabel(StructType schema) {
+  static boolean hasLabel(StructType schema) {
     return java.util.Arrays.asList(schema.fieldNames()).contains(Columns.LABEL);
+  }
+
+  /** The network's bytes, sent to each executor once; {@link #network} turns them into a model there. */
+  static Broadcast<byte[]> broadcast(SparkSession spark, MultiLayerNetwork network) {
+    return spark.sparkContext().broadcast(serialize(network), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
   }
 
   private static byte[] serialize(MultiLayerNetwork network) {
@@ -126,6 +130,11 @@ public final class Encoder {
     }
   }
 
+  /** This task thread's own copy of the JVM's loaded model. */
+  static MultiLayerNetwork network(String modelId, Broadcast<byte[]> model) {
+    return PER_THREAD.get().computeIfAbsent(modelId, id -> load(id, model).clone());
+  }
+
   static final class EncodePartition implements MapPartitionsFunction<Row, Row> {
     private final Broadcast<byte[]> model;
     private final String modelId;
@@ -145,65 +154,13 @@ public final class Encoder {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      MultiLayerNetwork network = PER_THREAD.get().computeIfAbsent(modelId, id -> load(id, model).clone());
-      // Streams batch by batch, so a partition never has to fit in memory.
-      return new Iterator<>() {
-        private Iterator<Row> current = Collections.emptyIterator();
-
+      BatchForward forward = new BatchForward(network(modelId, model), code, inputSize, batchSize);
+      return new BatchingIterator(rows, forward, modelId, code.binary(), label, 0, batchSize) {
         @Override
-        public boolean hasNext() {
-          while (!current.hasNext() && rows.hasNext()) {
-            List<Row> batch = new ArrayList<>(batchSize);
-            while (batch.size() < batchSize && rows.hasNext()) {
-              batch.add(rows.next());
-            }
-            current = encodeBatch(network, batch).iterator();
-          }
-          return current.hasNext();
-        }
-
-        @Override
-        public Row next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          return current.next();
+        void consume(Row row) {
+          add(row.getString(0), label ? row.get(2) : null, (Vector) row.get(1));
         }
       };
-    }
-
-    private static float[] code(float[] flat, int row, int size) {
-      return Arrays.copyOfRange(flat, row * size, (row + 1) * size);
-    }
-
-    private List<Row> encodeBatch(MultiLayerNetwork network, List<Row> batch) {
-      List<Row> out = new ArrayList<>(batch.size());
-      List<Vector> vectors = new ArrayList<>(batch.size());
-      for (Row r : batch) {
-        vectors.add(r.getAs(1));
-      }
-      INDArray x = Features.toMatrix(vectors, inputSize);
-      List<INDArray> activations = network.feedForward(x, false);
-      // activations.get(0) is the input itself.
-      // One bulk copy out of native memory; toFloatMatrix() reads row by row.
-      INDArray codeActivations = activations.get(code.index() + 1);
-      int codeSize = (int) codeActivations.columns();
-      float[] flatCodes = codeActivations.dup('c').data().asFloat();
-      INDArray diff = activations.get(activations.size() - 1).sub(x);
-      float[] recon = diff.muli(diff).sum(1).toFloatVector();
-      for (int i = 0; i < batch.size(); i++) {
-        Row r = batch.get(i);
-        List<Object> values = new ArrayList<>(6);
-        values.addAll(List.of(r.getString(0), code(flatCodes, i, codeSize), modelId, recon[i]));
-        if (code.binary()) {
-          values.add(CodeLayer.packBits(flatCodes, i * codeSize, codeSize));
-        }
-        if (label) {
-          values.add(r.get(2));
-        }
-        out.add(RowFactory.create(values.toArray()));
-      }
-      return out;
     }
   }
 }

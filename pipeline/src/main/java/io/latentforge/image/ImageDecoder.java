@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.spark.sql.Row;
 
 /**
  * Turns an image into a feature vector: decoded ({@link PngDecoder} for common PNGs, ImageIO for
@@ -44,6 +45,17 @@ public final class ImageDecoder implements Serializable {
     public RejectReason reason() {
       return reason;
     }
+  }
+
+  /**
+   * The corpus's content column in either form it takes: encoded bytes, or Spark's image data
+   * source struct ({@code height, width, nChannels, data}).
+   */
+  public double[] decodeContent(Object content) throws RejectedImageException {
+    if (content instanceof Row r) {
+      return fromSparkImage(r.getInt(0), r.getInt(1), r.getInt(2), (byte[]) r.get(3));
+    }
+    return decode((byte[]) content);
   }
 
   /** Encoded bytes. The size is read from the header first, so a decompression bomb is never decoded. */

@@ -30,20 +30,20 @@ public final class ImageFeaturizer {
       .add("reason", DataTypes.StringType, true)
       .add("detail", DataTypes.StringType, true);
 
+  /** The reject detail of a row without an image. */
+  public static final String NULL_IMAGE_DETAIL = "image column is null";
+
   private ImageFeaturizer() {}
 
   /** A decoding step that may reject the row. */
-  private interface Decode<T> extends java.io.Serializable {
-    double[] apply(T content) throws ImageDecoder.RejectedImageException;
+  private interface Decode extends java.io.Serializable {
+    double[] apply(Object content) throws ImageDecoder.RejectedImageException;
   }
 
   /** {@code accepted} has {@code id, features[, label]}. */
   public static Quarantine.Split featurize(Dataset<Row> corpus, ImageFeatures spec, long maxImagePixels) {
     ImageDecoder decoder = new ImageDecoder(spec, maxImagePixels);
-    boolean sparkImage = corpus.schema().apply(CorpusSource.CONTENT).dataType() instanceof StructType;
-    UserDefinedFunction decode = sparkImage
-        ? udf(guarded((Row r) -> decoder.fromSparkImage(r.getInt(0), r.getInt(1), r.getInt(2), (byte[]) r.get(3))), DECODED_TYPE)
-        : udf(guarded(decoder::decode), DECODED_TYPE);
+    UserDefinedFunction decode = udf(guarded(decoder::decodeContent), DECODED_TYPE);
 
     Column content = col(CorpusSource.CONTENT);
     // Non-deterministic keeps the optimizer from decoding once per field read.
@@ -51,14 +51,14 @@ public final class ImageFeaturizer {
         decode.asNondeterministic().apply(content));
     Dataset<Row> tagged = corpus.withColumn(DECODED, decoded);
     Column reason = when(content.isNull(), lit(RejectReason.NULL_IMAGE.code())).otherwise(col(DECODED + ".reason"));
-    Column detail = when(content.isNull(), lit("image column is null")).otherwise(col(DECODED + ".detail"));
+    Column detail = when(content.isNull(), lit(NULL_IMAGE_DETAIL)).otherwise(col(DECODED + ".detail"));
     Quarantine.Split split = Quarantine.split(tagged, reason, detail);
     return split.withAccepted(split.accepted()
         .withColumn(Columns.FEATURES, col(DECODED + ".features"))
         .drop(DECODED, CorpusSource.CONTENT));
   }
 
-  private static <T> UDF1<T, Row> guarded(Decode<T> decode) {
+  private static UDF1<Object, Row> guarded(Decode decode) {
     return content -> {
       try {
         return RowFactory.create(Vectors.dense(decode.apply(content)), null, null);

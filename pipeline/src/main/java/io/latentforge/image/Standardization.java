@@ -48,16 +48,16 @@ public record Standardization(double[] mean, double[] std) implements Serializab
   }
 
   public Dataset<Row> apply(Dataset<Row> features) {
-    double[] m = mean;
-    double[] s = std;
-    UDF1<Vector, Vector> standardize = v -> {
-      double[] x = v.toArray().clone();
-      int plane = x.length / m.length;
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (x[i] - m[i / plane]) / s[i / plane];
-      }
-      return Vectors.dense(x);
-    };
+    UDF1<Vector, Vector> standardize = v -> Vectors.dense(standardizeInPlace(v.toArray().clone()));
     return features.withColumn(Columns.FEATURES, udf(standardize, SQLDataTypes.VectorType()).apply(col(Columns.FEATURES)));
+  }
+
+  /** Standardizes CHW features in place and returns them. */
+  public double[] standardizeInPlace(double[] x) {
+    int plane = x.length / mean.length;
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (x[i] - mean[i / plane]) / std[i / plane];
+    }
+    return x;
   }
 }

@@ -1,5 +1,6 @@
 package io.latentforge.io;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
@@ -32,7 +33,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads a Parquet corpus and normalizes it to {@code id, content[, label]}: the one place that
- * knows the input contract's layouts. Every check here runs on the schema alone, before any job.
+ * knows the input contract's layouts. Every check of the layout runs on the schema alone, before
+ * any job; the duplicate-id check then reads the ids.
  */
 public final class CorpusSource {
 
@@ -42,6 +44,9 @@ public final class CorpusSource {
   private static final String ROW = "_row";
   private static final String DUP_ID = "_dup_id";
   private static final String FIRST = "_first";
+  private static final String NULL_ID_DETAIL = "id column is null";
+  /** Duplicated ids up to this many go to the tasks in a broadcast (about 100 bytes each). */
+  private static final int BROADCAST_DUPLICATES = 100_000;
 
   private CorpusSource() {}
 
@@ -88,7 +93,10 @@ public final class CorpusSource {
   /**
    * Tags null ids and duplicate ids. Of the rows sharing an id, the first in input order is kept:
    * the one in the file whose path sorts first, at the lowest row index within that file; the
-   * others are {@code duplicate_id} rejects. Only ids are shuffled to find duplicates.
+   * others are {@code duplicate_id} rejects. The duplicated ids are found first, by one job over
+   * the ids alone; they are usually none or few, so the rows (with their content) are then tagged
+   * where they are, without a shuffle. Only a corpus with very many duplicated ids is joined by
+   * shuffling.
    */
   private static Dataset<Row> withIdChecks(Dataset<Row> rows) {
     Column position = struct(col(FILE), col(ROW));
@@ -96,12 +104,21 @@ public final class CorpusSource {
         .groupBy(col(Columns.ID).as(DUP_ID))
         .agg(count(lit(1)).as("_n"), min(position).as(FIRST))
         .where(col("_n").gt(1)).drop("_n");
-    Dataset<Row> joined = rows.join(firsts, rows.col(Columns.ID).equalTo(firsts.col(DUP_ID)), "left");
+    Column nullId = col(Columns.ID).isNull();
+    List<Row> few = firsts.limit(BROADCAST_DUPLICATES + 1).collectAsList();
+    if (few.isEmpty()) {
+      return rows.withColumn(Quarantine.ID_REASON, when(nullId, lit(RejectReason.NULL_ID.code())))
+          .withColumn(Quarantine.ID_DETAIL, when(nullId, lit(NULL_ID_DETAIL)))
+          .drop(FILE, ROW);
+    }
+    Dataset<Row> duplicates = few.size() <= BROADCAST_DUPLICATES
+        ? broadcast(rows.sparkSession().createDataFrame(few, firsts.schema())) : firsts;
+    Dataset<Row> joined = rows.join(duplicates, rows.col(Columns.ID).equalTo(duplicates.col(DUP_ID)), "left");
     Column duplicate = col(FIRST).isNotNull().and(position.notEqual(col(FIRST)));
     return joined
-        .withColumn(Quarantine.ID_REASON, when(col(Columns.ID).isNull(), lit(RejectReason.NULL_ID.code()))
+        .withColumn(Quarantine.ID_REASON, when(nullId, lit(RejectReason.NULL_ID.code()))
             .when(duplicate, lit(RejectReason.DUPLICATE_ID.code())))
-        .withColumn(Quarantine.ID_DETAIL, when(col(Columns.ID).isNull(), lit("id column is null"))
+        .withColumn(Quarantine.ID_DETAIL, when(nullId, lit(NULL_ID_DETAIL))
             .when(duplicate, concat(lit("the id also occurs at "), col(FIRST + "." + FILE), lit(" row "),
                 col(FIRST + "." + ROW), lit(", which is kept"))))
         .drop(DUP_ID, FIRST, FILE, ROW);

@@ -15,8 +15,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Quarantine {
 
-  static final String REASON = "_reason";
-  static final String DETAIL = "_detail";
+  public static final String REASON = "_reason";
+  public static final String DETAIL = "_detail";
   /** Row-level id checks made when the corpus is read (null and duplicate ids); they come first. */
   public static final String ID_REASON = "_id_reason";
   public static final String ID_DETAIL = "_id_detail";
@@ -44,11 +44,18 @@ public final class Quarantine {
    */
   public static Split split(Dataset<Row> rows, Column reason, Column detail) {
     Column idReason = col(ID_REASON);
-    Dataset<Row> tagged = rows
+    return ofTagged(rows
         .withColumn(REASON, functions.coalesce(idReason, reason))
         .withColumn(DETAIL, functions.when(idReason.isNotNull(), col(ID_DETAIL)).when(reason.isNotNull(), detail))
-        .drop(ID_REASON, ID_DETAIL)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+        .drop(ID_REASON, ID_DETAIL));
+  }
+
+  /**
+   * Splits rows that already carry {@link #REASON} (null for good rows) and {@link #DETAIL}, e.g.
+   * tagged row by row inside a task.
+   */
+  public static Split ofTagged(Dataset<Row> rows) {
+    Dataset<Row> tagged = rows.persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accepted = tagged.where(col(REASON).isNull()).drop(REASON, DETAIL);
     Dataset<Row> rejects = tagged.where(col(REASON).isNotNull())
         .select(col(Columns.ID), col(REASON).as(Columns.REASON), col(DETAIL).cast("string").as(Columns.DETAIL));

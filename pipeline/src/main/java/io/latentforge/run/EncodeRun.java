@@ -1,7 +1,15 @@
 package io.latentforge.run;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.config.ImageFeatures;
 import io.latentforge.encode.Encoder;
+import io.latentforge.encode.ImageCorpusEncoder;
+import io.latentforge.image.ImageDecoder;
+import io.latentforge.io.Quarantine;
+import io.latentforge.schema.CorpusKind;
+import java.util.function.LongToDoubleFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
@@ -28,13 +36,13 @@ public final class EncodeRun {
   }
 
   public RunResult execute(EncodeRequest request) {
-    ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(request.modelDir());
+    ModelStore.Loaded model = Stage.run(spark, Runs.GROUP, "load model " + request.modelDir(),
+        () -> new ModelStore(spark.sparkContext().hadoopConfiguration()).load(request.modelDir()));
     String modelKind = String.valueOf(model.input().get("kind"));
     if (!modelKind.equals(Runs.kindName(request.kind()))) {
       throw LatentforgeException.usage("The model in " + request.modelDir() + " encodes " + modelKind
           + " corpora, not " + Runs.kindName(request.kind()) + ".", "pass --kind " + modelKind + " or another model.");
     }
-    CorpusSource.Corpus corpus = CorpusSource.read(spark, request.input(), request.kind(), request.config().input());
     String runDate = request.runDate().toString();
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
@@ -42,35 +50,60 @@ public final class EncodeRun {
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
       publisher.requireCodeShape(codeSize, CodeLayer.fromCard(model.card()).binary());
+      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "read " + request.input() + " and check ids",
+          () -> CorpusSource.read(spark, request.input(), request.kind(), request.config().input()));
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
-      Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
-          () -> Featurization.likeModel(corpus, request.kind(), request.config(), model));
+      Encoding encoding = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
+          () -> encoding(corpus, request, model));
       try {
-        return publish(request, model, featurized, publisher, out, codeSize);
+        return publish(request, model, encoding, publisher, out, codeSize);
       } finally {
-        featurized.split().release();
+        encoding.split().release();
       }
     }
   }
 
-  private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Featurized featurized,
+  /** The corpus on its way to the code table: the split's accepted rows are code rows. */
+  private record Encoding(Quarantine.Split split, int inputSize, LongToDoubleFunction meanInputBaseline) {}
+
+  /**
+   * Images are decoded inside the encoding tasks, so their pixels are never cached; documents are
+   * featurized by the model's vocabulary pipeline first.
+   */
+  private Encoding encoding(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model) {
+    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
+    int batchSize = request.config().encode().batchSize();
+    if (request.kind() == CorpusKind.IMAGE) {
+      ImageFeatures spec = Featurization.imageSpec(model);
+      ImageCorpusEncoder.Featurizer featurizer = new ImageCorpusEncoder.Featurizer(
+          new ImageDecoder(spec, request.config().input().maxImagePixels()), Featurization.standardization(model));
+      Quarantine.Split split = ImageCorpusEncoder.encode(spark, corpus.rows(), featurizer, model.network(),
+          model.modelId(), codeLayer, spec.size(), batchSize);
+      return new Encoding(split, spec.size(), rows -> ImageCorpusEncoder.meanInputBaseline(split));
+    }
+    Featurized featurized = Featurization.likeModel(corpus, request.kind(), request.config(), model);
+    Dataset<Row> codes = Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(),
+        codeLayer, featurized.inputSize(), batchSize);
+    return new Encoding(featurized.split().withAccepted(codes), featurized.inputSize(),
+        rows -> Runs.meanInputBaseline(featurized.split().accepted(), rows));
+  }
+
+  private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Encoding encoding,
       OutputPublisher publisher, OutputLayout out, int codeSize) {
-    RunCounts counts = publisher.admit(featurized.split(), request.config().input().maxRejectFraction());
+    RunCounts counts = publisher.admit(encoding.split(), request.config().input().maxRejectFraction());
     CodeLayer codeLayer = CodeLayer.fromCard(model.card());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
-        Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(), codeLayer,
-            featurized.inputSize(), request.config().encode().batchSize()),
-        counts.accepted(), Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize, codeLayer.binary(), counts,
-            request.input())));
+        encoding.split().accepted(), counts.accepted(), Runs.manifest(model.modelId(),
+            (String) model.card().get("model_sha256"), codeSize, codeLayer.binary(), counts, request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
-        () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
+        () -> encoding.meanInputBaseline().applyAsDouble(counts.accepted()));
     publisher.metrics("published", counts, Map.of("model_id", model.modelId(),
         "metrics", Map.of("mean_recon_error", meanReconError, "mean_input_baseline_error", baseline)));
     if (request.config().output().registersTable()) {
       publisher.registerTable(request.config().output().table());
     }
     return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
-        out.codes(), out.rejects(), request.modelDir(), featurized.inputSize(), codeSize, meanReconError, baseline, Map.of());
+        out.codes(), out.rejects(), request.modelDir(), encoding.inputSize(), codeSize, meanReconError, baseline, Map.of());
   }
 }

@@ -34,16 +34,12 @@ final class Featurization {
   }
 
   /** Featurizes as the model's training did, from the input spec and vocabulary saved with it. */
-  @SuppressWarnings("unchecked")
   static Featurized likeModel(CorpusSource.Corpus corpus, CorpusKind kind, LatentforgeConfig config, ModelStore.Loaded model) {
     Map<String, Object> input = model.input();
     if (kind == CorpusKind.IMAGE) {
-      ImageFeatures spec = new ImageFeatures(number(input, "height"), number(input, "width"), number(input, "channels"));
+      ImageFeatures spec = imageSpec(model);
       Quarantine.Split split = ImageFeaturizer.featurize(corpus.rows(), spec, config.input().maxImagePixels());
-      Map<String, List<Number>> std = (Map<String, List<Number>>) input.get("standardization");
-      Standardization standardization = std == null ? null
-          : new Standardization(doubles(std.get("mean")), doubles(std.get("std")));
-      return images(split, spec.size(), standardization);
+      return images(split, spec.size(), standardization(model));
     }
     PipelineModel vocabulary = PipelineModel.load(new Path(model.dir(), ModelStore.VOCABULARY_DIR).toString());
     TextFeatures spec = config.text();
@@ -52,6 +48,19 @@ final class Featurization {
         TextFeatures.Weighting.valueOf(((String) input.get("weighting")).toUpperCase(Locale.ROOT)));
     Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
     return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, null);
+  }
+
+  /** The image size and channels the model was trained on. */
+  static ImageFeatures imageSpec(ModelStore.Loaded model) {
+    Map<String, Object> input = model.input();
+    return new ImageFeatures(number(input, "height"), number(input, "width"), number(input, "channels"));
+  }
+
+  /** The standardization the model's training fitted, or null when its images were not standardized. */
+  @SuppressWarnings("unchecked")
+  static Standardization standardization(ModelStore.Loaded model) {
+    Map<String, List<Number>> std = (Map<String, List<Number>>) model.input().get("standardization");
+    return std == null ? null : new Standardization(doubles(std.get("mean")), doubles(std.get("std")));
   }
 
   private static Featurized images(Quarantine.Split split, int size, Standardization standardization) {

@@ -21,13 +21,15 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
   }
 
   static RunCounts of(Quarantine.Split split) {
-    long read = split.cached().count();
     long accepted = split.accepted().count();
+    long rejected = 0;
     Map<String, Long> byReason = new TreeMap<>();
     for (Row r : split.rejects().groupBy(col(Columns.REASON)).count().collectAsList()) {
       byReason.put(r.getString(0), r.getLong(1));
+      rejected += r.getLong(1);
     }
-    return new RunCounts(read, accepted, byReason);
+    // Every row read is in exactly one of the two (the cached rows may hold bookkeeping rows too).
+    return new RunCounts(accepted + rejected, accepted, byReason);
   }
 
   Map<String, Object> asMap() {

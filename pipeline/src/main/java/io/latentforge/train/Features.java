@@ -40,9 +40,17 @@ public final class Features {
         }
       }
     }
-    // One bulk copy into native memory: Nd4j.create(float[]) copies element by element.
-    FloatPointer pointer = new FloatPointer(flat);
-    DataBuffer buffer = Nd4j.createBuffer(pointer, DataType.FLOAT, flat.length, FloatIndexer.create(pointer));
-    return Nd4j.create(buffer, new long[] {vectors.size(), inputSize}, new long[] {inputSize, 1}, 0, 'c');
+    return matrix(flat, vectors.size(), inputSize);
+  }
+
+  /**
+   * The first {@code rows} rows of a row-major heap array as a float matrix, in one bulk copy into
+   * native memory (Nd4j.create(float[]) copies element by element).
+   */
+  public static INDArray matrix(float[] flat, int rows, int columns) {
+    int length = rows * columns;
+    FloatPointer pointer = new FloatPointer(length).put(flat, 0, length);
+    DataBuffer buffer = Nd4j.createBuffer(pointer, DataType.FLOAT, length, FloatIndexer.create(pointer));
+    return Nd4j.create(buffer, new long[] {rows, columns}, new long[] {columns, 1}, 0, 'c');
   }
 }
