@@ -29,6 +29,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,15 +93,18 @@ class CorpusSourceTest {
     assertThat(corpus.hasLabel()).isTrue();
   }
 
-  @Test
-  void ofRowsSharingAnIdTheFirstInFileAndRowOrderIsKept(SparkSession spark) throws Exception {
+  /** 0: the duplicated ids are joined by shuffling; 10: they are broadcast. */
+  @ParameterizedTest
+  @ValueSource(ints = {0, 10})
+  void ofRowsSharingAnIdTheFirstInFileAndRowOrderIsKept(int broadcastDuplicates, SparkSession spark) throws Exception {
     StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
-    Path corpus = Files.createDirectories(dir.resolve("dups"));
+    Path corpus = Files.createDirectories(dir.resolve("dups-" + broadcastDuplicates));
     moveSinglePart(write(spark, schema, RowFactory.create("x", "a0"), RowFactory.create("y", "a1"), RowFactory.create("x", "a2")),
         corpus.resolve("part-a.parquet"));
     moveSinglePart(write(spark, schema, RowFactory.create("y", "b0"), RowFactory.create("z", "b1")),
         corpus.resolve("part-b.parquet"));
-    Map<String, String> reasonByText = CorpusSource.read(spark, corpus.toString(), CorpusKind.TEXT, columns).rows()
+    Map<String, String> reasonByText = CorpusSource.read(spark, corpus.toString(), CorpusKind.TEXT, columns,
+            broadcastDuplicates).rows()
         .collectAsList().stream().collect(Collectors.toMap(r -> r.getString(1),
             r -> String.valueOf(r.<String>getAs(Quarantine.ID_REASON))));
     assertThat(reasonByText).containsExactlyInAnyOrderEntriesOf(Map.of(

@@ -54,6 +54,11 @@ public final class CorpusSource {
   public record Corpus(Dataset<Row> rows, boolean hasLabel, String path) {}
 
   public static Corpus read(SparkSession spark, String path, CorpusKind kind, InputSettings columns) {
+    return read(spark, path, kind, columns, BROADCAST_DUPLICATES);
+  }
+
+  /** With at most {@code broadcastDuplicates} duplicated ids broadcast; above, the rows are joined by shuffling. */
+  static Corpus read(SparkSession spark, String path, CorpusKind kind, InputSettings columns, int broadcastDuplicates) {
     requireExists(spark, path);
     Dataset<Row> raw;
     try {
@@ -79,7 +84,7 @@ public final class CorpusSource {
     if (rows.rdd().getNumPartitions() < cores) {
       rows = rows.repartition(cores);
     }
-    return new Corpus(withIdChecks(rows), hasLabel, path);
+    return new Corpus(withIdChecks(rows, broadcastDuplicates), hasLabel, path);
   }
 
   /**
@@ -87,7 +92,7 @@ public final class CorpusSource {
    * did not come from files, e.g. generated in memory; input order is the Dataset's order.
    */
   public static Dataset<Row> checkIds(Dataset<Row> rows) {
-    return withIdChecks(rows.withColumn(FILE, lit("")).withColumn(ROW, monotonically_increasing_id()));
+    return withIdChecks(rows.withColumn(FILE, lit("")).withColumn(ROW, monotonically_increasing_id()), BROADCAST_DUPLICATES);
   }
 
   /**
@@ -98,20 +103,20 @@ public final class CorpusSource {
    * where they are, without a shuffle. Only a corpus with very many duplicated ids is joined by
    * shuffling.
    */
-  private static Dataset<Row> withIdChecks(Dataset<Row> rows) {
+  private static Dataset<Row> withIdChecks(Dataset<Row> rows, int broadcastDuplicates) {
     Column position = struct(col(FILE), col(ROW));
     Dataset<Row> firsts = rows.where(col(Columns.ID).isNotNull())
         .groupBy(col(Columns.ID).as(DUP_ID))
         .agg(count(lit(1)).as("_n"), min(position).as(FIRST))
         .where(col("_n").gt(1)).drop("_n");
     Column nullId = col(Columns.ID).isNull();
-    List<Row> few = firsts.limit(BROADCAST_DUPLICATES + 1).collectAsList();
+    List<Row> few = firsts.limit(broadcastDuplicates + 1).collectAsList();
     if (few.isEmpty()) {
       return rows.withColumn(Quarantine.ID_REASON, when(nullId, lit(RejectReason.NULL_ID.code())))
           .withColumn(Quarantine.ID_DETAIL, when(nullId, lit(NULL_ID_DETAIL)))
           .drop(FILE, ROW);
     }
-    Dataset<Row> duplicates = few.size() <= BROADCAST_DUPLICATES
+    Dataset<Row> duplicates = few.size() <= broadcastDuplicates
         ? broadcast(rows.sparkSession().createDataFrame(few, firsts.schema())) : firsts;
     Dataset<Row> joined = rows.join(duplicates, rows.col(Columns.ID).equalTo(duplicates.col(DUP_ID)), "left");
     Column duplicate = col(FIRST).isNotNull().and(position.notEqual(col(FIRST)));

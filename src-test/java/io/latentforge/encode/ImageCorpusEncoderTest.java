@@ -1,0 +1,176 @@
+package io.latentforge.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.latentforge.config.ConfigLoader;
+import io.latentforge.config.ImageFeatures;
+import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.ModelSpec;
+import io.latentforge.image.ImageDecoder;
+import io.latentforge.image.ImageDecoderTest;
+import io.latentforge.image.ImageFeaturizer;
+import io.latentforge.image.Standardization;
+import io.latentforge.io.CorpusSource;
+import io.latentforge.io.Quarantine;
+import io.latentforge.model.Autoencoder;
+import io.latentforge.model.CodeLayer;
+import io.latentforge.testing.SparkSessionExtension;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Decoding inside the encoding tasks must give exactly what featurizing first and encoding the
+ * features gives: the same code rows, the same rejects, the same mean-input baseline.
+ */
+@ExtendWith(SparkSessionExtension.class)
+class ImageCorpusEncoderTest {
+
+  private static final ImageFeatures SPEC = new ImageFeatures(8, 8, 1);
+  private static final long MAX_PIXELS = 5_000;
+
+  @Test
+  void codesRejectsAndBaselineEqualFeaturizingThenEncoding(SparkSession spark) throws Exception {
+    Dataset<Row> corpus = CorpusSource.checkIds(corpus(spark)).repartition(3);
+    LatentforgeConfig config = ConfigLoader.load(null,
+        List.of("model.encoder-layers=[6]", "model.code-size=5", "model.binary-codes=true"));
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, SPEC.size(), null,
+        config.train());
+    MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration());
+    network.init();
+    CodeLayer code = architecture.code();
+    Standardization standardization = new Standardization(new double[] {0.4}, new double[] {0.25});
+
+    Quarantine.Split reference = ImageFeaturizer.featurize(corpus, SPEC, MAX_PIXELS);
+    Quarantine.Split fused = ImageCorpusEncoder.encode(spark, corpus,
+        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), standardization), network, "m", code,
+        SPEC.size(), 4);
+    try {
+      Dataset<Row> features = standardization.apply(reference.accepted());
+      Dataset<Row> expected = Encoder.encode(spark, features, network, "m", code, SPEC.size(), 4);
+      assertThat(fused.accepted().columns()).containsExactly(expected.columns());
+      assertThat(fused.accepted().columns()).contains("code_bits", "label");
+      Map<String, Row> expectedById = byId(expected.collectAsList());
+      Map<String, Row> actualById = byId(fused.accepted().collectAsList());
+      assertThat(actualById).hasSize(40).containsOnlyKeys(expectedById.keySet());
+      actualById.forEach((id, actual) -> {
+        Row want = expectedById.get(id);
+        List<Float> codes = actual.getList(1);
+        List<Float> wantCodes = want.getList(1);
+        for (int k = 0; k < codes.size(); k++) {
+          assertThat(codes.get(k)).isCloseTo(wantCodes.get(k), within(1e-6f));
+        }
+        assertThat(actual.getString(2)).isEqualTo("m");
+        assertThat(actual.getFloat(3)).isCloseTo(want.getFloat(3), within(1e-5f));
+        assertThat((byte[]) actual.get(4)).containsExactly((byte[]) want.get(4));
+        assertThat(actual.getInt(5)).isEqualTo(want.getInt(5));
+      });
+
+      assertThat(fused.rejects().collectAsList().stream().map(Row::toString))
+          .containsExactlyInAnyOrderElementsOf(reference.rejects().collectAsList().stream().map(Row::toString).toList());
+      assertThat(fused.rejects().collectAsList()).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
+          "null_image", "null_id", "undecodable_image", "undecodable_image", "duplicate_id", "image_too_large");
+
+      assertThat(ImageCorpusEncoder.meanInputBaseline(fused))
+          .isCloseTo(populationVarianceSum(features.select("features").collectAsList()), within(1e-9));
+      assertThat(fused.cached().where("_stats is not null").count()).as("one statistics row per partition").isEqualTo(3);
+    } finally {
+      reference.release();
+      fused.release();
+    }
+  }
+
+  @Test
+  void momentsMergedAcrossPartsEqualThoseOfAllRows() {
+    Random random = new Random(3);
+    List<double[]> rows = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      // A large common offset: sums of squares minus squared sums would lose the variance here.
+      rows.add(random.doubles(7).map(v -> 1e6 + v).toArray());
+    }
+    FeatureMoments all = new FeatureMoments(7);
+    FeatureMoments[] parts = {new FeatureMoments(7), new FeatureMoments(7), new FeatureMoments(7)};
+    for (int i = 0; i < rows.size(); i++) {
+      all.add(rows.get(i));
+      parts[i < 5 ? 0 : i < 30 ? 1 : 2].add(rows.get(i));
+    }
+    FeatureMoments merged = FeatureMoments.of(toList(parts[0].toArray()))
+        .merge(FeatureMoments.of(toList(parts[1].toArray()))).merge(new FeatureMoments(7)).merge(parts[2]);
+    double expected = 0;
+    for (int f = 0; f < 7; f++) {
+      double mean = 0;
+      for (double[] r : rows) {
+        mean += r[f] / rows.size();
+      }
+      for (double[] r : rows) {
+        expected += (r[f] - mean) * (r[f] - mean) / rows.size();
+      }
+    }
+    assertThat(expected).isBetween(7 / 12.0 * 0.5, 7 / 12.0 * 1.5);
+    assertThat(all.populationVarianceSum()).isCloseTo(expected, within(1e-9));
+    assertThat(merged.rows()).isEqualTo(50);
+    assertThat(merged.populationVarianceSum()).isCloseTo(expected, within(1e-9));
+  }
+
+  private static List<Double> toList(double[] values) {
+    return java.util.Arrays.stream(values).boxed().toList();
+  }
+
+  private static Map<String, Row> byId(List<Row> rows) {
+    return rows.stream().collect(Collectors.toMap(r -> r.getString(0), Function.identity()));
+  }
+
+  private static double populationVarianceSum(List<Row> features) {
+    double[][] x = features.stream().map(r -> ((Vector) r.get(0)).toArray()).toArray(double[][]::new);
+    double sum = 0;
+    for (int f = 0; f < x[0].length; f++) {
+      double mean = 0;
+      for (double[] row : x) {
+        mean += row[f] / x.length;
+      }
+      for (double[] row : x) {
+        sum += (row[f] - mean) * (row[f] - mean) / x.length;
+      }
+    }
+    return sum;
+  }
+
+  /** 40 good images of several sizes (some resized), and one row for every reject reason. */
+  private static Dataset<Row> corpus(SparkSession spark) throws Exception {
+    Random random = new Random(11);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      int size = i % 3 == 0 ? 8 : 12;
+      BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
+      for (int p = 0; p < size * size; p++) {
+        image.getRaster().setSample(p % size, p / size, 0, random.nextInt(256));
+      }
+      rows.add(RowFactory.create("img-" + i, ImageDecoderTest.encode(image, "png"), i % 4));
+    }
+    byte[] png = (byte[]) rows.get(0).get(1);
+    rows.add(RowFactory.create("no-image", null, 0));
+    rows.add(RowFactory.create(null, png, 0));
+    rows.add(RowFactory.create("garbage", new byte[] {1, 2, 3}, 0));
+    rows.add(RowFactory.create("empty", new byte[0], 0));
+    rows.add(RowFactory.create("img-0", png, 0));
+    rows.add(RowFactory.create("huge", ImageDecoderTest.encode(new BufferedImage(80, 80, BufferedImage.TYPE_BYTE_GRAY), "png"), 0));
+    StructType schema = new StructType().add("id", DataTypes.StringType).add(CorpusSource.CONTENT, DataTypes.BinaryType)
+        .add("label", DataTypes.IntegerType);
+    return spark.createDataFrame(rows, schema);
+  }
+}
