@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +30,13 @@ class BenchCommandTest {
     CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "encode", "--rows", "80", "--repeats", "1",
         "--output", dir.toString(), "--set", "model.encoder-layers=[16]", "--set", "model.code-size=4");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("encode benchmark: 80 rows").containsPattern("bare forward pass .* rows/s")
-        .containsPattern("featurized Parquet in .* of bare").containsPattern("end to end .* of bare");
+    assertThat(r.out()).contains("encode benchmark: 80 rows, model deep [16]->4")
+        .containsPattern("bare forward pass .* [0-9]+ rows/s")
+        .containsPattern("featurized Parquet to codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)")
+        .containsPattern("corpus to published codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)");
+    // The end-to-end rounds are real encode runs: the code table partition holds every row.
+    assertThat(SparkSession.active().read().parquet(dir.resolve("encode/output/codes/run_date=2024-01-01").toString())
+        .count()).isEqualTo(80);
   }
 
   @Test

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code latentforge bench encode}: code-table rows/s against the bare forward pass. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = "Generate an image corpus and time encoding it with the configured model: the bare forward pass (one JVM, features in memory), Spark from featurized Parquet, and Spark end to end.")
+    description = "Generate an image corpus and time encoding it with the configured model (trained for one epoch on a slice): the bare forward pass (one thread, features in memory), Spark from featurized Parquet, and latentforge encode from the corpus to a published code table.")
 public final class BenchEncodeCommand extends SparkJob {
 
   @Option(names = "--rows", description = "Images to generate. Default: ${DEFAULT-VALUE}.")
@@ -33,13 +33,13 @@ public final class BenchEncodeCommand extends SparkJob {
     String corpus = GeneratedCorpora.write(spark, output, rows, 0, 1).images();
     EncodeBench.Rates r = Stage.run(spark, "latentforge.bench", "encode",
         () -> new EncodeBench(spark, config).run(corpus, output + "/encode", repeats));
-    out.printf(Locale.ROOT, "encode benchmark: %d rows, model %s, batch %d, master %s, median of %d%n", r.rows(),
-        config.model().encoderLayers() + "->" + config.model().codeSize(), config.encode().batchSize(),
-        spark.sparkContext().master(), repeats);
-    out.printf(Locale.ROOT, "  bare forward pass (1 JVM)       %9.0f rows/s%n", r.bare());
-    out.printf(Locale.ROOT, "  Spark, featurized Parquet in    %9.0f rows/s  (%.2f of bare)%n", r.fromFeatures(),
-        r.fromFeaturesRatio());
-    out.printf(Locale.ROOT, "  Spark, image corpus end to end  %9.0f rows/s  (%.2f of bare)%n", r.endToEnd(),
-        r.endToEndRatio());
+    out.printf(Locale.ROOT, "encode benchmark: %d rows, model %s %s->%d, batch %d, master %s, median of %d%n", r.rows(),
+        config.model().type().name().toLowerCase(Locale.ROOT), config.model().encoderLayers(), config.model().codeSize(),
+        config.encode().batchSize(), spark.sparkContext().master(), repeats);
+    out.printf(Locale.ROOT, "  bare forward pass (1 thread, batches in memory)  %9.0f rows/s%n", r.bare());
+    out.printf(Locale.ROOT, "  Spark, featurized Parquet to codes               %9.0f rows/s  (%.2f of bare)%n",
+        r.fromFeatures(), r.fromFeaturesRatio());
+    out.printf(Locale.ROOT, "  latentforge encode, corpus to published codes    %9.0f rows/s  (%.2f of bare)%n",
+        r.endToEnd(), r.endToEndRatio());
   }
 }

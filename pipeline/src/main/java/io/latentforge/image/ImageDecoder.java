@@ -165,14 +165,18 @@ public final class ImageDecoder implements Serializable {
       resized[c] = Resize.plane(source.values()[c], source.width(), source.height(), spec.width(), spec.height());
     }
     double[] out = new double[spec.size()];
-    for (int i = 0; i < size; i++) {
-      if (spec.channels() == 1) {
+    if (spec.channels() == 1 && resized.length == 3) {
+      for (int i = 0; i < size; i++) {
         // ITU-R BT.601 luma.
-        out[i] = resized.length == 1 ? resized[0][i] : 0.299 * resized[0][i] + 0.587 * resized[1][i] + 0.114 * resized[2][i];
-      } else {
-        for (int c = 0; c < 3; c++) {
-          out[c * size + i] = resized[resized.length == 1 ? 0 : c][i];
-        }
+        out[i] = 0.299 * resized[0][i] + 0.587 * resized[1][i] + 0.114 * resized[2][i];
+      }
+      return out;
+    }
+    // Planes copied in order: gray to gray, RGB to RGB, or gray replicated into each RGB plane.
+    for (int c = 0; c < spec.channels(); c++) {
+      float[] plane = resized[resized.length == 1 ? 0 : c];
+      for (int i = 0; i < size; i++) {
+        out[c * size + i] = plane[i];
       }
     }
     return out;
