@@ -17,6 +17,7 @@ import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Features;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.spark.ml.linalg.Vector;
@@ -71,12 +72,7 @@ public final class EncodeBench {
     Dataset<Row> features = spark.read().parquet(featuresTable);
     long rows = features.count();
 
-    // The bare rate: minibatches already in native memory, only the forward pass timed.
-    List<Vector> vectors = features.select(Columns.FEATURES).collectAsList().stream().map(r -> (Vector) r.get(0)).toList();
-    List<INDArray> batches = new ArrayList<>();
-    for (int from = 0; from < vectors.size(); from += batch) {
-      batches.add(Features.toMatrix(vectors.subList(from, Math.min(vectors.size(), from + batch)), inputSize));
-    }
+    List<INDArray> batches = nativeBatches(features, inputSize, batch);
     LongSupplier barePass = () -> {
       for (INDArray x : batches) {
         network.feedForward(x, false);
@@ -109,6 +105,32 @@ public final class EncodeBench {
     cached.unpersist();
     return new Rates(rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]), median(rounds, r -> r[2]),
         median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]));
+  }
+
+  /**
+   * The bare pass's input: minibatches already in native memory, so only the forward pass is
+   * timed. Streamed from the table, so the driver's heap does not hold the rows as vectors while
+   * the other passes run.
+   */
+  private static List<INDArray> nativeBatches(Dataset<Row> features, int inputSize, int batch) {
+    List<INDArray> batches = new ArrayList<>();
+    float[] flat = new float[batch * inputSize];
+    int rows = 0;
+    Iterator<Row> it = features.select(Columns.FEATURES).toLocalIterator();
+    while (it.hasNext()) {
+      double[] x = ((Vector) it.next().get(0)).toArray();
+      for (int i = 0; i < inputSize; i++) {
+        flat[rows * inputSize + i] = (float) x[i];
+      }
+      if (++rows == batch) {
+        batches.add(Features.matrix(flat, rows, inputSize));
+        rows = 0;
+      }
+    }
+    if (rows > 0) {
+      batches.add(Features.matrix(flat, rows, inputSize));
+    }
+    return batches;
   }
 
   /** A model directory as a nightly run publishes it, trained for one epoch on the corpus's first rows. */

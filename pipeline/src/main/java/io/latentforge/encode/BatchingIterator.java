@@ -16,26 +16,18 @@ abstract class BatchingIterator implements Iterator<Row> {
 
   private final Iterator<Row> input;
   private final BatchForward forward;
-  private final String modelId;
-  private final boolean binary;
-  private final boolean label;
-  /** Columns after the code table's own, left null in code rows. */
-  private final int trailing;
+  private final EncodeTask task;
   private final String[] ids;
   private final Object[] labels;
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private boolean finished;
 
-  BatchingIterator(Iterator<Row> input, BatchForward forward, String modelId, boolean binary, boolean label,
-      int trailing, int batchSize) {
+  BatchingIterator(Iterator<Row> input, EncodeTask task) {
     this.input = input;
-    this.forward = forward;
-    this.modelId = modelId;
-    this.binary = binary;
-    this.label = label;
-    this.trailing = trailing;
-    this.ids = new String[batchSize];
-    this.labels = new Object[batchSize];
+    this.forward = task.forward();
+    this.task = task;
+    this.ids = new String[task.batchSize()];
+    this.labels = new Object[task.batchSize()];
   }
 
   /** Turns one input row into a row of the batch ({@link #add}) or an output row ({@link #emit}). */
@@ -60,7 +52,7 @@ abstract class BatchingIterator implements Iterator<Row> {
 
   /** How many columns the code table has: id, code, model_id, recon_error[, code_bits][, label]. */
   final int codeColumns() {
-    return 4 + (binary ? 1 : 0) + (label ? 1 : 0);
+    return 4 + (task.code().binary() ? 1 : 0) + (task.label() ? 1 : 0);
   }
 
   private void added(String id, Object rowLabel) {
@@ -75,16 +67,16 @@ abstract class BatchingIterator implements Iterator<Row> {
   private void flush() {
     BatchForward.Result result = forward.run();
     for (int i = 0; i < result.rows(); i++) {
-      Object[] values = new Object[codeColumns() + trailing];
+      Object[] values = new Object[codeColumns() + task.trailing()];
       values[0] = ids[i];
       values[1] = result.code(i);
-      values[2] = modelId;
+      values[2] = task.modelId();
       values[3] = result.reconErrors()[i];
       int next = 4;
-      if (binary) {
+      if (task.code().binary()) {
         values[next++] = result.packedBits(i);
       }
-      if (label) {
+      if (task.label()) {
         values[next] = labels[i];
       }
       ready.add(RowFactory.create(values));

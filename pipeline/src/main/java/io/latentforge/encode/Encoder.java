@@ -2,19 +2,15 @@ package io.latentforge.encode;
 
 import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.Columns;
-import io.latentforge.train.Features;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -22,13 +18,11 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,12 +83,12 @@ public final class Encoder {
     Dataset<Row> input = label
         ? features.select(Columns.ID, Columns.FEATURES, Columns.LABEL)
         : features.select(Columns.ID, Columns.FEATURES);
-    return input.mapPartitions(new EncodePartition(model, modelId, code, inputSize, label, batchSize),
+    return input.mapPartitions(new EncodePartition(new EncodeTask(model, modelId, code, inputSize, label, batchSize, 0)),
         Encoders.row(schema));
   }
 
   static boolean hasLabel(StructType schema) {
-    return java.util.Arrays.asList(schema.fieldNames()).contains(Columns.LABEL);
+    return Arrays.asList(schema.fieldNames()).contains(Columns.LABEL);
   }
 
   /** The network's bytes, sent to each executor once; {@link #network} turns them into a model there. */
@@ -136,29 +130,18 @@ public final class Encoder {
   }
 
   static final class EncodePartition implements MapPartitionsFunction<Row, Row> {
-    private final Broadcast<byte[]> model;
-    private final String modelId;
-    private final CodeLayer code;
-    private final int inputSize;
-    private final boolean label;
-    private final int batchSize;
+    private final EncodeTask task;
 
-    EncodePartition(Broadcast<byte[]> model, String modelId, CodeLayer code, int inputSize, boolean label, int batchSize) {
-      this.model = model;
-      this.modelId = modelId;
-      this.code = code;
-      this.inputSize = inputSize;
-      this.label = label;
-      this.batchSize = batchSize;
+    EncodePartition(EncodeTask task) {
+      this.task = task;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      BatchForward forward = new BatchForward(network(modelId, model), code, inputSize, batchSize);
-      return new BatchingIterator(rows, forward, modelId, code.binary(), label, 0, batchSize) {
+      return new BatchingIterator(rows, task) {
         @Override
         void consume(Row row) {
-          add(row.getString(0), label ? row.get(2) : null, (Vector) row.get(1));
+          add(row.getString(0), task.label() ? row.get(2) : null, (Vector) row.get(1));
         }
       };
     }

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -38,6 +37,8 @@ public final class ImageCorpusEncoder {
 
   /** Per-partition feature statistics: {@code [rows, sum of squared deviations, mean...]}. */
   static final String STATS = "_stats";
+  /** Reason, detail and statistics follow the code table's columns. */
+  private static final int TRAILING = 3;
 
   private ImageCorpusEncoder() {}
 
@@ -59,7 +60,8 @@ public final class ImageCorpusEncoder {
     input.add(col(Quarantine.ID_REASON));
     input.add(col(Quarantine.ID_DETAIL));
     Dataset<Row> tagged = corpus.select(input.toArray(Column[]::new)).mapPartitions(
-        new EncodeImages(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize, featurizer),
+        new EncodeImages(new EncodeTask(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize,
+            TRAILING), featurizer),
         Encoders.row(tagged(codes)));
     Quarantine.Split split = Quarantine.ofTagged(tagged);
     return split.withAccepted(split.accepted().where(col(STATS).isNull()).drop(STATS));
@@ -91,31 +93,20 @@ public final class ImageCorpusEncoder {
   }
 
   static final class EncodeImages implements MapPartitionsFunction<Row, Row> {
-    private final Broadcast<byte[]> model;
-    private final String modelId;
-    private final CodeLayer code;
-    private final int inputSize;
-    private final boolean label;
-    private final int batchSize;
+    private final EncodeTask task;
     private final Featurizer featurizer;
 
-    EncodeImages(Broadcast<byte[]> model, String modelId, CodeLayer code, int inputSize, boolean label, int batchSize,
-        Featurizer featurizer) {
-      this.model = model;
-      this.modelId = modelId;
-      this.code = code;
-      this.inputSize = inputSize;
-      this.label = label;
-      this.batchSize = batchSize;
+    EncodeImages(EncodeTask task, Featurizer featurizer) {
+      this.task = task;
       this.featurizer = featurizer;
     }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      BatchForward forward = new BatchForward(Encoder.network(modelId, model), code, inputSize, batchSize);
+      boolean label = task.label();
       int idReason = label ? 3 : 2;
-      FeatureMoments moments = new FeatureMoments(inputSize);
-      return new BatchingIterator(rows, forward, modelId, code.binary(), label, 3, batchSize) {
+      FeatureMoments moments = new FeatureMoments(task.inputSize());
+      return new BatchingIterator(rows, task) {
         @Override
         void consume(Row row) {
           String id = row.getString(0);
@@ -138,7 +129,7 @@ public final class ImageCorpusEncoder {
         }
 
         private void reject(String id, String reason, String detail) {
-          Object[] values = new Object[codeColumns() + 3];
+          Object[] values = new Object[codeColumns() + TRAILING];
           values[0] = id;
           values[codeColumns()] = reason;
           values[codeColumns() + 1] = detail;
@@ -148,7 +139,7 @@ public final class ImageCorpusEncoder {
         @Override
         void finish() {
           if (moments.rows() > 0) {
-            Object[] values = new Object[codeColumns() + 3];
+            Object[] values = new Object[codeColumns() + TRAILING];
             values[codeColumns() + 2] = moments.toArray();
             emit(RowFactory.create(values));
           }
