@@ -99,26 +99,31 @@ public final class CorpusSource {
    * Tags null ids and duplicate ids. Of the rows sharing an id, the first in input order is kept:
    * the one in the file whose path sorts first, at the lowest row index within that file; the
    * others are {@code duplicate_id} rejects. The duplicated ids are found first, by one job over
-   * the ids alone; they are usually none or few, so the rows (with their content) are then tagged
-   * where they are, without a shuffle. Only a corpus with very many duplicated ids is joined by
-   * shuffling.
+   * the ids alone. They are usually none or few: then the rows (with their content) are tagged
+   * where they are, without a shuffle, and only the rows of duplicated ids are looked at again
+   * for their positions. Only a corpus with very many duplicated ids is joined by shuffling.
    */
   private static Dataset<Row> withIdChecks(Dataset<Row> rows, int broadcastDuplicates) {
-    Column position = struct(col(FILE), col(ROW));
-    Dataset<Row> firsts = rows.where(col(Columns.ID).isNotNull())
-        .groupBy(col(Columns.ID).as(DUP_ID))
-        .agg(count(lit(1)).as("_n"), min(position).as(FIRST))
-        .where(col("_n").gt(1)).drop("_n");
     Column nullId = col(Columns.ID).isNull();
-    List<Row> few = firsts.limit(broadcastDuplicates + 1).collectAsList();
+    Dataset<Row> duplicatedIds = rows.where(col(Columns.ID).isNotNull())
+        .groupBy(col(Columns.ID).as(DUP_ID)).agg(count(lit(1)).as("_n"))
+        .where(col("_n").gt(1)).select(DUP_ID);
+    List<Row> few = duplicatedIds.limit(broadcastDuplicates + 1).collectAsList();
     if (few.isEmpty()) {
       return rows.withColumn(Quarantine.ID_REASON, when(nullId, lit(RejectReason.NULL_ID.code())))
           .withColumn(Quarantine.ID_DETAIL, when(nullId, lit(NULL_ID_DETAIL)))
           .drop(FILE, ROW);
     }
-    Dataset<Row> duplicates = few.size() <= broadcastDuplicates
-        ? broadcast(rows.sparkSession().createDataFrame(few, firsts.schema())) : firsts;
-    Dataset<Row> joined = rows.join(duplicates, rows.col(Columns.ID).equalTo(duplicates.col(DUP_ID)), "left");
+    Dataset<Row> firsts;
+    if (few.size() <= broadcastDuplicates) {
+      Dataset<Row> ids = broadcast(rows.sparkSession().createDataFrame(few, duplicatedIds.schema()));
+      Dataset<Row> computed = firstPositions(rows.join(ids, rows.col(Columns.ID).equalTo(ids.col(DUP_ID)), "left_semi"));
+      firsts = broadcast(rows.sparkSession().createDataFrame(computed.collectAsList(), computed.schema()));
+    } else {
+      firsts = firstPositions(rows.join(duplicatedIds, rows.col(Columns.ID).equalTo(duplicatedIds.col(DUP_ID)), "left_semi"));
+    }
+    Column position = struct(col(FILE), col(ROW));
+    Dataset<Row> joined = rows.join(firsts, rows.col(Columns.ID).equalTo(firsts.col(DUP_ID)), "left");
     Column duplicate = col(FIRST).isNotNull().and(position.notEqual(col(FIRST)));
     return joined
         .withColumn(Quarantine.ID_REASON, when(nullId, lit(RejectReason.NULL_ID.code()))
@@ -127,6 +132,11 @@ public final class CorpusSource {
             .when(duplicate, concat(lit("the id also occurs at "), col(FIRST + "." + FILE), lit(" row "),
                 col(FIRST + "." + ROW), lit(", which is kept"))))
         .drop(DUP_ID, FIRST, FILE, ROW);
+  }
+
+  /** Per id, the position of its first row in input order. */
+  private static Dataset<Row> firstPositions(Dataset<Row> rows) {
+    return rows.groupBy(col(Columns.ID).as(DUP_ID)).agg(min(struct(col(FILE), col(ROW))).as(FIRST));
   }
 
   private static void requireExists(SparkSession spark, String path) {
