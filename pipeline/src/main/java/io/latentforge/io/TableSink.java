@@ -1,5 +1,8 @@
 package io.latentforge.io;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import io.latentforge.LatentforgeException;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
@@ -9,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -37,6 +41,16 @@ public final class TableSink {
    */
   public void publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
       Map<String, Object> manifest) {
+    publishPartition(rows, table, runDate, expectedRows, manifest, new Column[0]);
+  }
+
+  /**
+   * As {@link #publishPartition(Dataset, String, String, long, Map)}, and returns aggregates of
+   * the rows as written (e.g. a mean), computed in the same read as the validation's count; null
+   * when the partition was removed.
+   */
+  public Row publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
+      Map<String, Object> manifest, Column... readBack) {
     String name = Columns.RUN_DATE + "=" + runDate;
     try {
       Path tablePath = new Path(table);
@@ -45,18 +59,19 @@ public final class TableSink {
       swap.recover(name);
       if (expectedRows == 0) {
         swap.publish(null, name);
-        return;
+        return null;
       }
       Path staged = swap.staging(name);
       try {
         // Codes, errors and ids are nearly all distinct: dictionary encoding only costs time.
         rows.write().option("parquet.enable.dictionary", "false").parquet(staged.toString());
-        validate(rows, staged, expectedRows);
+        Row aggregates = validate(rows, staged, expectedRows, readBack);
         Map<String, Object> full = new LinkedHashMap<>(manifest);
         full.put("run_date", runDate);
         full.put("row_count", expectedRows);
         HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(staged, MANIFEST), full);
         swap.publish(staged, name);
+        return aggregates;
       } catch (RuntimeException | IOException e) {
         swap.discard(staged);
         throw e;
@@ -67,9 +82,10 @@ public final class TableSink {
   }
 
   /** The staged files must hold every expected row, with the schema that was written. */
-  private void validate(Dataset<Row> rows, Path staged, long expectedRows) {
+  private Row validate(Dataset<Row> rows, Path staged, long expectedRows, Column[] readBack) {
     Dataset<Row> written = spark.read().parquet(staged.toString());
-    long count = written.count();
+    Row aggregates = written.agg(count(lit(1)), readBack).first();
+    long count = aggregates.getLong(0);
     if (count != expectedRows) {
       throw LatentforgeException.internal("Staged partition " + staged + " holds " + count + " rows, expected "
           + expectedRows + "; nothing was published.", null);
@@ -78,6 +94,7 @@ public final class TableSink {
       throw LatentforgeException.internal("Staged partition " + staged + " has columns " + written.schema().simpleString()
           + ", expected " + rows.schema().simpleString() + "; nothing was published.", null);
     }
+    return aggregates;
   }
 
   private static String[] names(StructField[] fields) {

@@ -122,9 +122,7 @@ final class OutputPublisher {
 
   /** Publishes the code table partition and returns its mean reconstruction error, read back. */
   double codes(Dataset<Row> codes, long rows, Map<String, Object> manifest) {
-    sink.publishPartition(codes, out.codes(), runDate, rows, manifest);
-    return spark.read().parquet(out.codes() + "/" + Columns.RUN_DATE + "=" + runDate)
-        .agg(avg(col(Columns.RECON_ERROR))).first().getDouble(0);
+    return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, avg(col(Columns.RECON_ERROR))).getDouble(1);
   }
 
   /** Registers or refreshes the code table in the session catalog, with its partitions. */
