@@ -5,18 +5,18 @@ import io.latentforge.config.ImageFeatures;
 import io.latentforge.encode.Encoder;
 import io.latentforge.encode.ImageCorpusEncoder;
 import io.latentforge.image.ImageDecoder;
-import io.latentforge.io.Quarantine;
-import io.latentforge.schema.CorpusKind;
-import java.util.function.LongToDoubleFunction;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import io.latentforge.model.CodeLayer;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.io.Quarantine;
+import io.latentforge.model.CodeLayer;
+import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongToDoubleFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +54,7 @@ public final class EncodeRun {
           () -> CorpusSource.read(spark, request.input(), request.kind(), request.config().input()));
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
-      Encoding encoding = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
+      Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
           () -> encoding(corpus, request, model));
       try {
         return publish(request, model, encoding, publisher, out, codeSize);

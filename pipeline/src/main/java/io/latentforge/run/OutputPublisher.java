@@ -54,7 +54,8 @@ final class OutputPublisher {
    * rejects are within {@code maxRejectFraction} and some rows were featurized.
    */
   RunCounts admit(Quarantine.Split split, double maxRejectFraction) {
-    RunCounts counts = Stage.run(spark, Runs.GROUP, "count rows and rejects", () -> RunCounts.of(split));
+    RunCounts counts = Stage.run(spark, Runs.GROUP, "featurize and count rows and rejects",
+        () -> RunCounts.of(split));
     Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
       rejects(split, counts);
       return null;
