@@ -53,12 +53,25 @@ public final class CorpusSource {
   /** A corpus ready for featurization. */
   public record Corpus(Dataset<Row> rows, boolean hasLabel, String path) {}
 
+  /**
+   * A corpus whose layout has been checked against the input contract (no job has run); its ids
+   * are checked by {@link #checkIds(Layout)}.
+   */
+  public record Layout(Dataset<Row> rows, boolean hasLabel, String path) {}
+
+  /** {@link #layout} then {@link #checkIds(Layout)}. */
   public static Corpus read(SparkSession spark, String path, CorpusKind kind, InputSettings columns) {
-    return read(spark, path, kind, columns, BROADCAST_DUPLICATES);
+    return checkIds(layout(spark, path, kind, columns));
   }
 
   /** With at most {@code broadcastDuplicates} duplicated ids broadcast; above, the rows are joined by shuffling. */
   static Corpus read(SparkSession spark, String path, CorpusKind kind, InputSettings columns, int broadcastDuplicates) {
+    Layout layout = layout(spark, path, kind, columns);
+    return new Corpus(withIdChecks(layout.rows(), broadcastDuplicates), layout.hasLabel(), path);
+  }
+
+  /** The corpus normalized, after every check of its layout; fails with a bad-input error before any job. */
+  public static Layout layout(SparkSession spark, String path, CorpusKind kind, InputSettings columns) {
     requireExists(spark, path);
     Dataset<Row> raw;
     try {
@@ -84,7 +97,12 @@ public final class CorpusSource {
     if (rows.rdd().getNumPartitions() < cores) {
       rows = rows.repartition(cores);
     }
-    return new Corpus(withIdChecks(rows, broadcastDuplicates), hasLabel, path);
+    return new Layout(rows, hasLabel, path);
+  }
+
+  /** Tags null and duplicate ids: one job over the ids (see {@link #withIdChecks}). */
+  public static Corpus checkIds(Layout layout) {
+    return new Corpus(withIdChecks(layout.rows(), BROADCAST_DUPLICATES), layout.hasLabel(), layout.path());
   }
 
   /**

@@ -43,6 +43,7 @@ public final class EncodeRun {
       throw LatentforgeException.usage("The model in " + request.modelDir() + " encodes " + modelKind
           + " corpora, not " + Runs.kindName(request.kind()) + ".", "pass --kind " + modelKind + " or another model.");
     }
+    CorpusSource.Layout layout = CorpusSource.layout(spark, request.input(), request.kind(), request.config().input());
     String runDate = request.runDate().toString();
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
@@ -50,8 +51,8 @@ public final class EncodeRun {
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
       publisher.requireCodeShape(codeSize, CodeLayer.fromCard(model.card()).binary());
-      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "read " + request.input() + " and check ids",
-          () -> CorpusSource.read(spark, request.input(), request.kind(), request.config().input()));
+      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
+          () -> CorpusSource.checkIds(layout));
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
       Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),

@@ -53,14 +53,15 @@ public final class NightlyRun {
   public RunResult execute(NightlyRequest request) {
     LatentforgeConfig config = request.config();
     Autoencoder.requireFits(config.model(), request.kind());
+    CorpusSource.Layout layout = CorpusSource.layout(spark, request.input(), request.kind(), config.input());
     String runDate = request.runDate().toString();
     String modelId = modelId(request);
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
     try (OutputLock lock = OutputLock.acquire(hadoop(), out.root(), "nightly " + modelId)) {
       publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
-      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "read " + request.input() + " and check ids",
-          () -> CorpusSource.read(spark, request.input(), request.kind(), config.input()));
+      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
+          () -> CorpusSource.checkIds(layout));
       LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
       Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
           () -> Featurization.fit(corpus, request.kind(), config));
