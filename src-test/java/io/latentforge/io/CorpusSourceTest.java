@@ -23,7 +23,6 @@ import org.apache.spark.ml.linalg.Vector;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -110,29 +109,6 @@ class CorpusSourceTest {
             r -> String.valueOf(r.<String>getAs(Quarantine.ID_REASON))));
     assertThat(reasonByText).containsExactlyInAnyOrderEntriesOf(Map.of(
         "a0", "null", "a1", "null", "a2", "duplicate_id", "b0", "duplicate_id", "b1", "null"));
-  }
-
-  @Test
-  void aFileWithOneRowGroupIsSpreadOverTheCores(SparkSession spark) {
-    StructType schema = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
-    List<Row> rows = new java.util.ArrayList<>();
-    for (int i = 0; i < 40; i++) {
-      rows.add(RowFactory.create("d" + i, "document number " + i + " " + "x".repeat(200)));
-    }
-    String corpus = dir.resolve("one-row-group").toString();
-    spark.createDataFrame(rows, schema).coalesce(1).write().parquet(corpus);
-    // Splits far smaller than the file: Spark makes several tasks, but only one holds the row group.
-    spark.conf().set("spark.sql.files.maxPartitionBytes", "1024");
-    try {
-      Dataset<Row> read = CorpusSource.read(spark, corpus, CorpusKind.TEXT, columns).rows();
-      List<Integer> rowsPerPartition = read.javaRDD()
-          .mapPartitions(it -> { int n = 0; for (; it.hasNext(); it.next()) { n++; } return List.of(n).iterator(); })
-          .collect();
-      assertThat(rowsPerPartition.stream().filter(n -> n > 0).count()).isGreaterThanOrEqualTo(2);
-      assertThat(rowsPerPartition.stream().mapToInt(Integer::intValue).sum()).isEqualTo(40);
-    } finally {
-      spark.conf().unset("spark.sql.files.maxPartitionBytes");
-    }
   }
 
   @Test

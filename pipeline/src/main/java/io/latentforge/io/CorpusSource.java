@@ -21,11 +21,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -94,35 +91,13 @@ public final class CorpusSource {
     select.add(col("_metadata.file_path").as(FILE));
     select.add(col("_metadata.row_index").as(ROW));
     Dataset<Row> rows = raw.select(select.toArray(Column[]::new));
-    // A corpus in fewer row groups than cores would decode and encode on fewer cores: spread it
-    // out. The input order the duplicate rule needs travels in the file and row columns.
+    // A corpus in fewer files than cores would decode and encode on fewer cores: spread it out.
+    // The input order the duplicate rule needs travels in the file and row columns.
     int cores = spark.sparkContext().defaultParallelism();
-    if (fewerRowGroupsThan(cores, raw.inputFiles(), spark.sparkContext().hadoopConfiguration())) {
+    if (rows.rdd().getNumPartitions() < cores) {
       rows = rows.repartition(cores);
     }
     return new Layout(rows, hasLabel, path);
-  }
-
-  /**
-   * Whether the files hold fewer row groups than {@code cores}. Spark reads a row group in one
-   * task however finely it splits the file, so one large file written with one row group (as
-   * single-file writers often do) would otherwise be read, decoded and encoded by one task.
-   * Only the footers of fewer files than cores are read.
-   */
-  private static boolean fewerRowGroupsThan(int cores, String[] files, Configuration hadoop) {
-    if (files.length >= cores) {
-      return false;
-    }
-    int rowGroups = 0;
-    for (String file : files) {
-      try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), hadoop))) {
-        rowGroups += reader.getRowGroups().size();
-      } catch (IOException e) {
-        throw LatentforgeException.badInput("Cannot read the Parquet footer of " + file + ": " + e.getMessage(),
-            "check that the file is a complete Parquet file.");
-      }
-    }
-    return rowGroups < cores;
   }
 
   /** Tags null and duplicate ids: one job over the ids (see {@link #withIdChecks}). */
