@@ -1,12 +1,14 @@
 package io.latentforge.run;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import io.latentforge.io.Quarantine;
 import io.latentforge.schema.Columns;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Rows read = rows accepted + rows rejected, all counted from the one cached pass. */
@@ -20,13 +22,20 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
     return read == 0 ? 0 : (double) rejected() / read;
   }
 
+  /** One job over the split's cached rows: the accepted ones counted under a null reason. */
   static RunCounts of(Quarantine.Split split) {
-    long accepted = split.accepted().count();
+    Dataset<Row> reasons = split.accepted().select(lit(null).cast("string").as(Columns.REASON))
+        .union(split.rejects().select(col(Columns.REASON)));
+    long accepted = 0;
     long rejected = 0;
     Map<String, Long> byReason = new TreeMap<>();
-    for (Row r : split.rejects().groupBy(col(Columns.REASON)).count().collectAsList()) {
-      byReason.put(r.getString(0), r.getLong(1));
-      rejected += r.getLong(1);
+    for (Row r : reasons.groupBy(col(Columns.REASON)).count().collectAsList()) {
+      if (r.isNullAt(0)) {
+        accepted = r.getLong(1);
+      } else {
+        byReason.put(r.getString(0), r.getLong(1));
+        rejected += r.getLong(1);
+      }
     }
     // Every row read is in exactly one of the two (the cached rows may hold bookkeeping rows too).
     return new RunCounts(accepted + rejected, accepted, byReason);
