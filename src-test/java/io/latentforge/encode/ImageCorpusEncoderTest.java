@@ -109,7 +109,7 @@ class ImageCorpusEncoderTest {
       all.add(rows.get(i));
       parts[i < 5 ? 0 : i < 30 ? 1 : 2].add(rows.get(i));
     }
-    FeatureMoments merged = FeatureMoments.of(toList(parts[0].toArray()))
+    FeatureMoments merged = FeatureMoments.none().merge(FeatureMoments.of(toList(parts[0].toArray())))
         .merge(FeatureMoments.of(toList(parts[1].toArray()))).merge(new FeatureMoments(7)).merge(parts[2]);
     double expected = 0;
     for (int f = 0; f < 7; f++) {

@@ -1,5 +1,6 @@
 package io.latentforge.encode;
 
+import java.io.Serializable;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * row at a time (Welford) and merged across partitions (Chan et al.), which stays exact where
  * sums of squares minus squared sums would cancel.
  */
-final class FeatureMoments {
+final class FeatureMoments implements Serializable {
 
   private long rows;
   private final double[] mean;
@@ -37,12 +38,20 @@ final class FeatureMoments {
     }
   }
 
-  /** This and {@code other} together; this one is updated and returned. */
+  /** No rows, of any width: the start of a merge. */
+  static FeatureMoments none() {
+    return new FeatureMoments(0);
+  }
+
+  /** This and {@code other} together; this one is updated and returned (or {@code other}, when this has no rows). */
   FeatureMoments merge(FeatureMoments other) {
-    long total = rows + other.rows;
     if (other.rows == 0) {
       return this;
     }
+    if (rows == 0) {
+      return other;
+    }
+    long total = rows + other.rows;
     double meanShift = 0;
     for (int i = 0; i < mean.length; i++) {
       double delta = other.mean[i] - mean[i];

@@ -83,13 +83,11 @@ public final class ImageCorpusEncoder {
    * summed), merged from the partitions' statistics.
    */
   public static double meanInputBaseline(Quarantine.Split split) {
-    List<Row> stats = split.cached().where(col(STATS).isNotNull()).select(STATS).collectAsList();
-    FeatureMoments total = null;
-    for (Row r : stats) {
-      FeatureMoments part = FeatureMoments.of(r.getList(0));
-      total = total == null ? part : total.merge(part);
-    }
-    return total == null ? 0 : total.populationVarianceSum();
+    // Merged on the executors: a partition's statistics are as wide as an image, too many for the driver.
+    return split.cached().where(col(STATS).isNotNull()).select(STATS).javaRDD()
+        .map(r -> FeatureMoments.of(r.getList(0)))
+        .treeAggregate(FeatureMoments.none(), FeatureMoments::merge, FeatureMoments::merge)
+        .populationVarianceSum();
   }
 
   static final class EncodeImages implements MapPartitionsFunction<Row, Row> {
