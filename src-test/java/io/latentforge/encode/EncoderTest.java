@@ -66,4 +66,27 @@ class EncoderTest {
       assertThat(r.getInt(4)).isEqualTo(i % 3);
     }
   }
+
+  /** A date rerun in the same JVM keeps its model id but has new weights: those must be used. */
+  @Test
+  void aRetrainedModelUnderTheSameIdIsNotServedFromTheCache(SparkSession spark) {
+    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.encoder-layers=[6]", "model.code-size=3"));
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, 10, null,
+        config.train());
+    Dataset<Row> features = spark.createDataFrame(List.of(RowFactory.create("r", Vectors.dense(new Random(1).doubles(10).toArray()))),
+        new StructType().add("id", DataTypes.StringType).add("features", SQLDataTypes.VectorType()));
+    MultiLayerNetwork first = new MultiLayerNetwork(architecture.configuration());
+    first.init();
+    MultiLayerNetwork retrained = first.clone();
+    retrained.setParams(retrained.params().mul(2));
+
+    List<Float> before = Encoder.encode(spark, features, first, "same-id", architecture.code(), 10, 4).first().getList(1);
+    List<Float> after = Encoder.encode(spark, features, retrained, "same-id", architecture.code(), 10, 4).first().getList(1);
+    float[] expected = retrained.feedForward(Nd4j.create(new Random(1).doubles(10).toArray(), 1, 10)
+        .castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), false).get(2).toFloatVector();
+    assertThat(after).isNotEqualTo(before);
+    for (int k = 0; k < 3; k++) {
+      assertThat(after.get(k)).isCloseTo(expected[k], within(1e-5f));
+    }
+  }
 }

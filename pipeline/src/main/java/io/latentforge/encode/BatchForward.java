@@ -21,6 +21,8 @@ final class BatchForward {
   private final CodeLayer code;
   private final int inputSize;
   private final float[] batch;
+  /** The reconstructions of the last batch, copied out of native memory into one reused array. */
+  private final float[] reconstruction;
   private final int capacity;
   private int rows;
 
@@ -42,6 +44,7 @@ final class BatchForward {
     this.inputSize = inputSize;
     this.capacity = capacity;
     this.batch = new float[capacity * inputSize];
+    this.reconstruction = new float[capacity * inputSize];
   }
 
   boolean isFull() {
@@ -94,8 +97,8 @@ final class BatchForward {
     // activations.get(0) is the input itself.
     INDArray codeActivations = activations.get(code.index() + 1);
     int codeSize = (int) codeActivations.columns();
-    float[] codes = floats(codeActivations, n * codeSize);
-    float[] reconstruction = floats(activations.get(activations.size() - 1), n * inputSize);
+    float[] codes = copy(codeActivations, new float[n * codeSize], n * codeSize);
+    copy(activations.get(activations.size() - 1), reconstruction, n * inputSize);
     float[] errors = new float[n];
     for (int r = 0; r < n; r++) {
       double sum = 0;
@@ -109,10 +112,9 @@ final class BatchForward {
   }
 
   /** A bulk copy through a native buffer view: several times faster than DataBuffer.asFloat(). */
-  private static float[] floats(INDArray a, int length) {
+  private static float[] copy(INDArray a, float[] out, int length) {
     INDArray typed = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
     INDArray dense = typed.ordering() == 'c' && !typed.isView() ? typed : typed.dup('c');
-    float[] out = new float[length];
     dense.data().asNioFloat().get(out, 0, length);
     return out;
   }

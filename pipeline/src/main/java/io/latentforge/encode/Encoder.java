@@ -113,12 +113,12 @@ public final class Encoder {
 
   static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
     synchronized (LOADED) { // one deserialization per model, however many tasks ask at once
-      return LOADED.computeIfAbsent(modelId, id -> {
-        LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", id, LOADS.incrementAndGet());
+      return LOADED.computeIfAbsent(key(modelId, model), id -> {
+        LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", modelId, LOADS.incrementAndGet());
         try {
           return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(model.value()), false);
         } catch (IOException e) {
-          throw new UncheckedIOException("cannot load model " + id + " on executor", e);
+          throw new UncheckedIOException("cannot load model " + modelId + " on executor", e);
         }
       });
     }
@@ -126,7 +126,15 @@ public final class Encoder {
 
   /** This task thread's own copy of the JVM's loaded model. */
   static MultiLayerNetwork network(String modelId, Broadcast<byte[]> model) {
-    return PER_THREAD.get().computeIfAbsent(modelId, id -> load(id, model).clone());
+    return PER_THREAD.get().computeIfAbsent(key(modelId, model), id -> load(modelId, model).clone());
+  }
+
+  /**
+   * Cached networks are keyed by the broadcast too: a date rerun in the same JVM with retrained
+   * weights keeps its model id, and must not be encoded with the weights of the earlier run.
+   */
+  private static String key(String modelId, Broadcast<byte[]> model) {
+    return modelId + "#" + model.id();
   }
 
   static final class EncodePartition implements MapPartitionsFunction<Row, Row> {
