@@ -50,15 +50,16 @@ public final class EncodeRun {
     int codeSize = ((Number) model.card().get("code_size")).intValue();
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
-      publisher.requireCodeShape(codeSize, CodeLayer.fromCard(model.card()).binary());
+      CodeLayer codeLayer = CodeLayer.fromCard(model.card());
+      publisher.requireCodeShape(codeSize, codeLayer.binary());
       CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
           () -> CorpusSource.checkIds(layout));
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
       Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
-          () -> encoding(corpus, request, model));
+          () -> encoding(corpus, request, model, codeLayer));
       try {
-        return publish(request, model, encoding, publisher, out, codeSize);
+        return publish(request, model, encoding, publisher, out, codeSize, codeLayer);
       } finally {
         encoding.split().release();
       }
@@ -72,8 +73,8 @@ public final class EncodeRun {
    * Images are decoded inside the encoding tasks, so their pixels are never cached; documents are
    * featurized by the model's vocabulary pipeline first.
    */
-  private Encoding encoding(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model) {
-    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
+  private Encoding encoding(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model,
+      CodeLayer codeLayer) {
     int batchSize = request.config().encode().batchSize();
     if (request.kind() == CorpusKind.IMAGE) {
       ImageFeatures spec = Featurization.imageSpec(model);
@@ -91,9 +92,8 @@ public final class EncodeRun {
   }
 
   private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Encoding encoding,
-      OutputPublisher publisher, OutputLayout out, int codeSize) {
+      OutputPublisher publisher, OutputLayout out, int codeSize, CodeLayer codeLayer) {
     RunCounts counts = publisher.admit(encoding.split(), request.config().input().maxRejectFraction());
-    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         encoding.split().accepted(), counts.accepted(), Runs.manifest(model.modelId(),
             (String) model.card().get("model_sha256"), codeSize, codeLayer.binary(), counts, request.input())));
