@@ -12,17 +12,22 @@ import io.latentforge.image.ImageDecoderTest;
 import io.latentforge.image.ImageFeaturizer;
 import io.latentforge.image.Standardization;
 import io.latentforge.io.CorpusSource;
+import io.latentforge.io.ParquetTaskOutput;
 import io.latentforge.io.Quarantine;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.testing.SparkSessionExtension;
 import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -33,6 +38,7 @@ import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Decoding inside the encoding tasks must give exactly what featurizing first and encoding the
@@ -43,6 +49,9 @@ class ImageCorpusEncoderTest {
 
   private static final ImageFeatures SPEC = new ImageFeatures(8, 8, 1);
   private static final long MAX_PIXELS = 5_000;
+
+  @TempDir
+  Path dir;
 
   @Test
   void codesRejectsAndBaselineEqualFeaturizingThenEncoding(SparkSession spark) throws Exception {
@@ -57,23 +66,27 @@ class ImageCorpusEncoderTest {
     Standardization standardization = new Standardization(new double[] {0.4}, new double[] {0.25});
 
     Quarantine.Split reference = ImageFeaturizer.featurize(corpus, SPEC, MAX_PIXELS);
-    Quarantine.Split fused = ImageCorpusEncoder.encode(spark, corpus,
+    String out = dir.resolve("out").toString();
+    ParquetTaskOutput output = ParquetTaskOutput.of(spark, out, tables(Encoder.schema(corpus.schema(), true)), Map.of());
+    ImageCorpusEncoder.Tally tally = ImageCorpusEncoder.write(spark, corpus,
         new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), standardization), network, "m", code,
-        SPEC.size(), 4);
+        SPEC.size(), 4, output);
     try {
+      Dataset<Row> codes = spark.read().parquet(out + "/codes");
+      Dataset<Row> rejects = spark.read().parquet(out + "/rejects");
       Dataset<Row> features = standardization.apply(reference.accepted());
       Dataset<Row> expected = Encoder.encode(spark, features, network, "m", code, SPEC.size(), 4);
-      assertThat(fused.accepted().columns()).containsExactly(expected.columns());
-      assertThat(fused.accepted().columns()).contains("code_bits", "label");
+      assertThat(codes.columns()).containsExactly(expected.columns());
+      assertThat(codes.columns()).contains("code_bits", "label");
       Map<String, Row> expectedById = byId(expected.collectAsList());
-      Map<String, Row> actualById = byId(fused.accepted().collectAsList());
+      Map<String, Row> actualById = byId(codes.collectAsList());
       assertThat(actualById).hasSize(40).containsOnlyKeys(expectedById.keySet());
       actualById.forEach((id, actual) -> {
         Row want = expectedById.get(id);
-        List<Float> codes = actual.getList(1);
-        List<Float> wantCodes = want.getList(1);
-        for (int k = 0; k < codes.size(); k++) {
-          assertThat(codes.get(k)).isCloseTo(wantCodes.get(k), within(1e-6f));
+        List<Float> actualCode = actual.getList(1);
+        List<Float> wantCode = want.getList(1);
+        for (int k = 0; k < actualCode.size(); k++) {
+          assertThat(actualCode.get(k)).isCloseTo(wantCode.get(k), within(1e-6f));
         }
         assertThat(actual.getString(2)).isEqualTo("m");
         assertThat(actual.getFloat(3)).isCloseTo(want.getFloat(3), within(1e-5f));
@@ -81,18 +94,32 @@ class ImageCorpusEncoderTest {
         assertThat(actual.getInt(5)).isEqualTo(want.getInt(5));
       });
 
-      assertThat(fused.rejects().collectAsList().stream().map(Row::toString))
+      assertThat(rejects.collectAsList().stream().map(Row::toString))
           .containsExactlyInAnyOrderElementsOf(reference.rejects().collectAsList().stream().map(Row::toString).toList());
-      assertThat(fused.rejects().collectAsList()).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
+      assertThat(rejects.collectAsList()).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
           "null_image", "null_id", "undecodable_image", "undecodable_image", "duplicate_id", "image_too_large");
+      assertThat(tally).isEqualTo(new ImageCorpusEncoder.Tally(40, Map.of("null_image", 1L, "null_id", 1L,
+          "undecodable_image", 2L, "duplicate_id", 1L, "image_too_large", 1L)));
 
-      assertThat(ImageCorpusEncoder.meanInputBaseline(fused))
+      Dataset<Row> stats = spark.read().parquet(out + "/stats");
+      assertThat(ImageCorpusEncoder.meanInputBaseline(stats))
           .isCloseTo(populationVarianceSum(features.select("features").collectAsList()), within(1e-9));
-      assertThat(fused.cached().where("_stats is not null").count()).as("one statistics row per partition").isEqualTo(3);
+      assertThat(stats.count()).as("one statistics row per task").isEqualTo(3);
+      try (Stream<Path> files = Files.walk(Path.of(out))) {
+        assertThat(files.map(p -> p.getFileName().toString())).as("nothing left of the task attempts")
+            .noneMatch(name -> name.startsWith("_temporary") || name.startsWith("attempt_"));
+      }
     } finally {
       reference.release();
-      fused.release();
     }
+  }
+
+  private static Map<String, StructType> tables(StructType codes) {
+    Map<String, StructType> tables = new LinkedHashMap<>();
+    tables.put("codes", codes);
+    tables.put("rejects", Quarantine.REJECTS);
+    tables.put("stats", ImageCorpusEncoder.STATS_SCHEMA);
+    return tables;
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.latentforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +22,10 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -131,6 +135,72 @@ class PublishingTest {
     try (Stream<Path> models = Files.list(Path.of(out, "models"))) {
       assertThat(models.map(p -> p.getFileName().toString())).hasSize(1).allMatch(n -> !n.startsWith("_"));
     }
+  }
+
+  @Test
+  void encodingImagesPublishesCodesAndRejectsFromOnePassAndSurvivesACrashAtCommit(SparkSession spark) throws Exception {
+    String images = dir.resolve("images").toString();
+    StructType schema = new StructType().add("id", DataTypes.StringType).add("image", DataTypes.BinaryType)
+        .add("label", DataTypes.StringType);
+    List<Row> rows = new ArrayList<>(DemoCorpora.images(spark, 150, 31).collectAsList());
+    rows.add(RowFactory.create("not-an-image", new byte[] {1, 2, 3}, "ring"));
+    rows.add(RowFactory.create("no-image", null, "ring"));
+    spark.createDataFrame(rows, schema).repartition(3).write().parquet(images);
+    String out = dir.resolve("encode-images").toString();
+    String[] lenient = {"--set", "input.max-reject-fraction=0.05"};
+    CliErrorsTest.Outcome trained = CliErrorsTest.cli(concat(new String[] {"nightly", "--kind", "image", "--input", images,
+        "--output", out, "--run-date", "2026-08-01", "--set", "train.epochs=1", "--set", "model.code-size=8"}, lenient));
+    assertThat(trained.exitCode()).as(trained.err()).isZero();
+    Path model = onlyModel(out);
+
+    String[] encode = concat(new String[] {"encode", "--model", model.toString(), "--kind", "image", "--input", images,
+        "--output", out, "--run-date", "2026-08-02"}, lenient);
+    CliErrorsTest.Outcome r = CliErrorsTest.cli(encode);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Map<String, List<Float>> nightlyCodes = codes(spark, out, "2026-08-01");
+    Map<String, List<Float>> encoded = codes(spark, out, "2026-08-02");
+    assertThat(encoded).hasSize(150).containsOnlyKeys(nightlyCodes.keySet());
+    encoded.forEach((id, code) -> {
+      for (int k = 0; k < code.size(); k++) {
+        assertThat(code.get(k)).as(id).isCloseTo(nightlyCodes.get(id).get(k), within(1e-5f));
+      }
+    });
+    assertThat(spark.read().parquet(out + "/rejects/run_date=2026-08-02").collectAsList())
+        .extracting(row -> row.getString(0) + ":" + row.getString(1))
+        .containsExactlyInAnyOrder("not-an-image:undecodable_image", "no-image:null_image");
+    JsonNode manifest = json(Path.of(out, "codes", "run_date=2026-08-02", "_MANIFEST.json"));
+    assertThat(manifest.get("row_count").asLong()).isEqualTo(150);
+    assertThat(manifest.get("reject_count").asLong()).isEqualTo(2);
+    JsonNode metrics = json(Path.of(out, "reports", "run_date=2026-08-02", "metrics.json"));
+    JsonNode nightlyMetrics = json(Path.of(out, "reports", "run_date=2026-08-01", "metrics.json"));
+    assertThat(metrics.at("/rows/read").asLong()).isEqualTo(152);
+    // The same images through the same model: the nightly's errors, from the tasks' own statistics.
+    for (String metric : List.of("/metrics/mean_recon_error", "/metrics/mean_input_baseline_error")) {
+      double expected = nightlyMetrics.at(metric).asDouble();
+      assertThat(expected).as(metric).isPositive();
+      assertThat(metrics.at(metric).asDouble()).as(metric).isCloseTo(expected, within(1e-4 * expected));
+    }
+
+    Map<String, String> codesBefore = checksums(Path.of(out, "codes", "run_date=2026-08-02"));
+    Map<String, String> rejectsBefore = checksums(Path.of(out, "rejects", "run_date=2026-08-02"));
+    spark.conf().set("spark.sql.sources.commitProtocolClass", FailingCommitProtocol.class.getName());
+    CliErrorsTest.Outcome crashed;
+    try {
+      crashed = CliErrorsTest.cli(encode);
+    } finally {
+      spark.conf().unset("spark.sql.sources.commitProtocolClass");
+    }
+    assertThat(crashed.exitCode()).isEqualTo(1);
+    assertThat(crashed.err()).contains("injected failure at job commit");
+    assertThat(checksums(Path.of(out, "codes", "run_date=2026-08-02"))).isEqualTo(codesBefore);
+    assertThat(checksums(Path.of(out, "rejects", "run_date=2026-08-02"))).isEqualTo(rejectsBefore);
+    assertThat(Path.of(out, "codes", "_staging")).doesNotExist();
+    assertThat(Path.of(out, "rejects", "_staging")).doesNotExist();
+    assertThat(Path.of(out, "_lock")).doesNotExist();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
   }
 
   @Test

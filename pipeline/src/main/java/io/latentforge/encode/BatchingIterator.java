@@ -10,7 +10,7 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Streams a partition through batched forward passes: input rows are pulled until a batch is full,
  * then its code rows are yielded, so a partition never has to fit in memory. Subclasses decide
- * what each input row becomes: a row of the batch, or an output row of its own (e.g. a reject).
+ * what each input row becomes: a row of the batch, or nothing (e.g. a reject, written elsewhere).
  */
 abstract class BatchingIterator implements Iterator<Row> {
 
@@ -30,11 +30,8 @@ abstract class BatchingIterator implements Iterator<Row> {
     this.labels = new Object[task.batchSize()];
   }
 
-  /** Turns one input row into a row of the batch ({@link #add}) or an output row ({@link #emit}). */
+  /** Turns one input row into a row of the batch ({@link #add}), or handles it otherwise. */
   abstract void consume(Row row);
-
-  /** Rows to yield after the partition's last batch. */
-  void finish() {}
 
   final void add(String id, Object rowLabel, double[] features) {
     forward.add(features);
@@ -46,12 +43,8 @@ abstract class BatchingIterator implements Iterator<Row> {
     added(id, rowLabel);
   }
 
-  final void emit(Row row) {
-    ready.add(row);
-  }
-
   /** How many columns the code table has: id, code, model_id, recon_error[, code_bits][, label]. */
-  final int codeColumns() {
+  private int codeColumns() {
     return 4 + (task.code().binary() ? 1 : 0) + (task.label() ? 1 : 0);
   }
 
@@ -67,7 +60,7 @@ abstract class BatchingIterator implements Iterator<Row> {
   private void flush() {
     BatchForward.Result result = forward.run();
     for (int i = 0; i < result.rows(); i++) {
-      Object[] values = new Object[codeColumns() + task.trailing()];
+      Object[] values = new Object[codeColumns()];
       values[0] = ids[i];
       values[1] = result.code(i);
       values[2] = task.modelId();
@@ -92,7 +85,6 @@ abstract class BatchingIterator implements Iterator<Row> {
         if (!forward.isEmpty()) {
           flush();
         }
-        finish();
         finished = true;
       }
     }

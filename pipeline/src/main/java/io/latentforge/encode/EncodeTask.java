@@ -8,10 +8,9 @@ import org.apache.spark.broadcast.Broadcast;
  * What every encoding task gets: the broadcast model and how its output rows are laid out.
  *
  * @param label whether the rows carry a label through to the code table
- * @param trailing columns after the code table's own in the output rows
  */
 record EncodeTask(Broadcast<byte[]> model, String modelId, CodeLayer code, int inputSize, boolean label,
-    int batchSize, int trailing) implements Serializable {
+    int batchSize) implements Serializable {
 
   /** Batches for this task, through its thread's copy of the model. */
   BatchForward forward() {

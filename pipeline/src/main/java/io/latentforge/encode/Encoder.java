@@ -83,7 +83,7 @@ public final class Encoder {
     Dataset<Row> input = label
         ? features.select(Columns.ID, Columns.FEATURES, Columns.LABEL)
         : features.select(Columns.ID, Columns.FEATURES);
-    return input.mapPartitions(new EncodePartition(new EncodeTask(model, modelId, code, inputSize, label, batchSize, 0)),
+    return input.mapPartitions(new EncodePartition(new EncodeTask(model, modelId, code, inputSize, label, batchSize)),
         Encoders.row(schema));
   }
 

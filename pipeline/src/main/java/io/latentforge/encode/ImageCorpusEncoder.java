@@ -6,6 +6,7 @@ import io.latentforge.image.ImageDecoder;
 import io.latentforge.image.ImageFeaturizer;
 import io.latentforge.image.Standardization;
 import io.latentforge.io.CorpusSource;
+import io.latentforge.io.ParquetTaskOutput;
 import io.latentforge.io.Quarantine;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.Columns;
@@ -14,83 +15,84 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * Encodes an image corpus straight from its encoded bytes: each task decodes a row into the
- * forward pass's batch, so the pixels never become Spark rows or a cached table. What is cached is
- * the small output, split like any featurized corpus: code rows (accepted), rejects, and one
- * statistics row per partition from which the mean-input baseline is computed without decoding
- * again. The features are the ones {@link ImageFeaturizer} and {@link Standardization} give.
+ * Encodes an image corpus straight from its encoded bytes, in one pass that writes its output
+ * from the encoding tasks: each task decodes a row into the forward pass's batch and writes the
+ * code rows, the rejects, and its feature statistics (for the mean-input baseline) as files
+ * committed together when the job ends. The pixels never become Spark rows, and nothing is cached
+ * or read twice. The features are the ones {@link ImageFeaturizer} and {@link Standardization} give.
  */
 public final class ImageCorpusEncoder {
 
-  /** Per-partition feature statistics: {@code [rows, sum of squared deviations, mean...]}. */
-  static final String STATS = "_stats";
-  /** Reason, detail and statistics follow the code table's columns. */
-  private static final int TRAILING = 3;
+  /** The tables of the task output, in the order {@link #write} expects them. */
+  public static final int CODES = 0;
+  public static final int REJECTS = 1;
+  public static final int STATS = 2;
+  /** The statistics table: one row per task, {@code [rows, sum of squared deviations, mean...]}. */
+  public static final StructType STATS_SCHEMA = new StructType()
+      .add("moments", DataTypes.createArrayType(DataTypes.DoubleType, false), false);
 
   private ImageCorpusEncoder() {}
 
   /** How the corpus becomes features: the model's image spec and standardization (or null). */
   public record Featurizer(ImageDecoder decoder, Standardization standardization) implements Serializable {}
 
+  /** What a pass wrote: rows encoded, and rows rejected by reason. */
+  public record Tally(long accepted, Map<String, Long> rejectsByReason) implements Serializable {
+
+    Tally merge(Tally other) {
+      Map<String, Long> byReason = new TreeMap<>(rejectsByReason);
+      other.rejectsByReason.forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
+      return new Tally(accepted + other.accepted, byReason);
+    }
+  }
+
   /**
-   * @param corpus image corpus rows ({@code id, content[, label]} with the id checks)
-   * @return accepted: the code table's rows; rejects: {@code id, reason, detail}
+   * Encodes {@code corpus} ({@code id, content[, label]} with the id checks) into {@code out}:
+   * code rows ({@link Encoder#schema}) to table {@link #CODES}, rejects ({@code id, reason,
+   * detail}) to {@link #REJECTS}, statistics ({@link #STATS_SCHEMA}) to {@link #STATS}.
    */
-  public static Quarantine.Split encode(SparkSession spark, Dataset<Row> corpus, Featurizer featurizer,
-      MultiLayerNetwork network, String modelId, CodeLayer code, int inputSize, int batchSize) {
+  public static Tally write(SparkSession spark, Dataset<Row> corpus, Featurizer featurizer, MultiLayerNetwork network,
+      String modelId, CodeLayer code, int inputSize, int batchSize, ParquetTaskOutput out) {
     boolean label = Encoder.hasLabel(corpus.schema());
-    StructType codes = Encoder.schema(corpus.schema(), code.binary());
     List<Column> input = new ArrayList<>(List.of(col(Columns.ID), col(CorpusSource.CONTENT)));
     if (label) {
       input.add(col(Columns.LABEL));
     }
     input.add(col(Quarantine.ID_REASON));
     input.add(col(Quarantine.ID_DETAIL));
-    Dataset<Row> tagged = corpus.select(input.toArray(Column[]::new)).mapPartitions(
-        new EncodeImages(new EncodeTask(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize,
-            TRAILING), featurizer),
-        Encoders.row(tagged(codes)));
-    Quarantine.Split split = Quarantine.ofTagged(tagged);
-    return split.withAccepted(split.accepted().where(col(STATS).isNull()).drop(STATS));
-  }
-
-  /** The output rows: the code table's columns (null in rejects), the reject's reason and detail, the statistics. */
-  private static StructType tagged(StructType codes) {
-    StructType out = new StructType();
-    for (StructField f : codes.fields()) {
-      out = out.add(f.name(), f.dataType(), true);
-    }
-    return out.add(Quarantine.REASON, DataTypes.StringType, true)
-        .add(Quarantine.DETAIL, DataTypes.StringType, true)
-        .add(STATS, DataTypes.createArrayType(DataTypes.DoubleType, false), true);
+    Tally[] total = {new Tally(0, Map.of())};
+    out.run(spark, corpus.select(input.toArray(Column[]::new)).rdd(),
+        new EncodeImages(new EncodeTask(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize),
+            featurizer),
+        tally -> total[0] = total[0].merge(tally));
+    return total[0];
   }
 
   /**
    * The mean squared error of predicting the mean input (the features' population variances,
-   * summed), merged from the partitions' statistics.
+   * summed), merged from the statistics table {@link #write} wrote.
    */
-  public static double meanInputBaseline(Quarantine.Split split) {
-    // Merged on the executors: a partition's statistics are as wide as an image, too many for the driver.
-    return split.cached().where(col(STATS).isNotNull()).select(STATS).javaRDD()
+  public static double meanInputBaseline(Dataset<Row> stats) {
+    // Merged on the executors: a task's statistics are as wide as an image, too many for the driver.
+    return stats.javaRDD()
         .map(r -> FeatureMoments.of(r.getList(0)))
         .treeAggregate(FeatureMoments.none(), FeatureMoments::merge, FeatureMoments::merge)
         .populationVarianceSum();
   }
 
-  static final class EncodeImages implements MapPartitionsFunction<Row, Row> {
+  static final class EncodeImages implements ParquetTaskOutput.TaskBody<Tally> {
     private final EncodeTask task;
     private final Featurizer featurizer;
 
@@ -100,11 +102,12 @@ public final class ImageCorpusEncoder {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Tally write(Iterator<Row> rows, ParquetTaskOutput.Files files) {
       boolean label = task.label();
       int idReason = label ? 3 : 2;
       FeatureMoments moments = new FeatureMoments(task.inputSize());
-      return new BatchingIterator(rows, task) {
+      Map<String, Long> rejects = new TreeMap<>();
+      Iterator<Row> codes = new BatchingIterator(rows, task) {
         @Override
         void consume(Row row) {
           String id = row.getString(0);
@@ -127,22 +130,19 @@ public final class ImageCorpusEncoder {
         }
 
         private void reject(String id, String reason, String detail) {
-          Object[] values = new Object[codeColumns() + TRAILING];
-          values[0] = id;
-          values[codeColumns()] = reason;
-          values[codeColumns() + 1] = detail;
-          emit(RowFactory.create(values));
-        }
-
-        @Override
-        void finish() {
-          if (moments.rows() > 0) {
-            Object[] values = new Object[codeColumns() + TRAILING];
-            values[codeColumns() + 2] = moments.toArray();
-            emit(RowFactory.create(values));
-          }
+          files.write(REJECTS, RowFactory.create(id, reason, detail));
+          rejects.merge(reason, 1L, Long::sum);
         }
       };
+      long accepted = 0;
+      while (codes.hasNext()) {
+        files.write(CODES, codes.next());
+        accepted++;
+      }
+      if (moments.rows() > 0) {
+        files.write(STATS, RowFactory.create((Object) moments.toArray()));
+      }
+      return new Tally(accepted, rejects);
     }
   }
 }

@@ -7,6 +7,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -15,11 +17,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Quarantine {
 
-  public static final String REASON = "_reason";
-  public static final String DETAIL = "_detail";
+  private static final String REASON = "_reason";
+  private static final String DETAIL = "_detail";
   /** Row-level id checks made when the corpus is read (null and duplicate ids); they come first. */
   public static final String ID_REASON = "_id_reason";
   public static final String ID_DETAIL = "_id_detail";
+  /** The rejects table: {@code id, reason, detail} (the id is null in null-id rejects). */
+  public static final StructType REJECTS = new StructType().add(Columns.ID, DataTypes.StringType, true)
+      .add(Columns.REASON, DataTypes.StringType, true).add(Columns.DETAIL, DataTypes.StringType, true);
 
   private Quarantine() {}
 
@@ -44,18 +49,11 @@ public final class Quarantine {
    */
   public static Split split(Dataset<Row> rows, Column reason, Column detail) {
     Column idReason = col(ID_REASON);
-    return ofTagged(rows
+    Dataset<Row> tagged = rows
         .withColumn(REASON, functions.coalesce(idReason, reason))
         .withColumn(DETAIL, functions.when(idReason.isNotNull(), col(ID_DETAIL)).when(reason.isNotNull(), detail))
-        .drop(ID_REASON, ID_DETAIL));
-  }
-
-  /**
-   * Splits rows that already carry {@link #REASON} (null for good rows) and {@link #DETAIL}, e.g.
-   * tagged row by row inside a task.
-   */
-  public static Split ofTagged(Dataset<Row> rows) {
-    Dataset<Row> tagged = rows.persist(StorageLevel.MEMORY_AND_DISK());
+        .drop(ID_REASON, ID_DETAIL)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> accepted = tagged.where(col(REASON).isNull()).drop(REASON, DETAIL);
     Dataset<Row> rejects = tagged.where(col(REASON).isNotNull())
         .select(col(Columns.ID), col(REASON).as(Columns.REASON), col(DETAIL).cast("string").as(Columns.DETAIL));

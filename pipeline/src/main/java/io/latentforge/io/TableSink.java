@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes output tables as Parquet partitioned by {@code run_date}, one partition at a time:
@@ -28,6 +29,8 @@ public final class TableSink {
 
   /** Per-partition manifest, beside the data files (ignored by Parquet readers). */
   public static final String MANIFEST = "_MANIFEST.json";
+  /** Parquet writer setting, off for output tables: codes, errors and ids are nearly all distinct. */
+  public static final String DICTIONARY = "parquet.enable.dictionary";
 
   private final SparkSession spark;
 
@@ -51,21 +54,66 @@ public final class TableSink {
    */
   public Row publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
       Map<String, Object> manifest, Column... readBack) {
+    Partition partition = partition(table, runDate);
+    if (expectedRows == 0) {
+      partition.remove();
+      return null;
+    }
+    Path staged = partition.staging();
+    try {
+      rows.write().option(DICTIONARY, "false").parquet(staged.toString());
+    } catch (RuntimeException e) {
+      partition.discard(staged);
+      throw e;
+    }
+    return partition.publish(staged, rows.schema(), expectedRows, manifest, readBack);
+  }
+
+  /** {@code table/run_date=D}, recovered first if an earlier swap of it was interrupted. */
+  public Partition partition(String table, String runDate) {
     String name = Columns.RUN_DATE + "=" + runDate;
     try {
       Path tablePath = new Path(table);
-      FileSystem fs = tablePath.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      DirectorySwap swap = new DirectorySwap(fs, tablePath);
+      DirectorySwap swap = new DirectorySwap(tablePath.getFileSystem(spark.sparkContext().hadoopConfiguration()),
+          tablePath);
       swap.recover(name);
-      if (expectedRows == 0) {
-        swap.publish(null, name);
-        return null;
-      }
-      Path staged = swap.staging(name);
+      return new Partition(swap, table, runDate);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open " + name + " of " + table, e);
+    }
+  }
+
+  /**
+   * One date's partition of a table, replaced as a whole: staged under the table's
+   * {@code _staging/}, validated, then swapped in.
+   */
+  public final class Partition {
+    private final DirectorySwap swap;
+    private final String table;
+    private final String runDate;
+    private final String name;
+
+    private Partition(DirectorySwap swap, String table, String runDate) {
+      this.swap = swap;
+      this.table = table;
+      this.runDate = runDate;
+      this.name = Columns.RUN_DATE + "=" + runDate;
+    }
+
+    /** A fresh directory to write the new partition's files to, invisible to readers. */
+    public Path staging() {
+      return swap.staging(name);
+    }
+
+    /**
+     * Validates {@code staged} (row count, schema), adds the manifest ({@code row_count} and
+     * {@code run_date} added) and publishes it in place of the partition; discards it on failure.
+     * Returns the {@code readBack} aggregates of the validation's read, after its count.
+     */
+    public Row publish(Path staged, StructType schema, long expectedRows, Map<String, Object> manifest,
+        Column... readBack) {
       try {
-        // Codes, errors and ids are nearly all distinct: dictionary encoding only costs time.
-        rows.write().option("parquet.enable.dictionary", "false").parquet(staged.toString());
-        Row aggregates = validate(rows, staged, expectedRows, readBack);
+        Row aggregates = validate(schema, staged, expectedRows, readBack);
         Map<String, Object> full = new LinkedHashMap<>(manifest);
         full.put("run_date", runDate);
         full.put("row_count", expectedRows);
@@ -73,16 +121,30 @@ public final class TableSink {
         swap.publish(staged, name);
         return aggregates;
       } catch (RuntimeException | IOException e) {
-        swap.discard(staged);
-        throw e;
+        discard(staged);
+        if (e instanceof IOException io) {
+          throw new UncheckedIOException("cannot publish " + name + " of " + table, io);
+        }
+        throw (RuntimeException) e;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot publish " + name + " of " + table, e);
+    }
+
+    /** Removes the partition: a date with no rows has none. */
+    public void remove() {
+      try {
+        swap.publish(null, name);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove " + name + " of " + table, e);
+      }
+    }
+
+    public void discard(Path staged) {
+      swap.discard(staged);
     }
   }
 
   /** The staged files must hold every expected row, with the schema that was written. */
-  private Row validate(Dataset<Row> rows, Path staged, long expectedRows, Column[] readBack) {
+  private Row validate(StructType schema, Path staged, long expectedRows, Column[] readBack) {
     Dataset<Row> written = spark.read().parquet(staged.toString());
     Row aggregates = written.agg(count(lit(1)), readBack).first();
     long count = aggregates.getLong(0);
@@ -90,9 +152,9 @@ public final class TableSink {
       throw LatentforgeException.internal("Staged partition " + staged + " holds " + count + " rows, expected "
           + expectedRows + "; nothing was published.", null);
     }
-    if (!Arrays.equals(names(written.schema().fields()), names(rows.schema().fields()))) {
+    if (!Arrays.equals(names(written.schema().fields()), names(schema.fields()))) {
       throw LatentforgeException.internal("Staged partition " + staged + " has columns " + written.schema().simpleString()
-          + ", expected " + rows.schema().simpleString() + "; nothing was published.", null);
+          + ", expected " + schema.simpleString() + "; nothing was published.", null);
     }
     return aggregates;
   }

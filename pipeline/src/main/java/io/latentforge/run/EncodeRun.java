@@ -9,15 +9,14 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
-import io.latentforge.io.Quarantine;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import java.util.Map;
-import java.util.function.LongToDoubleFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class EncodeRun {
 
   private static final Logger LOG = LoggerFactory.getLogger(EncodeRun.class);
+  /** The staged table of the image tasks' feature statistics. */
+  private static final String STATS = "stats";
 
   private final SparkSession spark;
 
@@ -47,7 +48,7 @@ public final class EncodeRun {
     String runDate = request.runDate().toString();
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
-    int codeSize = ((Number) model.card().get("code_size")).intValue();
+    int codeSize = codeSize(model);
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
       CodeLayer codeLayer = CodeLayer.fromCard(model.card());
@@ -56,55 +57,74 @@ public final class EncodeRun {
           () -> CorpusSource.checkIds(layout));
       LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
           model.modelId());
-      Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
-          () -> encoding(corpus, request, model, codeLayer));
-      try {
-        return publish(request, model, encoding, publisher, out, codeSize, codeLayer);
-      } finally {
-        encoding.split().release();
+      Published published = request.kind() == CorpusKind.IMAGE
+          ? images(corpus, request, model, publisher, codeLayer)
+          : documents(corpus, request, model, publisher, codeLayer);
+      publisher.metrics("published", published.counts(), Map.of("model_id", model.modelId(), "metrics",
+          Map.of("mean_recon_error", published.meanReconError(), "mean_input_baseline_error", published.baseline())));
+      if (request.config().output().registersTable()) {
+        publisher.registerTable(request.config().output().table());
       }
+      RunCounts counts = published.counts();
+      return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
+          out.codes(), out.rejects(), request.modelDir(), published.inputSize(), codeSize, published.meanReconError(),
+          published.baseline(), Map.of());
     }
   }
 
-  /** The corpus on its way to the code table: the split's accepted rows are code rows. */
-  private record Encoding(Quarantine.Split split, int inputSize, LongToDoubleFunction meanInputBaseline) {}
+  /** What a run published, with the mean-input baseline of its accepted rows. */
+  private record Published(RunCounts counts, int inputSize, double meanReconError, double baseline) {}
 
   /**
-   * Images are decoded inside the encoding tasks, so their pixels are never cached; documents are
-   * featurized by the model's vocabulary pipeline first.
+   * Images are decoded inside the encoding tasks, which write the code rows, rejects and feature
+   * statistics themselves: one pass over the corpus, nothing cached, published from staging.
    */
-  private Encoding encoding(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model,
-      CodeLayer codeLayer) {
-    int batchSize = request.config().encode().batchSize();
-    if (request.kind() == CorpusKind.IMAGE) {
-      ImageFeatures spec = Featurization.imageSpec(model);
-      ImageCorpusEncoder.Featurizer featurizer = new ImageCorpusEncoder.Featurizer(
-          new ImageDecoder(spec, request.config().input().maxImagePixels()), Featurization.standardization(model));
-      Quarantine.Split split = ImageCorpusEncoder.encode(spark, corpus.rows(), featurizer, model.network(),
-          model.modelId(), codeLayer, spec.size(), batchSize);
-      return new Encoding(split, spec.size(), rows -> ImageCorpusEncoder.meanInputBaseline(split));
+  private Published images(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model,
+      OutputPublisher publisher, CodeLayer codeLayer) {
+    ImageFeatures spec = Featurization.imageSpec(model);
+    ImageCorpusEncoder.Featurizer featurizer = new ImageCorpusEncoder.Featurizer(
+        new ImageDecoder(spec, request.config().input().maxImagePixels()), Featurization.standardization(model));
+    StructType codeSchema = Encoder.schema(corpus.rows().schema(), codeLayer.binary());
+    try (OutputPublisher.TaskStaging staged = publisher.stage(codeSchema, Map.of(STATS, ImageCorpusEncoder.STATS_SCHEMA))) {
+      ImageCorpusEncoder.Tally tally = Stage.run(spark, Runs.GROUP, "decode, encode and stage codes and rejects",
+          () -> ImageCorpusEncoder.write(spark, corpus.rows(), featurizer, model.network(), model.modelId(), codeLayer,
+              spec.size(), request.config().encode().batchSize(), staged.output()));
+      RunCounts counts = publisher.admit(staged, RunCounts.of(tally.accepted(), tally.rejectsByReason()),
+          request.config().input().maxRejectFraction());
+      double meanReconError = Stage.run(spark, Runs.GROUP, "publish codes",
+          () -> publisher.codes(staged, counts.accepted(), manifest(request, model, codeLayer, counts)));
+      double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
+          () -> ImageCorpusEncoder.meanInputBaseline(staged.read(STATS)));
+      return new Published(counts, spec.size(), meanReconError, baseline);
     }
-    Featurized featurized = Featurization.likeModel(corpus, request.kind(), request.config(), model);
-    Dataset<Row> codes = Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(),
-        codeLayer, featurized.inputSize(), batchSize);
-    return new Encoding(featurized.split().withAccepted(codes), featurized.inputSize(),
-        rows -> Runs.meanInputBaseline(featurized.split().accepted(), rows));
   }
 
-  private RunResult publish(EncodeRequest request, ModelStore.Loaded model, Encoding encoding,
-      OutputPublisher publisher, OutputLayout out, int codeSize, CodeLayer codeLayer) {
-    RunCounts counts = publisher.admit(encoding.split(), request.config().input().maxRejectFraction());
-    double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
-        encoding.split().accepted(), counts.accepted(), Runs.manifest(model.modelId(),
-            (String) model.card().get("model_sha256"), codeSize, codeLayer.binary(), counts, request.input())));
-    double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
-        () -> encoding.meanInputBaseline().applyAsDouble(counts.accepted()));
-    publisher.metrics("published", counts, Map.of("model_id", model.modelId(),
-        "metrics", Map.of("mean_recon_error", meanReconError, "mean_input_baseline_error", baseline)));
-    if (request.config().output().registersTable()) {
-      publisher.registerTable(request.config().output().table());
+  /** Documents are featurized by the model's vocabulary pipeline first, then encoded from the cached features. */
+  private Published documents(CorpusSource.Corpus corpus, EncodeRequest request, ModelStore.Loaded model,
+      OutputPublisher publisher, CodeLayer codeLayer) {
+    Featurized featurized = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
+        () -> Featurization.likeModel(corpus, request.kind(), request.config(), model));
+    Dataset<Row> codes = Encoder.encode(spark, featurized.split().accepted(), model.network(), model.modelId(),
+        codeLayer, featurized.inputSize(), request.config().encode().batchSize());
+    try {
+      RunCounts counts = publisher.admit(featurized.split(), request.config().input().maxRejectFraction());
+      double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes",
+          () -> publisher.codes(codes, counts.accepted(), manifest(request, model, codeLayer, counts)));
+      double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
+          () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
+      return new Published(counts, featurized.inputSize(), meanReconError, baseline);
+    } finally {
+      featurized.split().release();
     }
-    return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
-        out.codes(), out.rejects(), request.modelDir(), encoding.inputSize(), codeSize, meanReconError, baseline, Map.of());
+  }
+
+  private static Map<String, Object> manifest(EncodeRequest request, ModelStore.Loaded model, CodeLayer codeLayer,
+      RunCounts counts) {
+    return Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize(model),
+        codeLayer.binary(), counts, request.input());
+  }
+
+  private static int codeSize(ModelStore.Loaded model) {
+    return ((Number) model.card().get("code_size")).intValue();
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.LatentforgeException;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.OutputLayout;
+import io.latentforge.io.ParquetTaskOutput;
 import io.latentforge.io.Quarantine;
 import io.latentforge.io.TableSink;
 import io.latentforge.schema.Columns;
@@ -22,9 +23,11 @@ import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Everything a run publishes for its date under one output root: the rejects, the code table
@@ -39,6 +42,10 @@ final class OutputPublisher {
   private final CorpusKind kind;
   private final String input;
   private final TableSink sink;
+  /** Subdirectories of a {@link TaskStaging}. */
+  private static final String CODES = "codes";
+  private static final String REJECTS = "rejects";
+  private static final Column MEAN_RECON_ERROR = avg(col(Columns.RECON_ERROR));
 
   OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input) {
     this.spark = spark;
@@ -57,18 +64,29 @@ final class OutputPublisher {
     RunCounts counts = Stage.run(spark, Runs.GROUP, "featurize and count rows and rejects",
         () -> RunCounts.of(split));
     Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
-      rejects(split, counts);
+      sink.publishPartition(split.rejects(), out.rejects(), runDate, counts.rejected(), rejectsManifest(counts));
       return null;
     });
+    return admitted(counts, maxRejectFraction);
+  }
+
+  /** As {@link #admit(Quarantine.Split, double)}, for rejects the tasks of one pass staged. */
+  RunCounts admit(TaskStaging staged, RunCounts counts, double maxRejectFraction) {
+    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
+      staged.publish(staged.rejects, REJECTS, Quarantine.REJECTS, counts.rejected(), rejectsManifest(counts));
+      return null;
+    });
+    return admitted(counts, maxRejectFraction);
+  }
+
+  private Map<String, Object> rejectsManifest(RunCounts counts) {
+    return Map.of("input_path", input, "rejects_by_reason", counts.rejectsByReason(), "created", Instant.now().toString());
+  }
+
+  private RunCounts admitted(RunCounts counts, double maxRejectFraction) {
     requireRejectsWithin(maxRejectFraction, counts);
     Runs.requireFeaturized(counts, input);
     return counts;
-  }
-
-  /** Replaces tonight's rejects partition (removing it when there are none). */
-  private void rejects(Quarantine.Split split, RunCounts counts) {
-    sink.publishPartition(split.rejects(), out.rejects(), runDate, counts.rejected(),
-        Map.of("input_path", input, "rejects_by_reason", counts.rejectsByReason(), "created", Instant.now().toString()));
   }
 
   /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
@@ -123,7 +141,62 @@ final class OutputPublisher {
 
   /** Publishes the code table partition and returns its mean reconstruction error, read back. */
   double codes(Dataset<Row> codes, long rows, Map<String, Object> manifest) {
-    return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, avg(col(Columns.RECON_ERROR))).getDouble(1);
+    return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
+  }
+
+  /** As {@link #codes(Dataset, long, Map)}, for code rows the tasks of one pass staged. */
+  double codes(TaskStaging staged, long rows, Map<String, Object> manifest) {
+    return staged.publish(staged.codes, CODES, staged.codeSchema, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
+  }
+
+  /**
+   * Where the tasks of one pass write tonight's code rows, rejects and {@code extra} tables: one
+   * staging directory under the code table's {@code _staging/}, committed as one job's output.
+   * Its code rows and rejects are published from there; {@link TaskStaging#close} removes the rest.
+   */
+  TaskStaging stage(StructType codeSchema, Map<String, StructType> extra) {
+    return new TaskStaging(codeSchema, extra);
+  }
+
+  final class TaskStaging implements AutoCloseable {
+    private final TableSink.Partition codes = sink.partition(out.codes(), runDate);
+    private final TableSink.Partition rejects = sink.partition(out.rejects(), runDate);
+    private final Path dir = codes.staging();
+    private final StructType codeSchema;
+    private final ParquetTaskOutput output;
+
+    private TaskStaging(StructType codeSchema, Map<String, StructType> extra) {
+      this.codeSchema = codeSchema;
+      Map<String, StructType> tables = new LinkedHashMap<>();
+      tables.put(CODES, codeSchema);
+      tables.put(REJECTS, Quarantine.REJECTS);
+      tables.putAll(extra);
+      this.output = ParquetTaskOutput.of(spark, dir.toString(), tables, Map.of(TableSink.DICTIONARY, "false"));
+    }
+
+    /** Tables in order: code rows, rejects, then the extra ones. */
+    ParquetTaskOutput output() {
+      return output;
+    }
+
+    /** A staged table, once the pass has committed. */
+    Dataset<Row> read(String table) {
+      return spark.read().schema(output.schema(table)).parquet(new Path(dir, table).toString());
+    }
+
+    private Row publish(TableSink.Partition partition, String table, StructType schema, long rows,
+        Map<String, Object> manifest, Column... readBack) {
+      if (rows == 0) {
+        partition.remove();
+        return null;
+      }
+      return partition.publish(new Path(dir, table), schema, rows, manifest, readBack);
+    }
+
+    @Override
+    public void close() {
+      codes.discard(dir);
+    }
   }
 
   /** Registers or refreshes the code table in the session catalog, with its partitions. */

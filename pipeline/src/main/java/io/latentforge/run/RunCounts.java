@@ -22,6 +22,12 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
     return read == 0 ? 0 : (double) rejected() / read;
   }
 
+  /** Counts tallied by the tasks that read the rows. */
+  static RunCounts of(long accepted, Map<String, Long> rejectsByReason) {
+    return new RunCounts(accepted + rejectsByReason.values().stream().mapToLong(Long::longValue).sum(), accepted,
+        new TreeMap<>(rejectsByReason));
+  }
+
   /** One job over the split's cached rows: the accepted ones counted under a null reason. */
   static RunCounts of(Quarantine.Split split) {
     Dataset<Row> reasons = split.accepted().select(lit(null).cast("string").as(Columns.REASON))
@@ -37,7 +43,7 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
         rejected += r.getLong(1);
       }
     }
-    // Every row read is in exactly one of the two (the cached rows may hold bookkeeping rows too).
+    // Every row read is in exactly one of the two.
     return new RunCounts(accepted + rejected, accepted, byReason);
   }
 
