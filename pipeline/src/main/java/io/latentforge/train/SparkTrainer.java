@@ -42,6 +42,7 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.api.Repartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
@@ -271,6 +272,7 @@ public final class SparkTrainer {
             .workersPerNode(1)
             .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(sh.threshold()))
             .workerPrefetchNumBatches(settings.averaging().prefetch())
+            .repartitioner(new OnePartitionPerSlot())
             .storageLevel(StorageLevel.fromString(settings.averaging().storageLevel().name()))
             .rddTrainingApproach(approach)
             .exportDirectory(paths.scratch())
@@ -278,6 +280,19 @@ public final class SparkTrainer {
             .build();
       }
       return sharedMaster;
+    }
+
+    /**
+     * Gradient sharing's partitions: one per task slot, so every training task of an epoch starts at
+     * once. DL4J 1.0.0-M2's SharedTrainingWrapper loses a task that joins its JVM's trainer just as the
+     * trainer finishes: the task waits forever, and so does the epoch (deeplearning4j#6519). With more
+     * partitions than slots, a task starts each time an earlier one ends, which is often that moment.
+     */
+    static final class OnePartitionPerSlot implements Repartitioner {
+      @Override
+      public <T> JavaRDD<T> repartition(JavaRDD<T> data, int minObjectsPerPartition, int slots) {
+        return data.getNumPartitions() == slots ? data : data.repartition(slots);
+      }
     }
 
     /** DL4J's HTML timeline of where this epoch's time went. */
