@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Tables written from inside a job's tasks hold the rows of exactly one attempt per task, and
  * nothing at all when the job fails. Its own session: on {@code local[2,4]} a failed task attempt
- * is retried, as on a cluster.
+ * is retried, as on a cluster, and task results go through Kryo, as in the jobs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ParquetTaskOutputTest {
@@ -46,7 +46,10 @@ class ParquetTaskOutputTest {
   void start() {
     spark = SparkSession.builder().appName("ParquetTaskOutputTest").master("local[2,4]")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
-        .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        // As the jobs run: task results are serialized with Kryo, which cannot set a record's fields.
+        .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        .config("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator").getOrCreate();
   }
 
   @AfterAll

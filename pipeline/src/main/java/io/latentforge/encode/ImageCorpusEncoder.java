@@ -13,6 +13,7 @@ import io.latentforge.schema.Columns;
 import io.latentforge.schema.RejectReason;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +49,46 @@ public final class ImageCorpusEncoder {
   /** How the corpus becomes features: the model's image spec and standardization (or null). */
   public record Featurizer(ImageDecoder decoder, Standardization standardization) implements Serializable {}
 
-  /** What a pass wrote: rows encoded, and rows rejected by reason. */
-  public record Tally(long accepted, Map<String, Long> rejectsByReason) implements Serializable {
+  /**
+   * What a pass wrote: rows encoded, and rows rejected by reason. A class, not a record: Kryo, the
+   * serializer of task results on clusters, cannot set a record's fields.
+   */
+  public static final class Tally implements Serializable {
+    private final long accepted;
+    private final Map<String, Long> rejectsByReason;
+
+    public Tally(long accepted, Map<String, Long> rejectsByReason) {
+      this.accepted = accepted;
+      this.rejectsByReason = new TreeMap<>(rejectsByReason);
+    }
+
+    public long accepted() {
+      return accepted;
+    }
+
+    public Map<String, Long> rejectsByReason() {
+      return Collections.unmodifiableMap(rejectsByReason);
+    }
 
     Tally merge(Tally other) {
-      Map<String, Long> byReason = new TreeMap<>(rejectsByReason);
-      other.rejectsByReason.forEach((reason, n) -> byReason.merge(reason, n, Long::sum));
-      return new Tally(accepted + other.accepted, byReason);
+      Tally sum = new Tally(accepted + other.accepted, rejectsByReason);
+      other.rejectsByReason.forEach((reason, n) -> sum.rejectsByReason.merge(reason, n, Long::sum));
+      return sum;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Tally t && t.accepted == accepted && t.rejectsByReason.equals(rejectsByReason);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(accepted) * 31 + rejectsByReason.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return accepted + " accepted, rejected " + rejectsByReason;
     }
   }
 

@@ -127,8 +127,24 @@ public final class ParquetTaskOutput implements Serializable {
     }
   }
 
-  /** A task's result: its commit message and its own summary. */
-  private record Committed<R>(FileCommitProtocol.TaskCommitMessage message, R summary) implements Serializable {}
+  /** A task's result: its commit message and its own summary. A class, not a record: Kryo cannot set a record's fields. */
+  private static final class Committed<R> implements Serializable {
+    private final FileCommitProtocol.TaskCommitMessage message;
+    private final R summary;
+
+    Committed(FileCommitProtocol.TaskCommitMessage message, R summary) {
+      this.message = message;
+      this.summary = summary;
+    }
+
+    FileCommitProtocol.TaskCommitMessage message() {
+      return message;
+    }
+
+    R summary() {
+      return summary;
+    }
+  }
 
   /** A task attempt's files, one per table, each created at its first row (so no empty files). */
   public final class Files {
