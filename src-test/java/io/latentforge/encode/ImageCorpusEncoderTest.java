@@ -123,6 +123,51 @@ class ImageCorpusEncoderTest {
   }
 
   @Test
+  void sparkImageSourceRowsAndUnlabelledCorporaEncodeLikeFeaturizingThenEncoding(SparkSession spark) throws Exception {
+    Random random = new Random(5);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      int size = i % 2 == 0 ? 8 : 10;
+      byte[] pixels = new byte[size * size];
+      random.nextBytes(pixels);
+      rows.add(RowFactory.create("img-" + i, RowFactory.create(size, size, 1, pixels)));
+    }
+    StructType image = new StructType().add("height", DataTypes.IntegerType).add("width", DataTypes.IntegerType)
+        .add("nChannels", DataTypes.IntegerType).add("data", DataTypes.BinaryType);
+    Dataset<Row> corpus = CorpusSource.checkIds(spark.createDataFrame(rows,
+        new StructType().add("id", DataTypes.StringType).add(CorpusSource.CONTENT, image))).repartition(2);
+    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.encoder-layers=[6]", "model.code-size=3"));
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, SPEC.size(), null,
+        config.train());
+    MultiLayerNetwork network = new MultiLayerNetwork(architecture.configuration());
+    network.init();
+
+    String out = dir.resolve("spark-images").toString();
+    ImageCorpusEncoder.Tally tally = ImageCorpusEncoder.write(spark, corpus,
+        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), null), network, "m", architecture.code(),
+        SPEC.size(), 3, ParquetTaskOutput.of(spark, out, tables(Encoder.schema(corpus.schema(), false)), Map.of()));
+    Quarantine.Split reference = ImageFeaturizer.featurize(corpus, SPEC, MAX_PIXELS);
+    try {
+      Dataset<Row> expected = Encoder.encode(spark, reference.accepted(), network, "m", architecture.code(), SPEC.size(), 3);
+      Dataset<Row> codes = spark.read().parquet(out + "/codes");
+      assertThat(tally).isEqualTo(new ImageCorpusEncoder.Tally(20, Map.of()));
+      assertThat(codes.columns()).containsExactly("id", "code", "model_id", "recon_error");
+      Map<String, Row> want = byId(expected.collectAsList());
+      Map<String, Row> encoded = byId(codes.collectAsList());
+      assertThat(encoded).hasSize(20).containsOnlyKeys(want.keySet());
+      encoded.forEach((id, actual) -> {
+        assertThat(actual.getList(1)).hasSize(3);
+        for (int k = 0; k < 3; k++) {
+          assertThat((Float) actual.getList(1).get(k)).isCloseTo((Float) want.get(id).getList(1).get(k), within(1e-6f));
+        }
+        assertThat(actual.getFloat(3)).isCloseTo(want.get(id).getFloat(3), within(1e-5f));
+      });
+    } finally {
+      reference.release();
+    }
+  }
+
+  @Test
   void momentsMergedAcrossPartsEqualThoseOfAllRows() {
     Random random = new Random(3);
     List<double[]> rows = new ArrayList<>();

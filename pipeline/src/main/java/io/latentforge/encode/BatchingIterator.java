@@ -4,54 +4,75 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.ml.linalg.Vector;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Streams a partition through batched forward passes: input rows are pulled until a batch is full,
  * then its code rows are yielded, so a partition never has to fit in memory. Subclasses decide
- * what each input row becomes: a row of the batch, or nothing (e.g. a reject, written elsewhere).
+ * what each input row becomes (a row of the batch, or nothing, e.g. a reject written elsewhere)
+ * and what a code row is (a {@code Row} for a Dataset, an {@code InternalRow} for a file).
+ *
+ * @param <I> input rows
+ * @param <O> code rows
  */
-abstract class BatchingIterator implements Iterator<Row> {
+abstract class BatchingIterator<I, O> implements Iterator<O> {
 
-  private final Iterator<Row> input;
-  private final BatchForward forward;
+  private final Iterator<I> input;
   private final EncodeTask task;
-  private final String[] ids;
+  private final BatchForward forward;
+  private final Object[] ids;
   private final Object[] labels;
-  private final ArrayDeque<Row> ready = new ArrayDeque<>();
+  private final ArrayDeque<O> ready = new ArrayDeque<>();
   private boolean finished;
 
-  BatchingIterator(Iterator<Row> input, EncodeTask task) {
+  BatchingIterator(Iterator<I> input, EncodeTask task) {
     this.input = input;
-    this.forward = task.forward();
     this.task = task;
-    this.ids = new String[task.batchSize()];
+    this.forward = task.forward();
+    this.ids = new Object[task.batchSize()];
     this.labels = new Object[task.batchSize()];
   }
 
   /** Turns one input row into a row of the batch ({@link #add}), or handles it otherwise. */
-  abstract void consume(Row row);
+  abstract void consume(I row);
 
-  final void add(String id, Object rowLabel, double[] features) {
+  /** The code row of row {@code i} of {@code batch}, added with {@code id} and {@code label}. */
+  abstract O codeRow(Object id, Object label, BatchForward.Result batch, int i);
+
+  /**
+   * The values of a code row in the code table's order ({@link Encoder#schema}): id, code,
+   * model_id, recon_error[, code_bits][, label], in whichever form the caller's rows take.
+   */
+  final Object[] codeValues(Object id, Object code, Object modelId, BatchForward.Result batch, int i, Object label) {
+    Object[] values = new Object[4 + (task.code().binary() ? 1 : 0) + (task.label() ? 1 : 0)];
+    values[0] = id;
+    values[1] = code;
+    values[2] = modelId;
+    values[3] = batch.reconErrors()[i];
+    int next = 4;
+    if (task.code().binary()) {
+      values[next++] = batch.packedBits(i);
+    }
+    if (task.label()) {
+      values[next] = label;
+    }
+    return values;
+  }
+
+  /** Adds a row to the batch; {@code id} and {@code label} must not change after (copy reused buffers). */
+  final void add(Object id, Object label, double[] features) {
     forward.add(features);
-    added(id, rowLabel);
+    added(id, label);
   }
 
-  final void add(String id, Object rowLabel, Vector features) {
+  final void add(Object id, Object label, Vector features) {
     forward.add(features);
-    added(id, rowLabel);
+    added(id, label);
   }
 
-  /** How many columns the code table has: id, code, model_id, recon_error[, code_bits][, label]. */
-  private int codeColumns() {
-    return 4 + (task.code().binary() ? 1 : 0) + (task.label() ? 1 : 0);
-  }
-
-  private void added(String id, Object rowLabel) {
+  private void added(Object id, Object label) {
     int row = forward.rows() - 1;
     ids[row] = id;
-    labels[row] = rowLabel;
+    labels[row] = label;
     if (forward.isFull()) {
       flush();
     }
@@ -60,19 +81,7 @@ abstract class BatchingIterator implements Iterator<Row> {
   private void flush() {
     BatchForward.Result result = forward.run();
     for (int i = 0; i < result.rows(); i++) {
-      Object[] values = new Object[codeColumns()];
-      values[0] = ids[i];
-      values[1] = result.code(i);
-      values[2] = task.modelId();
-      values[3] = result.reconErrors()[i];
-      int next = 4;
-      if (task.code().binary()) {
-        values[next++] = result.packedBits(i);
-      }
-      if (task.label()) {
-        values[next] = labels[i];
-      }
-      ready.add(RowFactory.create(values));
+      ready.add(codeRow(ids[i], labels[i], result, i));
     }
   }
 
@@ -92,7 +101,7 @@ abstract class BatchingIterator implements Iterator<Row> {
   }
 
   @Override
-  public final Row next() {
+  public final O next() {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }

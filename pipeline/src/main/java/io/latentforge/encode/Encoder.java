@@ -18,6 +18,7 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -146,10 +147,15 @@ public final class Encoder {
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
-      return new BatchingIterator(rows, task) {
+      return new BatchingIterator<Row, Row>(rows, task) {
         @Override
         void consume(Row row) {
           add(row.getString(0), task.label() ? row.get(2) : null, (Vector) row.get(1));
+        }
+
+        @Override
+        Row codeRow(Object id, Object label, BatchForward.Result batch, int i) {
+          return RowFactory.create(codeValues(id, batch.code(i), task.modelId(), batch, i, label));
         }
       };
     }

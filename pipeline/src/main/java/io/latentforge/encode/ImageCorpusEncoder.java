@@ -23,8 +23,14 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -107,9 +113,10 @@ public final class ImageCorpusEncoder {
     input.add(col(Quarantine.ID_REASON));
     input.add(col(Quarantine.ID_DETAIL));
     Tally[] total = {new Tally(0, Map.of())};
-    out.run(spark, corpus.select(input.toArray(Column[]::new)).rdd(),
+    // Spark's internal rows, in and out: no conversion of the image bytes, ids or codes to Java objects.
+    out.run(spark, corpus.select(input.toArray(Column[]::new)).queryExecution().toRdd(),
         new EncodeImages(new EncodeTask(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize),
-            featurizer),
+            featurizer, corpus.schema().apply(CorpusSource.CONTENT).dataType() instanceof StructType),
         tally -> total[0] = total[0].merge(tally));
     return total[0];
   }
@@ -126,45 +133,57 @@ public final class ImageCorpusEncoder {
         .populationVarianceSum();
   }
 
-  static final class EncodeImages implements ParquetTaskOutput.TaskBody<Tally> {
+  static final class EncodeImages implements ParquetTaskOutput.TaskBody<InternalRow, Tally> {
     private final EncodeTask task;
     private final Featurizer featurizer;
+    /** Content is Spark's image source struct {@code (height, width, nChannels, data)}, not encoded bytes. */
+    private final boolean sparkImage;
 
-    EncodeImages(EncodeTask task, Featurizer featurizer) {
+    EncodeImages(EncodeTask task, Featurizer featurizer, boolean sparkImage) {
       this.task = task;
       this.featurizer = featurizer;
+      this.sparkImage = sparkImage;
     }
 
     @Override
-    public Tally write(Iterator<Row> rows, ParquetTaskOutput.Files files) {
+    public Tally write(Iterator<InternalRow> rows, ParquetTaskOutput.Files files) {
       boolean label = task.label();
       int idReason = label ? 3 : 2;
+      DataType labelType = label ? files.schema(CODES).apply(Columns.LABEL).dataType() : null;
+      UTF8String modelId = UTF8String.fromString(task.modelId());
       FeatureMoments moments = new FeatureMoments(task.inputSize());
       Map<String, Long> rejects = new TreeMap<>();
-      Iterator<Row> codes = new BatchingIterator(rows, task) {
+      Iterator<InternalRow> codes = new BatchingIterator<InternalRow, InternalRow>(rows, task) {
         @Override
-        void consume(Row row) {
-          String id = row.getString(0);
+        void consume(InternalRow row) {
           if (!row.isNullAt(idReason)) {
-            reject(id, row.getString(idReason), row.getString(idReason + 1));
+            reject(row, row.getUTF8String(idReason).toString(), row.getUTF8String(idReason + 1).toString());
           } else if (row.isNullAt(1)) {
-            reject(id, RejectReason.NULL_IMAGE.code(), ImageFeaturizer.NULL_IMAGE_DETAIL);
+            reject(row, RejectReason.NULL_IMAGE.code(), ImageFeaturizer.NULL_IMAGE_DETAIL);
           } else {
             try {
-              double[] x = featurizer.decoder().decodeContent(row.get(1));
+              double[] x = decode(row);
               if (featurizer.standardization() != null) {
                 featurizer.standardization().standardizeInPlace(x);
               }
               moments.add(x);
-              add(id, label ? row.get(2) : null, x);
+              // The input row's buffers are reused for the next row: the batch keeps copies.
+              add(row.getUTF8String(0).clone(), label ? InternalRow.copyValue(row.get(2, labelType)) : null, x);
             } catch (ImageDecoder.RejectedImageException e) {
-              reject(id, e.reason().code(), e.getMessage());
+              reject(row, e.reason().code(), e.getMessage());
             }
           }
         }
 
-        private void reject(String id, String reason, String detail) {
-          files.write(REJECTS, RowFactory.create(id, reason, detail));
+        @Override
+        InternalRow codeRow(Object id, Object rowLabel, BatchForward.Result batch, int i) {
+          return new GenericInternalRow(codeValues(id, UnsafeArrayData.fromPrimitiveArray(batch.codes(),
+              Platform.FLOAT_ARRAY_OFFSET + i * batch.codeSize() * Float.BYTES, batch.codeSize(), Float.BYTES),
+              modelId, batch, i, rowLabel));
+        }
+
+        private void reject(InternalRow row, String reason, String detail) {
+          files.write(REJECTS, RowFactory.create(row.isNullAt(0) ? null : row.getUTF8String(0).toString(), reason, detail));
           rejects.merge(reason, 1L, Long::sum);
         }
       };
@@ -177,6 +196,14 @@ public final class ImageCorpusEncoder {
         files.write(STATS, RowFactory.create((Object) moments.toArray()));
       }
       return new Tally(accepted, rejects);
+    }
+
+    private double[] decode(InternalRow row) throws ImageDecoder.RejectedImageException {
+      if (sparkImage) {
+        InternalRow image = row.getStruct(1, 4);
+        return featurizer.decoder().fromSparkImage(image.getInt(0), image.getInt(1), image.getInt(2), image.getBinary(3));
+      }
+      return featurizer.decoder().decode(row.getBinary(1));
     }
   }
 }

@@ -57,8 +57,8 @@ public final class ParquetTaskOutput implements Serializable {
   private final transient Job job;
 
   /** A task's own work on its rows: written through {@code files}; returns a small summary for the driver. */
-  public interface TaskBody<R> extends Serializable {
-    R write(Iterator<Row> rows, Files files);
+  public interface TaskBody<T, R> extends Serializable {
+    R write(Iterator<T> rows, Files files);
   }
 
   private ParquetTaskOutput(SparkSession spark, String dir, Map<String, StructType> tables, Map<String, String> hadoop) {
@@ -107,7 +107,7 @@ public final class ParquetTaskOutput implements Serializable {
    * the successful attempts; {@code onResult} gets each partition's summary as it arrives, so the
    * driver never holds them all. When anything fails, the job is aborted and the exception thrown.
    */
-  public <R> void run(SparkSession spark, RDD<Row> rows, TaskBody<R> body, Consumer<R> onResult) {
+  public <T, R> void run(SparkSession spark, RDD<T> rows, TaskBody<T, R> body, Consumer<R> onResult) {
     committer.setupJob(job);
     List<FileCommitProtocol.TaskCommitMessage> messages = new ArrayList<>();
     try {
@@ -171,14 +171,26 @@ public final class ParquetTaskOutput implements Serializable {
     /** Writes {@code row}, laid out as its table's schema, to the table at position {@code table} in {@link #of}'s map. */
     @SuppressWarnings("unchecked")
     public void write(int table, Row row) {
+      if (toInternal[table] == null) {
+        toInternal[table] = ((ExpressionEncoder<Row>) Encoders.row(schemas[table])).createSerializer();
+      }
+      write(table, ((ExpressionEncoder.Serializer<Row>) toInternal[table]).apply(row));
+    }
+
+    /** The schema of the table at position {@code table}. */
+    public StructType schema(int table) {
+      return schemas[table];
+    }
+
+    /** As {@link #write(int, Row)}, for a row already in Spark's internal form: no conversion. */
+    public void write(int table, InternalRow row) {
       if (writers[table] == null) {
         TaskAttemptContext tableContext = table == 0 ? context : context(table);
         String file = committer.newTaskTempFile(context, Option.apply(tables[table]),
             factories[table].getFileExtension(tableContext));
         writers[table] = factories[table].newInstance(file, schemas[table], tableContext);
-        toInternal[table] = ((ExpressionEncoder<Row>) Encoders.row(schemas[table])).createSerializer();
       }
-      writers[table].write(((ExpressionEncoder.Serializer<Row>) toInternal[table]).apply(row));
+      writers[table].write(row);
     }
 
     private void close() {
@@ -192,18 +204,18 @@ public final class ParquetTaskOutput implements Serializable {
     }
   }
 
-  private static final class WriteTask<R> extends AbstractFunction2<TaskContext, scala.collection.Iterator<Row>, Committed<R>>
+  private static final class WriteTask<T, R> extends AbstractFunction2<TaskContext, scala.collection.Iterator<T>, Committed<R>>
       implements Serializable {
     private final ParquetTaskOutput output;
-    private final TaskBody<R> body;
+    private final TaskBody<T, R> body;
 
-    WriteTask(ParquetTaskOutput output, TaskBody<R> body) {
+    WriteTask(ParquetTaskOutput output, TaskBody<T, R> body) {
       this.output = output;
       this.body = body;
     }
 
     @Override
-    public Committed<R> apply(TaskContext task, scala.collection.Iterator<Row> rows) {
+    public Committed<R> apply(TaskContext task, scala.collection.Iterator<T> rows) {
       TaskAttemptID attempt = new TaskAttemptID(new TaskID(
           SparkHadoopWriterUtils.createJobID(output.jobTrackerId, task.stageId()), TaskType.MAP, task.partitionId()),
           task.attemptNumber());
