@@ -2,7 +2,9 @@ package io.latentforge.io;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -80,7 +82,7 @@ public final class ParquetTaskOutput implements Serializable {
         confs[t] = new SerializableConfiguration(table.getConfiguration());
         first = first == null ? table : first;
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException("cannot prepare the Parquet output " + dir, e);
+        throw new UncheckedIOException("cannot prepare the Parquet output " + dir, e);
       }
     }
     this.job = first;
@@ -99,7 +101,7 @@ public final class ParquetTaskOutput implements Serializable {
 
   /** The schema of the rows of {@code table}. */
   public StructType schema(String table) {
-    return schemas[java.util.Arrays.asList(tables).indexOf(table)];
+    return schemas[Arrays.asList(tables).indexOf(table)];
   }
 
   /**
