@@ -55,16 +55,15 @@ public final class TableSink {
   public Row publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
       Map<String, Object> manifest, Column... readBack) {
     Partition partition = partition(table, runDate);
-    if (expectedRows == 0) {
-      partition.remove();
-      return null;
-    }
-    Path staged = partition.staging();
-    try {
-      rows.write().option(DICTIONARY, "false").parquet(staged.toString());
-    } catch (RuntimeException e) {
-      partition.discard(staged);
-      throw e;
+    Path staged = null;
+    if (expectedRows > 0) {
+      staged = partition.staging();
+      try {
+        rows.write().option(DICTIONARY, "false").parquet(staged.toString());
+      } catch (RuntimeException e) {
+        partition.discard(staged);
+        throw e;
+      }
     }
     return partition.publish(staged, rows.schema(), expectedRows, manifest, readBack);
   }
@@ -108,10 +107,18 @@ public final class TableSink {
     /**
      * Validates {@code staged} (row count, schema), adds the manifest ({@code row_count} and
      * {@code run_date} added) and publishes it in place of the partition; discards it on failure.
-     * Returns the {@code readBack} aggregates of the validation's read, after its count.
+     * Returns the {@code readBack} aggregates of the validation's read, after its count. With
+     * {@code expectedRows == 0} the partition is removed instead (and null returned).
      */
     public Row publish(Path staged, StructType schema, long expectedRows, Map<String, Object> manifest,
         Column... readBack) {
+      if (expectedRows == 0) {
+        if (staged != null) {
+          discard(staged);
+        }
+        remove();
+        return null;
+      }
       try {
         Row aggregates = validate(schema, staged, expectedRows, readBack);
         Map<String, Object> full = new LinkedHashMap<>(manifest);
@@ -120,17 +127,17 @@ public final class TableSink {
         HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(staged, MANIFEST), full);
         swap.publish(staged, name);
         return aggregates;
-      } catch (RuntimeException | IOException e) {
+      } catch (IOException e) {
         discard(staged);
-        if (e instanceof IOException io) {
-          throw new UncheckedIOException("cannot publish " + name + " of " + table, io);
-        }
-        throw (RuntimeException) e;
+        throw new UncheckedIOException("cannot publish " + name + " of " + table, e);
+      } catch (RuntimeException e) {
+        discard(staged);
+        throw e;
       }
     }
 
     /** Removes the partition: a date with no rows has none. */
-    public void remove() {
+    private void remove() {
       try {
         swap.publish(null, name);
       } catch (IOException e) {

@@ -186,10 +186,6 @@ final class OutputPublisher {
 
     private Row publish(TableSink.Partition partition, String table, StructType schema, long rows,
         Map<String, Object> manifest, Column... readBack) {
-      if (rows == 0) {
-        partition.remove();
-        return null;
-      }
       return partition.publish(new Path(dir, table), schema, rows, manifest, readBack);
     }
 
