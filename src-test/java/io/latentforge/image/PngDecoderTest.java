@@ -10,8 +10,14 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.DeflaterOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +72,66 @@ class PngDecoderTest {
     assertSameAsImageIo(fill(custom(ColorSpace.CS_sRGB, false, DataBuffer.TYPE_USHORT, 9, 8)));
     assertSameAsImageIo(fill(custom(ColorSpace.CS_sRGB, true, DataBuffer.TYPE_USHORT, 5, 6)));
     assertSameAsImageIo(fill(new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY)));
+  }
+
+  /** Rows written with each of the five filter types in turn (ImageIO's writer chooses its own). */
+  @Test
+  void everyRowFilterIsUndone() throws Exception {
+    for (int[] layout : new int[][] {{0, 8}, {2, 8}, {6, 16}}) {
+      byte[] png = pngWithEveryFilter(23, 11, layout[0], layout[1]);
+      PngDecoder.Header header = PngDecoder.header(png);
+      ImageDecoder.Planes direct = PngDecoder.decode(png, header);
+      ImageDecoder.Planes imageIo = ImageDecoder.planes(ImageIO.read(new ByteArrayInputStream(png)));
+      for (int c = 0; c < direct.values().length; c++) {
+        assertThat(Arrays.equals(direct.values()[c], imageIo.values()[c])).as("colour type " + layout[0] + " plane " + c).isTrue();
+      }
+    }
+  }
+
+  /** A PNG of random samples whose row {@code y} is filtered with type {@code y % 5}. */
+  private static byte[] pngWithEveryFilter(int width, int height, int colourType, int bitDepth) throws Exception {
+    int samples = colourType == 0 ? 1 : colourType == 2 ? 3 : 4;
+    int bpp = samples * bitDepth / 8;
+    int rowBytes = width * bpp;
+    byte[][] rows = new byte[height][rowBytes];
+    ByteArrayOutputStream filtered = new ByteArrayOutputStream();
+    for (int y = 0; y < height; y++) {
+      RANDOM.nextBytes(rows[y]);
+      int type = y % 5;
+      filtered.write(type);
+      for (int i = 0; i < rowBytes; i++) {
+        int a = i >= bpp ? rows[y][i - bpp] & 0xff : 0;
+        int b = y > 0 ? rows[y - 1][i] & 0xff : 0;
+        int c = i >= bpp && y > 0 ? rows[y - 1][i - bpp] & 0xff : 0;
+        int p = a + b - c;
+        int paeth = Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c) ? a
+            : Math.abs(p - b) <= Math.abs(p - c) ? b : c;
+        int predictor = new int[] {0, a, b, (a + b) >>> 1, paeth}[type];
+        filtered.write((rows[y][i] - predictor) & 0xff);
+      }
+    }
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(png);
+    out.writeLong(0x89504E470D0A1A0AL);
+    ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put((byte) bitDepth).put((byte) colourType);
+    chunk(out, "IHDR", ihdr.array());
+    ByteArrayOutputStream idat = new ByteArrayOutputStream();
+    try (DeflaterOutputStream z = new DeflaterOutputStream(idat)) {
+      z.write(filtered.toByteArray());
+    }
+    chunk(out, "IDAT", idat.toByteArray());
+    chunk(out, "IEND", new byte[0]);
+    return png.toByteArray();
+  }
+
+  private static void chunk(DataOutputStream out, String type, byte[] data) throws Exception {
+    CRC32 crc = new CRC32();
+    crc.update(type.getBytes(StandardCharsets.US_ASCII));
+    crc.update(data);
+    out.writeInt(data.length);
+    out.writeBytes(type);
+    out.write(data);
+    out.writeInt((int) crc.getValue());
   }
 
   @Test
