@@ -1,5 +1,6 @@
 package io.latentforge.encode;
 
+import static org.apache.spark.sql.functions.avg;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -98,8 +99,10 @@ class ImageCorpusEncoderTest {
           .containsExactlyInAnyOrderElementsOf(reference.rejects().collectAsList().stream().map(Row::toString).toList());
       assertThat(rejects.collectAsList()).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
           "null_image", "null_id", "undecodable_image", "undecodable_image", "duplicate_id", "image_too_large");
-      assertThat(tally).isEqualTo(new ImageCorpusEncoder.Tally(40, Map.of("null_image", 1L, "null_id", 1L,
-          "undecodable_image", 2L, "duplicate_id", 1L, "image_too_large", 1L)));
+      assertThat(tally.accepted()).isEqualTo(40);
+      assertThat(tally.rejectsByReason()).isEqualTo(Map.of("null_image", 1L, "null_id", 1L,
+          "undecodable_image", 2L, "duplicate_id", 1L, "image_too_large", 1L));
+      assertThat(tally.meanReconError()).isCloseTo(meanReconError(expected), within(1e-6));
 
       Dataset<Row> stats = spark.read().parquet(out + "/stats");
       assertThat(ImageCorpusEncoder.meanInputBaseline(stats))
@@ -112,6 +115,10 @@ class ImageCorpusEncoderTest {
     } finally {
       reference.release();
     }
+  }
+
+  private static double meanReconError(Dataset<Row> codes) {
+    return codes.agg(avg("recon_error")).first().getDouble(0);
   }
 
   private static Map<String, StructType> tables(StructType codes) {
@@ -150,7 +157,9 @@ class ImageCorpusEncoderTest {
     try {
       Dataset<Row> expected = Encoder.encode(spark, reference.accepted(), network, "m", architecture.code(), SPEC.size(), 3);
       Dataset<Row> codes = spark.read().parquet(out + "/codes");
-      assertThat(tally).isEqualTo(new ImageCorpusEncoder.Tally(20, Map.of()));
+      assertThat(tally.accepted()).isEqualTo(20);
+      assertThat(tally.rejectsByReason()).isEmpty();
+      assertThat(tally.meanReconError()).isCloseTo(meanReconError(expected), within(1e-6));
       assertThat(codes.columns()).containsExactly("id", "code", "model_id", "recon_error");
       Map<String, Row> want = byId(expected.collectAsList());
       Map<String, Row> encoded = byId(codes.collectAsList());

@@ -56,15 +56,18 @@ public final class ImageCorpusEncoder {
   public record Featurizer(ImageDecoder decoder, Standardization standardization) implements Serializable {}
 
   /**
-   * What a pass wrote: rows encoded, and rows rejected by reason. A class, not a record: Kryo, the
-   * serializer of task results on clusters, cannot set a record's fields.
+   * What a pass wrote: rows encoded, the sum of their reconstruction errors, and rows rejected by
+   * reason. A class, not a record: Kryo, the serializer of task results on clusters, cannot set a
+   * record's fields.
    */
   public static final class Tally implements Serializable {
     private final long accepted;
+    private final double reconErrorSum;
     private final Map<String, Long> rejectsByReason;
 
-    public Tally(long accepted, Map<String, Long> rejectsByReason) {
+    public Tally(long accepted, double reconErrorSum, Map<String, Long> rejectsByReason) {
       this.accepted = accepted;
+      this.reconErrorSum = reconErrorSum;
       this.rejectsByReason = new TreeMap<>(rejectsByReason);
     }
 
@@ -72,29 +75,24 @@ public final class ImageCorpusEncoder {
       return accepted;
     }
 
+    /** The mean {@code recon_error} of the code rows written (NaN for none). */
+    public double meanReconError() {
+      return reconErrorSum / accepted;
+    }
+
     public Map<String, Long> rejectsByReason() {
       return Collections.unmodifiableMap(rejectsByReason);
     }
 
     Tally merge(Tally other) {
-      Tally sum = new Tally(accepted + other.accepted, rejectsByReason);
+      Tally sum = new Tally(accepted + other.accepted, reconErrorSum + other.reconErrorSum, rejectsByReason);
       other.rejectsByReason.forEach((reason, n) -> sum.rejectsByReason.merge(reason, n, Long::sum));
       return sum;
     }
 
     @Override
-    public boolean equals(Object o) {
-      return o instanceof Tally t && t.accepted == accepted && t.rejectsByReason.equals(rejectsByReason);
-    }
-
-    @Override
-    public int hashCode() {
-      return Long.hashCode(accepted) * 31 + rejectsByReason.hashCode();
-    }
-
-    @Override
     public String toString() {
-      return accepted + " accepted, rejected " + rejectsByReason;
+      return accepted + " accepted (recon_error sum " + reconErrorSum + "), rejected " + rejectsByReason;
     }
   }
 
@@ -112,7 +110,7 @@ public final class ImageCorpusEncoder {
     }
     input.add(col(Quarantine.ID_REASON));
     input.add(col(Quarantine.ID_DETAIL));
-    Tally[] total = {new Tally(0, Map.of())};
+    Tally[] total = {new Tally(0, 0, Map.of())};
     // Spark's internal rows, in and out: no conversion of the image bytes, ids or codes to Java objects.
     out.run(spark, corpus.select(input.toArray(Column[]::new)).queryExecution().toRdd(),
         new EncodeImages(new EncodeTask(Encoder.broadcast(spark, network), modelId, code, inputSize, label, batchSize),
@@ -153,6 +151,7 @@ public final class ImageCorpusEncoder {
       UTF8String modelId = UTF8String.fromString(task.modelId());
       FeatureMoments moments = new FeatureMoments(task.inputSize());
       Map<String, Long> rejects = new TreeMap<>();
+      double[] reconErrorSum = {0};
       Iterator<InternalRow> codes = new BatchingIterator<InternalRow, InternalRow>(rows, task) {
         @Override
         void consume(InternalRow row) {
@@ -177,6 +176,7 @@ public final class ImageCorpusEncoder {
 
         @Override
         InternalRow codeRow(Object id, Object rowLabel, BatchForward.Result batch, int i) {
+          reconErrorSum[0] += batch.reconErrors()[i];
           return new GenericInternalRow(codeValues(id, UnsafeArrayData.fromPrimitiveArray(batch.codes(),
               Platform.FLOAT_ARRAY_OFFSET + i * batch.codeSize() * Float.BYTES, batch.codeSize(), Float.BYTES),
               modelId, batch, i, rowLabel));
@@ -195,7 +195,7 @@ public final class ImageCorpusEncoder {
       if (moments.rows() > 0) {
         files.write(STATS, RowFactory.create((Object) moments.toArray()));
       }
-      return new Tally(accepted, rejects);
+      return new Tally(accepted, reconErrorSum[0], rejects);
     }
 
     private double[] decode(InternalRow row) throws ImageDecoder.RejectedImageException {

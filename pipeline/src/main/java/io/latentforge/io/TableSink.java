@@ -107,7 +107,8 @@ public final class TableSink {
     /**
      * Validates {@code staged} (row count, schema), adds the manifest ({@code row_count} and
      * {@code run_date} added) and publishes it in place of the partition; discards it on failure.
-     * Returns the {@code readBack} aggregates of the validation's read, after its count. With
+     * Returns the {@code readBack} aggregates of the validation's read, after its count (null
+     * without them: then only the files' footers are read). With
      * {@code expectedRows == 0} the partition is removed instead (and null returned).
      */
     public Row publish(Path staged, StructType schema, long expectedRows, Map<String, Object> manifest,
@@ -129,7 +130,7 @@ public final class TableSink {
         return aggregates;
       } catch (IOException e) {
         discard(staged);
-        throw new UncheckedIOException("cannot publish " + name + " of " + table, e);
+        throw new UncheckedIOException("cannot publish " + name + " of " + table + ": " + e.getMessage(), e);
       } catch (RuntimeException e) {
         discard(staged);
         throw e;
@@ -150,20 +151,40 @@ public final class TableSink {
     }
   }
 
-  /** The staged files must hold every expected row, with the schema that was written. */
-  private Row validate(StructType schema, Path staged, long expectedRows, Column[] readBack) {
+  /**
+   * The staged files must hold every expected row, with the schema that was written. Without
+   * {@code readBack} aggregates only their footers are read; with them, one Spark read computes
+   * the count and the aggregates together.
+   */
+  private Row validate(StructType schema, Path staged, long expectedRows, Column[] readBack) throws IOException {
+    if (readBack.length == 0) {
+      ParquetFooters.Summary files = ParquetFooters.of(spark.sparkContext().hadoopConfiguration(), staged);
+      requireRows(staged, files.rows(), expectedRows);
+      for (StructType written : files.schemas()) {
+        requireSchema(staged, written, schema);
+      }
+      return null;
+    }
     Dataset<Row> written = spark.read().parquet(staged.toString());
     Row aggregates = written.agg(count(lit(1)), readBack).first();
-    long count = aggregates.getLong(0);
+    requireRows(staged, aggregates.getLong(0), expectedRows);
+    requireSchema(staged, written.schema(), schema);
+    return aggregates;
+  }
+
+  private static void requireRows(Path staged, long count, long expectedRows) {
     if (count != expectedRows) {
       throw LatentforgeException.internal("Staged partition " + staged + " holds " + count + " rows, expected "
           + expectedRows + "; nothing was published.", null);
     }
-    if (!Arrays.equals(names(written.schema().fields()), names(schema.fields()))) {
-      throw LatentforgeException.internal("Staged partition " + staged + " has columns " + written.schema().simpleString()
-          + ", expected " + schema.simpleString() + "; nothing was published.", null);
+  }
+
+  private static void requireSchema(Path staged, StructType written, StructType schema) {
+    if (written == null || !Arrays.equals(names(written.fields()), names(schema.fields()))) {
+      throw LatentforgeException.internal("Staged partition " + staged + " has columns "
+          + (written == null ? "not written by Spark" : written.simpleString()) + ", expected " + schema.simpleString()
+          + "; nothing was published.", null);
     }
-    return aggregates;
   }
 
   private static String[] names(StructField[] fields) {

@@ -91,11 +91,13 @@ public final class EncodeRun {
               spec.size(), request.config().encode().batchSize(), staged.output()));
       RunCounts counts = publisher.admit(staged, RunCounts.of(tally.accepted(), tally.rejectsByReason()),
           request.config().input().maxRejectFraction());
-      double meanReconError = Stage.run(spark, Runs.GROUP, "publish codes",
-          () -> publisher.codes(staged, counts.accepted(), manifest(request, model, codeLayer, counts)));
+      Stage.run(spark, Runs.GROUP, "publish codes", () -> {
+        publisher.codes(staged, counts.accepted(), manifest(request, model, codeLayer, counts));
+        return null;
+      });
       double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
           () -> ImageCorpusEncoder.meanInputBaseline(staged.read(STATS)));
-      return new Published(counts, spec.size(), meanReconError, baseline);
+      return new Published(counts, spec.size(), tally.meanReconError(), baseline);
     }
   }
 
