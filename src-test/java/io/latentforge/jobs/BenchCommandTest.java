@@ -33,10 +33,15 @@ class BenchCommandTest {
     assertThat(r.out()).contains("encode benchmark: 80 rows, model deep [16]->4")
         .containsPattern("bare forward pass .* [0-9]+ rows/s")
         .containsPattern("featurized Parquet to codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)")
-        .containsPattern("corpus to published codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)");
-    // The end-to-end rounds are real encode runs: the code table partition holds every row.
+        .containsPattern("corpus to published codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)")
+        .containsPattern("a fixed cost per run .* [0-9.]+ s\n.*rows above it +[0-9]+ rows/s +\\([0-9.]+ of bare\\)"
+            + "|too few rows to split");
+    // The end-to-end rounds are real encode runs: the code table partition holds every row, and the
+    // run on a tenth of the corpus publishes its own date.
     assertThat(SparkSession.active().read().parquet(dir.resolve("encode/output/codes/run_date=2024-01-01").toString())
         .count()).isEqualTo(80);
+    assertThat(SparkSession.active().read().parquet(dir.resolve("encode/output/codes/run_date=2024-01-02").toString())
+        .count()).isEqualTo(8);
   }
 
   @Test

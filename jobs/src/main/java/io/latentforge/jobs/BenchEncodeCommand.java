@@ -41,5 +41,12 @@ public final class BenchEncodeCommand extends SparkJob {
         r.fromFeatures(), r.fromFeaturesRatio());
     out.printf(Locale.ROOT, "  latentforge encode, corpus to published codes    %9.0f rows/s  (%.2f of bare)%n",
         r.endToEnd(), r.endToEndRatio());
+    if (Double.isNaN(r.perRow())) {
+      out.printf(Locale.ROOT, "    (too few rows to split a run's time into a fixed cost and a rate per row)%n");
+      return;
+    }
+    out.printf(Locale.ROOT, "    a fixed cost per run (fit with runs on a tenth)   %9.2f s%n", r.fixedSeconds());
+    out.printf(Locale.ROOT, "    and the rows above it                          %9.0f rows/s  (%.2f of bare)%n",
+        r.perRow(), r.perRowRatio());
   }
 }

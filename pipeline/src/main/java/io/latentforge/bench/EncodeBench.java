@@ -32,9 +32,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * pass in one JVM on minibatches already in native memory; Spark encoding from a featurized
  * Parquet table (what a nightly run does after training); and {@code latentforge encode} itself,
  * from the image corpus to a published code table partition (read, id checks, decode, encode,
- * rejects, staged write, validation, manifest, metrics). The model is a real one from the model
- * store, trained for one epoch on a slice of the corpus (its weights do not change the cost).
- * Medians of repeated runs.
+ * rejects, staged write, validation, manifest, metrics), whose time is split into a fixed cost
+ * per run and a rate per row by a second run on a tenth of the corpus. The model is a real one
+ * from the model store, trained for one epoch on a slice of the corpus (its weights do not change
+ * the cost). Medians of repeated runs.
  */
 public final class EncodeBench {
 
@@ -49,9 +50,13 @@ public final class EncodeBench {
     this.config = config;
   }
 
-  /** Median rates (rows/s) and median within-round ratios to the bare rate. */
+  /**
+   * Median rates (rows/s) and median within-round ratios to the bare rate. An encode run's time is
+   * also split, from a run on a tenth of the corpus in the same round, into a fixed cost per run
+   * (seconds: model load, planning, id checks, publishing) and the rate of its rows above that.
+   */
   public record Rates(long rows, double bare, double fromFeatures, double endToEnd, double fromFeaturesRatio,
-      double endToEndRatio) {}
+      double endToEndRatio, double fixedSeconds, double perRow, double perRowRatio) {}
 
   public Rates run(String imageCorpus, String scratch, int repeats) {
     LocalDate date = LocalDate.of(2024, 1, 1);
@@ -88,23 +93,33 @@ public final class EncodeBench {
     };
     EncodeRequest encode = new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date, config);
     LongSupplier endToEndPass = () -> new EncodeRun(spark).execute(encode).rowsFeaturized();
-    // Rounds interleave the three, so drift of a noisy machine hits all of them alike; the ratios
+    String tenth = scratch + "/tenth-corpus";
+    new TableSink(spark).publishCorpus(spark.read().parquet(imageCorpus).limit((int) Math.max(1, rows / 10)), tenth, true);
+    EncodeRequest encodeTenth = new EncodeRequest(modelDir, CorpusKind.IMAGE, tenth, output, date.plusDays(1), config);
+    LongSupplier tenthPass = () -> new EncodeRun(spark).execute(encodeTenth).rowsFeaturized();
+    // Rounds interleave the passes, so drift of a noisy machine hits all of them alike; the ratios
     // are taken within each round, then the median.
-    List<LongSupplier> passes = List.of(barePass, fromFeaturesPass, endToEndPass);
+    List<LongSupplier> passes = List.of(barePass, fromFeaturesPass, endToEndPass, tenthPass);
     passes.forEach(LongSupplier::getAsLong);
     List<double[]> rounds = new ArrayList<>();
     for (int i = 0; i < repeats; i++) {
-      double[] rates = new double[3];
-      for (int k = 0; k < 3; k++) {
+      double[] rates = new double[passes.size()];
+      double[] seconds = new double[passes.size()];
+      long[] counts = new long[passes.size()];
+      for (int k = 0; k < passes.size(); k++) {
         long start = System.nanoTime();
-        long n = passes.get(k).getAsLong();
-        rates[k] = n / ((System.nanoTime() - start) / 1e9);
+        counts[k] = passes.get(k).getAsLong();
+        seconds[k] = (System.nanoTime() - start) / 1e9;
+        rates[k] = counts[k] / seconds[k];
       }
-      rounds.add(rates);
+      // Two runs, two sizes: time = fixed + rows / perRow (NaN when noise hides the difference).
+      double perRow = seconds[2] > seconds[3] ? (counts[2] - counts[3]) / (seconds[2] - seconds[3]) : Double.NaN;
+      rounds.add(new double[] {rates[0], rates[1], rates[2], seconds[3] - counts[3] / perRow, perRow});
     }
     cached.unpersist();
     return new Rates(rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]), median(rounds, r -> r[2]),
-        median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]));
+        median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]), median(rounds, r -> r[3]),
+        median(rounds, r -> r[4]), median(rounds, r -> r[4] / r[0]));
   }
 
   /**
