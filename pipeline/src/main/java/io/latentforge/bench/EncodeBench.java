@@ -94,7 +94,10 @@ public final class EncodeBench {
     EncodeRequest encode = new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date, config);
     LongSupplier endToEndPass = () -> new EncodeRun(spark).execute(encode).rowsFeaturized();
     String tenth = scratch + "/tenth-corpus";
-    new TableSink(spark).publishCorpus(spark.read().parquet(imageCorpus).limit((int) Math.max(1, rows / 10)), tenth, true);
+    // In as many files as the corpus: fewer would add a shuffle to spread them over the cores.
+    Dataset<Row> corpus = spark.read().parquet(imageCorpus);
+    new TableSink(spark).publishCorpus(corpus.limit((int) Math.max(1, rows / 10))
+        .repartition(corpus.rdd().getNumPartitions()), tenth, true);
     EncodeRequest encodeTenth = new EncodeRequest(modelDir, CorpusKind.IMAGE, tenth, output, date.plusDays(1), config);
     LongSupplier tenthPass = () -> new EncodeRun(spark).execute(encodeTenth).rowsFeaturized();
     // Rounds interleave the passes, so drift of a noisy machine hits all of them alike; the ratios
