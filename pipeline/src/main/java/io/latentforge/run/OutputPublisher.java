@@ -144,7 +144,7 @@ final class OutputPublisher {
     return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
   }
 
-  /** As {@link #codes(Dataset, long, Map)}, for code rows the tasks of one pass staged (validated from their footers). */
+  /** As {@link #codes(Dataset, long, Map)}, for code rows the tasks of one pass staged; their mean comes from the tasks. */
   void codes(TaskStaging staged, long rows, Map<String, Object> manifest) {
     staged.publish(staged.codes, CODES, staged.codeSchema, rows, manifest);
   }
@@ -184,9 +184,10 @@ final class OutputPublisher {
       return spark.read().schema(output.schema(table)).parquet(new Path(dir, table).toString());
     }
 
-    private Row publish(TableSink.Partition partition, String table, StructType schema, long rows,
-        Map<String, Object> manifest, Column... readBack) {
-      return partition.publish(new Path(dir, table), schema, rows, manifest, readBack);
+    /** Publishes a staged table, validated from its files' footers. */
+    private void publish(TableSink.Partition partition, String table, StructType schema, long rows,
+        Map<String, Object> manifest) {
+      partition.publish(new Path(dir, table), schema, rows, manifest);
     }
 
     @Override
