@@ -32,6 +32,34 @@ public class ImageDecoderTest {
     return image;
   }
 
+  /**
+   * The reusing decoder gives the same features as the allocating one, for a run of images whose
+   * size, colour type and format change (so its buffers are outgrown, reused larger, or bypassed).
+   */
+  @Test
+  void decodingIntoReusedBuffersGivesTheSameFeatures() throws Exception {
+    java.util.Random random = new java.util.Random(3);
+    ImageDecoder decoder = new ImageDecoder(new ImageFeatures(6, 5, 3), MAX);
+    int[][] sizes = {{5, 6}, {40, 30}, {5, 6}, {3, 2}, {40, 30}, {12, 12}};
+    int[] types = {BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_USHORT_GRAY};
+    double[] previous = null;
+    for (int i = 0; i < 12; i++) {
+      BufferedImage image = new BufferedImage(sizes[i % sizes.length][0], sizes[i % sizes.length][1], types[i % 3]);
+      for (int y = 0; y < image.getHeight(); y++) {
+        for (int x = 0; x < image.getWidth(); x++) {
+          image.setRGB(x, y, random.nextInt());
+        }
+      }
+      byte[] bytes = encode(image, i == 7 ? "bmp" : "png");
+      double[] reused = decoder.decodeReusing(bytes);
+      assertThat(reused).as("image " + i).containsExactly(decoder.decode(bytes));
+      if (previous != null) {
+        assertThat(reused).as("one array per thread").isSameAs(previous);
+      }
+      previous = reused;
+    }
+  }
+
   @Test
   void grayscalePixelsAreScaledToUnitRangeRowMajor() throws Exception {
     BufferedImage image = new BufferedImage(4, 2, BufferedImage.TYPE_BYTE_GRAY);

@@ -166,7 +166,7 @@ public final class ImageCorpusEncoder {
                 featurizer.standardization().standardizeInPlace(x);
               }
               moments.add(x);
-              // The input row's buffers are reused for the next row: the batch keeps copies.
+              // The input row's buffers and x are reused for the next row: the batch keeps copies.
               add(row.getUTF8String(0).clone(), label ? InternalRow.copyValue(row.get(2, labelType)) : null, x);
             } catch (ImageDecoder.RejectedImageException e) {
               reject(row, e.reason().code(), e.getMessage());
@@ -203,7 +203,7 @@ public final class ImageCorpusEncoder {
         InternalRow image = row.getStruct(1, 4);
         return featurizer.decoder().fromSparkImage(image.getInt(0), image.getInt(1), image.getInt(2), image.getBinary(3));
       }
-      return featurizer.decoder().decode(row.getBinary(1));
+      return featurizer.decoder().decodeReusing(row.getBinary(1));
     }
   }
 }

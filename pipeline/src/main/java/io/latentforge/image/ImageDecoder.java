@@ -25,6 +25,9 @@ import org.apache.spark.sql.Row;
  */
 public final class ImageDecoder implements Serializable {
 
+  /** Each thread's features for {@link #decodeReusing}. */
+  private static final ThreadLocal<double[]> FEATURES = ThreadLocal.withInitial(() -> new double[0]);
+
   private final ImageFeatures spec;
   private final long maxPixels;
 
@@ -60,6 +63,25 @@ public final class ImageDecoder implements Serializable {
 
   /** Encoded bytes. The size is read from the header first, so a decompression bomb is never decoded. */
   public double[] decode(byte[] bytes) throws RejectedImageException {
+    return toFeatures(planes(bytes), new double[spec.size()]);
+  }
+
+  /**
+   * As {@link #decode}, into an array this thread reuses: its values are valid until the thread's
+   * next call. For a loop that copies each image's features elsewhere (a batch), so that decoding
+   * allocates nothing per image.
+   */
+  public double[] decodeReusing(byte[] bytes) throws RejectedImageException {
+    double[] features = FEATURES.get();
+    return toFeatures(planes(bytes), features.length == spec.size() ? features : reuse(new double[spec.size()]));
+  }
+
+  private static double[] reuse(double[] features) {
+    FEATURES.set(features);
+    return features;
+  }
+
+  private Planes planes(byte[] bytes) throws RejectedImageException {
     if (bytes.length == 0) {
       throw undecodable("empty image bytes");
     }
@@ -67,7 +89,7 @@ public final class ImageDecoder implements Serializable {
     if (png != null && png.supported()) {
       checkSize(png.width(), png.height());
       try {
-        return toFeatures(PngDecoder.decode(bytes, png));
+        return PngDecoder.decode(bytes, png);
       } catch (PngDecoder.CorruptPngException | RuntimeException e) {
         throw undecodable("cannot decode " + bytes.length + " bytes of PNG: " + e.getMessage());
       }
@@ -83,7 +105,7 @@ public final class ImageDecoder implements Serializable {
       try {
         reader.setInput(in, true, true);
         checkSize(reader.getWidth(0), reader.getHeight(0));
-        return toFeatures(planes(reader.read(0)));
+        return planes(reader.read(0));
       } finally {
         reader.dispose();
       }
@@ -108,7 +130,7 @@ public final class ImageDecoder implements Serializable {
         planes[c][i] = (data[i * channels + source] & 0xff) / 255f;
       }
     }
-    return toFeatures(new Planes(planes, width, height));
+    return toFeatures(new Planes(planes, width, height), new double[spec.size()]);
   }
 
   private void checkSize(int width, int height) throws RejectedImageException {
@@ -158,13 +180,13 @@ public final class ImageDecoder implements Serializable {
     return new Planes(planes, w, h);
   }
 
-  private double[] toFeatures(Planes source) {
+  /** {@code source} resized and converted to the configured channels, into {@code out}. */
+  private double[] toFeatures(Planes source, double[] out) {
     int size = spec.height() * spec.width();
     float[][] resized = new float[source.values().length][];
     for (int c = 0; c < resized.length; c++) {
       resized[c] = Resize.plane(source.values()[c], source.width(), source.height(), spec.width(), spec.height());
     }
-    double[] out = new double[spec.size()];
     if (spec.channels() == 1 && resized.length == 3) {
       for (int i = 0; i < size; i++) {
         // ITU-R BT.601 luma.
