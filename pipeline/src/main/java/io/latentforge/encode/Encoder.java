@@ -102,8 +102,8 @@ public final class Encoder {
 
   /**
    * The network's configuration (JSON) and parameters, sent to each executor once; {@link #network}
-   * turns them into a model there. Not the model store's zip (DL4J's ModelSerializer): deflating and inflating the
-   * weights took about 60 ms more per run, and encoding needs no updater state.
+   * turns them into a model there. Not the model store's zip (DL4J's ModelSerializer): deflating
+   * and inflating the weights took about 60 ms more per run, and encoding needs no updater state.
    */
   static Broadcast<byte[]> broadcast(SparkSession spark, MultiLayerNetwork network) {
     return spark.sparkContext().broadcast(serialize(network), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
