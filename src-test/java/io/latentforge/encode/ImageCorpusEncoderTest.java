@@ -17,6 +17,7 @@ import io.latentforge.io.ParquetTaskOutput;
 import io.latentforge.io.Quarantine;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
+import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.SparkSessionExtension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
@@ -84,11 +85,7 @@ class ImageCorpusEncoderTest {
       assertThat(actualById).hasSize(40).containsOnlyKeys(expectedById.keySet());
       actualById.forEach((id, actual) -> {
         Row want = expectedById.get(id);
-        List<Float> actualCode = actual.getList(1);
-        List<Float> wantCode = want.getList(1);
-        for (int k = 0; k < actualCode.size(); k++) {
-          assertThat(actualCode.get(k)).isCloseTo(wantCode.get(k), within(1e-6f));
-        }
+        CodeTolerance.assertSameCode(id, actual.getList(1), want.getList(1));
         assertThat(actual.getString(2)).isEqualTo("m");
         assertThat(actual.getFloat(3)).isCloseTo(want.getFloat(3), within(1e-5f));
         assertThat((byte[]) actual.get(4)).containsExactly((byte[]) want.get(4));
@@ -166,9 +163,7 @@ class ImageCorpusEncoderTest {
       assertThat(encoded).hasSize(20).containsOnlyKeys(want.keySet());
       encoded.forEach((id, actual) -> {
         assertThat(actual.getList(1)).hasSize(3);
-        for (int k = 0; k < 3; k++) {
-          assertThat((Float) actual.getList(1).get(k)).isCloseTo((Float) want.get(id).getList(1).get(k), within(1e-6f));
-        }
+        CodeTolerance.assertSameCode(id, actual.getList(1), want.get(id).getList(1));
         assertThat(actual.getFloat(3)).isCloseTo(want.get(id).getFloat(3), within(1e-5f));
       });
     } finally {

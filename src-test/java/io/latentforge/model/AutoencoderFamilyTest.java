@@ -87,6 +87,7 @@ class AutoencoderFamilyTest {
     double[][] x = bars(1500, 12, 6);
     Training.Model vae = Training.train(spark, x, false, tmp, "model.type=vae", "model.encoder-layers=[64]",
         "model.code-size=8", "model.loss=xent", "train.epochs=15");
+    // Bit-exact: the same batch twice; a sampled code would differ in every value.
     assertThat(vae.codes(x)).isEqualTo(vae.codes(x));
     System.out.printf("vae %.4f, mean baseline %.4f%n", vae.reconError(x, x), meanBaseline(x));
     assertThat(vae.reconError(x, x)).isLessThan(0.75 * meanBaseline(x));

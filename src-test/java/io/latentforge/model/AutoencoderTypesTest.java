@@ -55,6 +55,7 @@ class AutoencoderTypesTest {
         new Autoencoder.Architecture(loaded.network().getLayerWiseConfigurations(), CodeLayer.fromCard(loaded.card())),
         model.config());
 
+    // Bit-exact: the same rows in the same batch, the same thread count, parameters restored exactly.
     assertThat(reloaded.codes(x)).isEqualTo(before);
     assertThat(reloaded.architecture().code()).isEqualTo(model.architecture().code());
   }
