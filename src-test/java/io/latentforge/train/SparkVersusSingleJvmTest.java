@@ -28,9 +28,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * With one worker averaging after every minibatch, Spark training is plain minibatch training: the
  * parameters match single-JVM DL4J on the same data and seed. As in DL4J's own test of this, each
  * fit is one minibatch (here: the whole corpus, once per epoch), because DL4J assigns minibatches to
- * averaging rounds in a random order of its own. Plain SGD: with Adam the first Spark step differs
- * by about a quarter of the learning rate, as if the worker's Adam bias correction counted one
- * iteration more (measured: 7.7e-4 at learning rate 0.003), which fades as training goes on.
+ * averaging rounds in a random order of its own. Plain SGD here; ConvergenceTest does the same with
+ * Adam, whose state must then travel with the parameters.
  */
 @ExtendWith(SparkSessionExtension.class)
 class SparkVersusSingleJvmTest {

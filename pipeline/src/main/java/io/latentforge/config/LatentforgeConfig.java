@@ -100,7 +100,12 @@ public record LatentforgeConfig(
             r.positiveDouble("train.sharing.threshold")),
         new TrainSettings.Stopping(r.fractionBelowOne("train.validation-fraction"), r.intAtLeast("train.patience", 0),
             r.nonNegativeDouble("train.max-minutes")),
-        r.intAtLeast("train.checkpoint-every", 0), r.c.getBoolean("train.stats"));
+        r.intAtLeast("train.checkpoint-every", 0), r.c.getBoolean("train.stats"),
+        new TrainSettings.Schedule(r.enumValue("train.lr-schedule", TrainSettings.ScheduleKind.class),
+            r.nonNegativeDouble("train.warmup-epochs"), r.fraction("train.lr-min-fraction"),
+            r.fraction("train.plateau-factor"), r.intAtLeast("train.plateau-patience", 1)),
+        new TrainSettings.Clipping(r.enumValue("train.gradient-clipping", TrainSettings.GradientClipping.class),
+            r.positiveDouble("train.gradient-clipping-threshold")));
   }
 
   /** Checks between keys, so a run that cannot work fails before it reads any data. */

@@ -5,7 +5,23 @@ import java.io.Serializable;
 /** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
 public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
     WeightInit weightInit, double l2, long seed, Strategy strategy, Averaging averaging, Sharing sharing,
-    Stopping stopping, int checkpointEvery, boolean stats) implements Serializable {
+    Stopping stopping, int checkpointEvery, boolean stats, Schedule schedule, Clipping clipping)
+    implements Serializable {
+
+  /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */
+  public record Schedule(ScheduleKind kind, double warmupEpochs, double minFraction, double plateauFactor,
+      int plateauPatience) implements Serializable {}
+
+  public enum ScheduleKind {
+    CONSTANT, COSINE, PLATEAU
+  }
+
+  /** Gradient normalization or clipping before the updater (DL4J's GradientNormalization), with its threshold. */
+  public record Clipping(GradientClipping kind, double threshold) implements Serializable {}
+
+  public enum GradientClipping {
+    NONE, CLIP_L2_PER_LAYER, CLIP_L2_PER_PARAM_TYPE, CLIP_ELEMENT_WISE, RENORMALIZE_L2_PER_LAYER
+  }
 
   /** Parameter averaging (ParameterAveragingTrainingMaster) or gradient sharing (SharedTrainingMaster). */
   public enum Strategy {

@@ -9,6 +9,7 @@ import io.latentforge.model.layers.NoisySigmoid;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -98,6 +99,10 @@ public final class Autoencoder {
         .weightInit(weightInit(train.weightInit(), spec.activation()));
     if (train.l2() > 0) {
       base.l2(train.l2());
+    }
+    if (train.clipping().kind() != TrainSettings.GradientClipping.NONE) {
+      base.gradientNormalization(gradientNormalization(train.clipping().kind()))
+          .gradientNormalizationThreshold(train.clipping().threshold());
     }
     NeuralNetConfiguration.ListBuilder layers = base.list();
     Stack stack = new Stack(layers);
@@ -207,6 +212,16 @@ public final class Autoencoder {
       case NESTEROVS -> new Nesterovs(lr, 0.9);
       case SGD -> new Sgd(lr);
       case ADAGRAD -> new AdaGrad(lr);
+    };
+  }
+
+  private static GradientNormalization gradientNormalization(TrainSettings.GradientClipping kind) {
+    return switch (kind) {
+      case NONE -> GradientNormalization.None;
+      case CLIP_L2_PER_LAYER -> GradientNormalization.ClipL2PerLayer;
+      case CLIP_L2_PER_PARAM_TYPE -> GradientNormalization.ClipL2PerParamType;
+      case CLIP_ELEMENT_WISE -> GradientNormalization.ClipElementWiseAbsoluteValue;
+      case RENORMALIZE_L2_PER_LAYER -> GradientNormalization.RenormalizeL2PerLayer;
     };
   }
 

@@ -193,7 +193,14 @@ public final class SparkTrainer {
       int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
       RDDTrainingApproach approach = approach(settings.averaging().approach(), sc);
       String stop = "trained " + settings.epochs() + " epochs";
+      int iterationsPerEpoch = iterationsPerEpoch(workers);
       for (int epoch = resumedFrom + 1; epoch <= settings.epochs(); epoch++) {
+        LearningRateSchedule schedule = LearningRateSchedule.of(settings, iterationsPerEpoch, history);
+        if (schedule.scale() < 1 && schedule.scale() < LearningRateSchedule.of(settings, iterationsPerEpoch,
+            history.subList(0, history.size() - 1)).scale()) {
+          LOG.info("validation error on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
+        }
+        network.setLearningRate(schedule);
         EpochMetrics m = timed(epoch(epoch, workers, approach), start);
         history.add(m);
         trackBest(m);
@@ -211,8 +218,24 @@ public final class SparkTrainer {
         LOG.info("keeping the parameters of epoch {}, the best validation error", bestEpoch);
         network.setParams(best.params());
       }
+      // The published model carries a plain rate: its configuration names no class of ours.
+      network.setLearningRate(settings.learningRate());
       LOG.info("training ended: {}", stop);
       return new Trained(network, List.copyOf(history), stop, resumedFrom);
+    }
+
+    /**
+     * Updater steps per epoch as the network's iteration count advances: parameter averaging adds
+     * {@code averaging-frequency} per round of every worker fitting that many minibatches.
+     */
+    private int iterationsPerEpoch(int workers) {
+      long minibatches = Math.max(1, (trainRows + settings.batchSizePerWorker() - 1) / settings.batchSizePerWorker());
+      if (sharing()) {
+        return (int) Math.max(1, minibatches / workers);
+      }
+      int frequency = settings.averaging().frequency();
+      long rounds = (minibatches + (long) workers * frequency - 1) / ((long) workers * frequency);
+      return (int) Math.min(Integer.MAX_VALUE, rounds * frequency);
     }
 
     private EpochMetrics epoch(int epoch, int workers, RDDTrainingApproach approach) {
@@ -376,6 +399,11 @@ public final class SparkTrainer {
       RDDTrainingApproach approach, String scratch) {
     TrainSettings.Averaging a = settings.averaging();
     return new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSizePerWorker())
+        // The updater state (Adam's moments) must travel with the parameters. DL4J 1.0.0-M2's Builder
+        // documents this as the default but leaves the field false: every worker then restarted Adam from
+        // zero moments at every averaging round while the iteration count (in the configuration) went on,
+        // so bias correction no longer matched the moments and training diverged after a few epochs.
+        .saveUpdater(true)
         .batchSizePerWorker(settings.batchSizePerWorker())
         .averagingFrequency(a.frequency())
         .workerPrefetchNumBatches(a.prefetch())
