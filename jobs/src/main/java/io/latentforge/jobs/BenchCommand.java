@@ -5,9 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code latentforge bench ...}: performance measurements on generated data. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Measure throughput on generated data (figures for release notes and tuning).",
+    description = "Measure throughput on generated data, and code quality on real corpora (figures for release notes and tuning).",
     subcommands = {BenchFeaturizeCommand.class, BenchEncodeCommand.class, BenchTrainCommand.class,
-        BenchNeighborsCommand.class})
+        BenchNeighborsCommand.class, BenchQualityCommand.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec

@@ -73,7 +73,14 @@ public final class Evaluation {
       m.put("labels", labelNames.size());
       m.put("codes_trained_on_evaluated_rows", modelSawRows);
       Map<String, Object> reps = new LinkedHashMap<>();
-      representations.forEach((name, r) -> reps.put(name, r.toMap()));
+      Representation pca = representations.get("pca");
+      representations.forEach((name, r) -> {
+        Map<String, Object> scores = r.toMap();
+        if (r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0) {
+          scores.put("recon_error_vs_pca", r.meanReconError() / pca.meanReconError());
+        }
+        reps.put(name, scores);
+      });
       m.put("representations", reps);
       m.put("mean_input_recon_error", meanInputError);
       if (!skipped.isEmpty()) {
