@@ -111,10 +111,14 @@ class DownstreamJobsTest {
     Path report = Path.of(out, "reports", "run_date=" + DATE, "report.html");
     String html = Files.readString(report);
     assertThat(html).contains("Training", "Reconstructions", "corrupted (masking", "Evaluation on held-out rows",
-        "Clustering", "Nearest neighbours");
+        "Clustering", "Nearest neighbours", "Retrieval examples", "of PCA's error at the same number of dimensions");
+    assertThat(reps.path("codes").path("recon_error_vs_pca").asDouble()).isCloseTo(
+        reps.path("codes").path("mean_recon_error").asDouble() / reps.path("pca").path("mean_recon_error").asDouble(),
+        org.assertj.core.api.Assertions.within(1e-9));
     List<BufferedImage> embedded = embeddedImages(html);
-    assertThat(embedded).hasSize(4);
-    for (String chart : List.of("loss.png", "reconstructions.png", "precision.png", "projection.png")) {
+    assertThat(embedded).hasSize(6);
+    for (String chart : List.of("loss.png", "reconstructions.png", "precision.png", "projection.png",
+        "neighbors-codes.png", "neighbors-pca.png")) {
       BufferedImage png = ImageIO.read(report.resolveSibling(chart).toFile());
       assertThat(png).as(chart).isNotNull();
       assertThat(png.getWidth()).as(chart).isGreaterThan(300);
@@ -237,6 +241,8 @@ class DownstreamJobsTest {
     assertThat(reps.fieldNames()).toIterable().containsExactly("codes", "raw", "pca", "tfidf");
     assertThat(reps.path("tfidf").path("precision_at_10").asDouble()).isGreaterThan(0.25);
     String html = Files.readString(Path.of(docsOut, "reports", "run_date=" + DATE, "report.html"));
-    assertThat(html).contains("tfidf").doesNotContain("Reconstructions");
+    assertThat(html).contains("tfidf", "Retrieval examples", "By codes", "By pca").doesNotContain("Reconstructions");
+    // Each document query is listed with its label, then its eight neighbours with theirs.
+    assertThat(html).containsPattern("<td>doc-\\d+ \\[\\w+\\]</td><td>(doc-\\d+ \\[\\w+\\], ){7}doc-\\d+ \\[\\w+\\]</td>");
   }
 }

@@ -73,18 +73,16 @@ public final class DemoCommand extends SparkJob {
   }
 
   private static void compare(PrintWriter out, Map<String, RunResult> results) {
-    out.printf(Locale.ROOT, "%nreconstruction error per row (lower is better)%n");
-    out.printf(Locale.ROOT, "  %-32s %12s %16s %8s%n", "corpus, model", "autoencoder", "mean baseline", "ratio");
-    results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %12.4f %16.4f %8.2f%n", name, r.meanReconError(),
-        r.meanBaselineError(), r.meanReconError() / r.meanBaselineError()));
+    out.printf(Locale.ROOT, "%nreconstruction error per row (lower is better; against PCA of the code's size on the "
+        + "held-out rows)%n");
+    out.printf(Locale.ROOT, "  %-32s %12s %16s %8s %10s%n", "corpus, model", "autoencoder", "mean baseline", "ratio",
+        "vs PCA");
+    results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %12.4f %16.4f %8.2f %10s%n", name, r.meanReconError(),
+        r.meanBaselineError(), r.meanReconError() / r.meanBaselineError(), score(r, "codes", "recon_error_vs_pca", "%.2f")));
     out.printf(Locale.ROOT, "%nretrieval by label on held-out rows, precision@10 (higher is better)%n");
     out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", "corpus, model", "codes", "raw", "pca", "tfidf");
-    results.forEach((name, r) -> {
-      if (r.downstream().get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps) {
-        out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", name, precision(reps, "codes"), precision(reps, "raw"),
-            precision(reps, "pca"), precision(reps, "tfidf"));
-      }
-    });
+    results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", name, precision(r, "codes"),
+        precision(r, "raw"), precision(r, "pca"), precision(r, "tfidf")));
     out.printf(Locale.ROOT, "%nreports (open in a browser)%n");
     results.forEach((name, r) -> {
       if (r.downstream().get("report") != null) {
@@ -93,8 +91,14 @@ public final class DemoCommand extends SparkJob {
     });
   }
 
-  private static String precision(Map<?, ?> representations, String name) {
-    return representations.get(name) instanceof Map<?, ?> scores && scores.get("precision_at_10") instanceof Number p
-        ? String.format(Locale.ROOT, "%.3f", p.doubleValue()) : "-";
+  private static String precision(RunResult r, String representation) {
+    return score(r, representation, "precision_at_10", "%.3f");
+  }
+
+  /** One score of a representation in the run's evaluation, or "-". */
+  private static String score(RunResult r, String representation, String key, String format) {
+    return r.downstream().get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps
+        && reps.get(representation) instanceof Map<?, ?> scores && scores.get(key) instanceof Number v
+        ? String.format(Locale.ROOT, format, v.doubleValue()) : "-";
   }
 }

@@ -64,7 +64,7 @@ public final class Evaluation {
    */
   public record Result(long heldOutRows, boolean modelSawRows, List<String> labelNames,
       Map<String, Representation> representations, double meanInputError, Map<String, String> skipped,
-      float[][] codes, int[] labels) {
+      float[][] codes, int[] labels, Examples examples) {
 
     public Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -73,14 +73,7 @@ public final class Evaluation {
       m.put("labels", labelNames.size());
       m.put("codes_trained_on_evaluated_rows", modelSawRows);
       Map<String, Object> reps = new LinkedHashMap<>();
-      Representation pca = representations.get("pca");
-      representations.forEach((name, r) -> {
-        Map<String, Object> scores = r.toMap();
-        if (r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0) {
-          scores.put("recon_error_vs_pca", r.meanReconError() / pca.meanReconError());
-        }
-        reps.put(name, scores);
-      });
+      representations.forEach((name, r) -> reps.put(name, scores(r)));
       m.put("representations", reps);
       m.put("mean_input_recon_error", meanInputError);
       if (!skipped.isEmpty()) {
@@ -88,7 +81,30 @@ public final class Evaluation {
       }
       return m;
     }
+
+    /** A representation's scores with its reconstruction error over PCA's at the code's size, where both have one. */
+    public Map<String, Object> scores(Representation r) {
+      Map<String, Object> scores = r.toMap();
+      Representation pca = representations.get("pca");
+      if (r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0) {
+        scores.put("recon_error_vs_pca", r.meanReconError() / pca.meanReconError());
+      }
+      return scores;
+    }
   }
+
+  /**
+   * Retrieval examples for the report: a few evaluated rows and their nearest neighbours by each
+   * representation that has them (codes and PCA), as row ids, labels and input features.
+   *
+   * @param neighbors by representation, per query, the neighbours' positions in {@code rows}
+   */
+  public record Examples(int[] queries, Map<String, int[][]> neighbors, String[] ids, String[] labels,
+      float[][] features) {}
+
+  /** Queries shown in the report, and neighbours per query. */
+  static final int EXAMPLE_QUERIES = 8;
+  static final int EXAMPLE_NEIGHBORS = 8;
 
   /** The evaluated rows: features, codes and labels, in one order. */
   private record Sample(String[] ids, float[][] raw, float[][] codes, float[][] bits, float[] reconErrors, int[] labels,
@@ -121,7 +137,28 @@ public final class Evaluation {
     candidates.vectors().forEach((name, vectors) -> reps.put(name, score(spark, vectors, sample,
         name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed, candidates.reconErrors().get(name))));
     return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, meanSquaredDistance(sample.raw(), trainingMean),
-        candidates.skipped(), sample.codes(), sample.labels());
+        candidates.skipped(), sample.codes(), sample.labels(), examples(sample, candidates, settings.metric()));
+  }
+
+  /** Queries spread evenly over the evaluated rows (sorted by id), and their neighbours by codes and by PCA. */
+  private static Examples examples(Sample sample, Candidates candidates, Metric metric) {
+    int n = sample.ids().length;
+    int[] queries = new int[Math.min(EXAMPLE_QUERIES, n)];
+    for (int i = 0; i < queries.length; i++) {
+      queries[i] = (int) ((long) i * n / queries.length);
+    }
+    Map<String, int[][]> neighbors = new LinkedHashMap<>();
+    for (String name : List.of("codes", "pca")) {
+      float[][] vectors = candidates.vectors().get(name);
+      if (vectors != null) {
+        neighbors.put(name, RetrievalMetrics.nearest(vectors, metric, queries, EXAMPLE_NEIGHBORS));
+      }
+    }
+    String[] labels = new String[n];
+    for (int i = 0; i < n; i++) {
+      labels[i] = sample.labelNames().get(sample.labels()[i]);
+    }
+    return new Examples(queries, neighbors, sample.ids(), labels, sample.raw());
   }
 
   /** The evaluated rows in each representation, with reconstruction errors where they have one. */

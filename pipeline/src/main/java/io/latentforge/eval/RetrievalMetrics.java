@@ -122,6 +122,18 @@ public final class RetrievalMetrics {
     return best;
   }
 
+  /** The {@code k} nearest other rows of each of {@code queries}, nearest first (ties by row index). */
+  public static int[][] nearest(float[][] vectors, Metric metric, int[] queries, int k) {
+    int[][] out = new int[queries.length][];
+    try (Distances all = new Distances(vectors, metric)) {
+      for (int i = 0; i < queries.length; i++) {
+        int[] ranked = ranking(all.rows(queries[i], queries[i] + 1)[0], queries[i]);
+        out[i] = Arrays.copyOf(ranked, Math.min(k, ranked.length));
+      }
+    }
+    return out;
+  }
+
   /** Every other row, nearest first. */
   private static int[] ranking(float[] distances, int self) {
     Integer[] order = new Integer[distances.length - 1];

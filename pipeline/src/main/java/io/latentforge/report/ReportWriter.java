@@ -64,6 +64,9 @@ public final class ReportWriter {
     }
     if (c.evaluation() != null) {
       evaluation(c.evaluation(), c.projection());
+      if (c.evaluation().examples() != null) {
+        examples(c.evaluation().examples(), c.panels());
+      }
     }
     if (m.get("clustering") instanceof Map<?, ?> clustering) {
       section("Clustering", flat(clustering, null));
@@ -80,17 +83,22 @@ public final class ReportWriter {
         .append(e.modelSawRows() ? "The autoencoder trained on these rows too (train.validation-fraction = 0). "
             : "Neither the autoencoder nor the baselines were fitted on these rows. ")
         .append("Mean reconstruction error of predicting the mean input: ")
-        .append(num(e.meanInputError())).append(".</p>\n");
+        .append(num(e.meanInputError())).append(".");
+    Evaluation.Representation codes = e.representations().get("codes");
+    if (codes != null && e.scores(codes).get("recon_error_vs_pca") instanceof Double ratio) {
+      html.append(" The codes reconstruct the rows with <b>").append(num(ratio))
+          .append("</b> of PCA's error at the same number of dimensions (below 1: better than PCA).");
+    }
+    html.append("</p>\n");
     List<String> columns = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
     Map<String, Map<Integer, Double>> precision = new LinkedHashMap<>();
     e.representations().forEach((name, r) -> {
-      Map<String, Object> values = r.toMap();
+      Map<String, Object> values = e.scores(r);
       if (columns.isEmpty()) {
-        columns.addAll(values.keySet());
-        if (!columns.contains("mean_recon_error")) {
-          columns.add("mean_recon_error");
-        }
+        columns.addAll(r.toMap().keySet());
+        columns.remove("mean_recon_error");
+        columns.addAll(List.of("mean_recon_error", "recon_error_vs_pca"));
       }
       List<String> row = new ArrayList<>(List.of(name));
       columns.forEach(col -> row.add(values.containsKey(col) ? text(values.get(col)) : ""));
@@ -108,6 +116,41 @@ public final class ReportWriter {
       chart("projection.png", Charts.projection(projection, e.labels(), e.labelNames(),
           "Codes of the evaluated rows (PCA to 2-D), by label"), "Codes projected to two dimensions, coloured by label");
     }
+  }
+
+  /** Held-out queries and their nearest neighbours by codes and by PCA: images drawn, documents by id and label. */
+  private void examples(Evaluation.Examples ex, ReportContent.ImagePanels shape) {
+    html.append("<h2>Retrieval examples</h2>\n<p>").append(ex.queries().length).append(" held-out rows and their ")
+        .append("nearest neighbours among the evaluated rows, by the codes and by PCA of the same size")
+        .append(shape != null ? " (each row: the query, then its neighbours, nearest first)." : "; [label].")
+        .append("</p>\n");
+    ex.neighbors().forEach((name, neighbors) -> {
+      if (shape != null) {
+        float[][][] rows = new float[ex.queries().length][][];
+        for (int q = 0; q < rows.length; q++) {
+          rows[q] = new float[neighbors[q].length + 1][];
+          rows[q][0] = ex.features()[ex.queries()[q]];
+          for (int j = 0; j < neighbors[q].length; j++) {
+            rows[q][j + 1] = ex.features()[neighbors[q][j]];
+          }
+        }
+        html.append("<h3>By ").append(esc(name)).append("</h3>\n");
+        chart("neighbors-" + name + ".png", ImageGrid.png(rows, shape.channels(), shape.height(), shape.width()),
+            "Queries and their nearest neighbours by " + name);
+      } else {
+        List<List<String>> rows = new ArrayList<>();
+        for (int q = 0; q < ex.queries().length; q++) {
+          List<String> names = new ArrayList<>();
+          for (int j : neighbors[q]) {
+            names.add(ex.ids()[j] + " [" + ex.labels()[j] + "]");
+          }
+          int query = ex.queries()[q];
+          rows.add(List.of(ex.ids()[query] + " [" + ex.labels()[query] + "]", String.join(", ", names)));
+        }
+        html.append("<h3>By ").append(esc(name)).append("</h3>\n");
+        table(List.of("query", "nearest neighbours"), rows);
+      }
+    });
   }
 
   private void chart(String name, byte[] png, String alt) {
