@@ -18,7 +18,8 @@ class ConfigLoaderTest {
   @Test
   void defaultsAreTheConfFile() {
     LatentforgeConfig c = ConfigLoader.load(null, List.of());
-    assertThat(c.model().type()).isEqualTo(ModelSpec.Type.DEEP);
+    assertThat(c.model().type()).isEqualTo(ModelSpec.Type.DENOISING);
+    assertThat(c.model().corruption().level()).isEqualTo(0.2);
     assertThat(c.model().codeSize()).isEqualTo(32);
     assertThat(c.model().encoderLayers()).containsExactly(256, 64);
     assertThat(c.image()).isEqualTo(new ImageFeatures(28, 28, 1));

@@ -29,7 +29,8 @@ class DemoCommandTest {
         "rows read        120");
     assertThat(spark.read().parquet(out + "/corpora/images").columns()).containsExactly("id", "image", "label");
     assertThat(spark.read().parquet(out + "/corpora/documents").columns()).containsExactly("id", "text", "label");
-    assertThat(r.out()).contains("images, deep", "images, denoising (masking 0.3)", "images, conv", "documents, deep");
+    assertThat(r.out()).contains("images, deep", "images, denoising (masking 0.2)", "images, conv",
+        "documents, denoising (masking 0.2)");
     for (String type : new String[] {"deep", "denoising", "conv"}) {
       assertThat(spark.read().parquet(out + "/images-" + type + "/codes").count()).isEqualTo(150);
       assertThat(spark.read().option("multiLine", true).json(out + "/images-" + type + "/models/*/model.json").select("type").first().getString(0))
