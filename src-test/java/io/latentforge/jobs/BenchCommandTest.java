@@ -30,7 +30,7 @@ class BenchCommandTest {
     CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "encode", "--rows", "80", "--repeats", "1",
         "--output", dir.toString(), "--set", "model.encoder-layers=[16]", "--set", "model.code-size=4");
     assertThat(r.exitCode()).as(r.err()).isZero();
-    assertThat(r.out()).contains("encode benchmark: 80 rows, model deep [16]->4")
+    assertThat(r.out()).contains("encode benchmark: 80 rows, model denoising [16]->4")
         .containsPattern("bare forward pass .* [0-9]+ rows/s")
         .containsPattern("featurized Parquet to codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)")
         .containsPattern("corpus to published codes +[0-9]+ rows/s +\\([0-9.]+ of bare\\)")
