@@ -94,6 +94,24 @@ public final class LearningRateSchedule implements ISchedule {
     return base * scale * warm * shape;
   }
 
+  /**
+   * Value equality matters: DL4J groups parameters into updater blocks by equal updater
+   * configurations. Layers read back from a saved model each hold their own schedule object; with
+   * identity equality they fell into one block per layer while the saved state was laid out as one
+   * block, so a resumed run read Adam's moments misaligned and diverged at once.
+   */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof LearningRateSchedule s && s.base == base && s.warmupIterations == warmupIterations
+        && s.totalIterations == totalIterations && s.cosine == cosine && s.minFraction == minFraction
+        && s.scale == scale;
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(base, warmupIterations, totalIterations, cosine, minFraction, scale);
+  }
+
   @Override
   public ISchedule clone() {
     return new LearningRateSchedule(base, warmupIterations, totalIterations, cosine, minFraction, scale);

@@ -201,6 +201,8 @@ public final class SparkTrainer {
           LOG.info("validation error on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
         }
         network.setLearningRate(schedule);
+        int iteration = network.getIterationCount();
+        LOG.info("epoch {}: learning rate {} at iteration {}", epoch, schedule.valueAt(iteration, epoch - 1), iteration);
         EpochMetrics m = timed(epoch(epoch, workers, approach), start);
         history.add(m);
         trackBest(m);
