@@ -242,7 +242,8 @@ class DownstreamJobsTest {
     assertThat(reps.path("tfidf").path("precision_at_10").asDouble()).isGreaterThan(0.25);
     String html = Files.readString(Path.of(docsOut, "reports", "run_date=" + DATE, "report.html"));
     assertThat(html).contains("tfidf", "Retrieval examples", "By codes", "By pca").doesNotContain("Reconstructions");
-    // Each document query is listed with its label, then its eight neighbours with theirs.
-    assertThat(html).containsPattern("<td>doc-\\d+ \\[\\w+\\]</td><td>(doc-\\d+ \\[\\w+\\], ){7}doc-\\d+ \\[\\w+\\]</td>");
+    // Each document query is listed with its label and first words, then its eight neighbours with theirs.
+    String document = "<b>doc-\\d+</b> \\[\\w+\\] \\w+[\\w .]*";
+    assertThat(html).containsPattern("<li>" + document + "<ol>(<li>" + document + "</li>){8}</ol></li>");
   }
 }

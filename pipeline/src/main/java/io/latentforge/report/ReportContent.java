@@ -13,9 +13,10 @@ import java.util.Map;
  * @param evaluation null when not evaluated
  * @param projection the evaluated codes in two dimensions (PCA), null when not evaluated
  * @param panels image rows to show, null for documents
+ * @param firstWords the first words of the documents the retrieval examples show, by id (empty for images)
  */
 public record ReportContent(String runDate, Map<String, Object> metrics, List<EpochMetrics> epochs,
-    Evaluation.Result evaluation, float[][] projection, ImagePanels panels) {
+    Evaluation.Result evaluation, float[][] projection, ImagePanels panels, Map<String, String> firstWords) {
 
   /**
    * Images in rows (e.g. inputs, corrupted inputs, reconstructions), flattened CHW.

@@ -65,7 +65,7 @@ public final class ReportWriter {
     if (c.evaluation() != null) {
       evaluation(c.evaluation(), c.projection());
       if (c.evaluation().examples() != null) {
-        examples(c.evaluation().examples(), c.panels());
+        examples(c.evaluation().examples(), c.panels(), c.firstWords());
       }
     }
     if (m.get("clustering") instanceof Map<?, ?> clustering) {
@@ -119,10 +119,11 @@ public final class ReportWriter {
   }
 
   /** Held-out queries and their nearest neighbours by codes and by PCA: images drawn, documents by id and label. */
-  private void examples(Evaluation.Examples ex, ReportContent.ImagePanels shape) {
+  private void examples(Evaluation.Examples ex, ReportContent.ImagePanels shape, Map<String, String> firstWords) {
     html.append("<h2>Retrieval examples</h2>\n<p>").append(ex.queries().length).append(" held-out rows and their ")
         .append("nearest neighbours among the evaluated rows, by the codes and by PCA of the same size")
-        .append(shape != null ? " (each row: the query, then its neighbours, nearest first)." : "; [label].")
+        .append(shape != null ? " (each row: the query, then its neighbours, nearest first)."
+            : ": id [label] and the document's first words.")
         .append("</p>\n");
     ex.neighbors().forEach((name, neighbors) -> {
       if (shape != null) {
@@ -138,19 +139,22 @@ public final class ReportWriter {
         chart("neighbors-" + name + ".png", ImageGrid.png(rows, shape.channels(), shape.height(), shape.width()),
             "Queries and their nearest neighbours by " + name);
       } else {
-        List<List<String>> rows = new ArrayList<>();
+        html.append("<h3>By ").append(esc(name)).append("</h3>\n<ol class=\"examples\">\n");
         for (int q = 0; q < ex.queries().length; q++) {
-          List<String> names = new ArrayList<>();
+          html.append("<li>").append(document(ex, ex.queries()[q], firstWords)).append("<ol>");
           for (int j : neighbors[q]) {
-            names.add(ex.ids()[j] + " [" + ex.labels()[j] + "]");
+            html.append("<li>").append(document(ex, j, firstWords)).append("</li>");
           }
-          int query = ex.queries()[q];
-          rows.add(List.of(ex.ids()[query] + " [" + ex.labels()[query] + "]", String.join(", ", names)));
+          html.append("</ol></li>\n");
         }
-        html.append("<h3>By ").append(esc(name)).append("</h3>\n");
-        table(List.of("query", "nearest neighbours"), rows);
+        html.append("</ol>\n");
       }
     });
+  }
+
+  private static String document(Evaluation.Examples ex, int row, Map<String, String> firstWords) {
+    String words = firstWords.getOrDefault(ex.ids()[row], "");
+    return "<b>" + esc(ex.ids()[row]) + "</b> [" + esc(ex.labels()[row]) + "]" + (words.isEmpty() ? "" : " " + esc(words));
   }
 
   private void chart(String name, byte[] png, String alt) {

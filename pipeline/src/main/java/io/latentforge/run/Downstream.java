@@ -10,6 +10,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.io.CorpusSource;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.TableSink;
@@ -195,13 +196,50 @@ final class Downstream {
         seed);
   }
 
-  /** Writes the date's report from its metrics.json and what this run has in hand. */
-  String report(List<EpochMetrics> epochs, Evaluation.Result evaluation, ReportContent.ImagePanels panels) {
+  /**
+   * Writes the date's report from its metrics.json and what this run has in hand.
+   *
+   * @param documents the document corpus (its retrieval examples are shown by their first words), or null
+   */
+  String report(List<EpochMetrics> epochs, Evaluation.Result evaluation, ReportContent.ImagePanels panels,
+      String documents) {
     float[][] projection = evaluation == null ? null : project(evaluation.codes());
+    Map<String, String> firstWords = documents == null || evaluation == null || evaluation.examples() == null
+        ? Map.of() : Stage.run(spark, Runs.GROUP, "first words of the retrieval examples",
+            () -> firstWords(documents, evaluation.examples()));
     ReportContent content = new ReportContent(runDate, HadoopFiles.readJson(hadoop(), new Path(out.metrics(runDate))),
-        epochs, evaluation, projection, panels);
+        epochs, evaluation, projection, panels, firstWords);
     Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), out.report(runDate), content));
     return out.report(runDate) + "/" + ReportWriter.REPORT;
+  }
+
+  /** The first {@link #FIRST_WORDS} words of each document the retrieval examples show, by id. */
+  private Map<String, String> firstWords(String documents, Evaluation.Examples examples) {
+    List<Object> ids = new ArrayList<>();
+    for (int q = 0; q < examples.queries().length; q++) {
+      ids.add(examples.ids()[examples.queries()[q]]);
+      for (int[][] neighbors : examples.neighbors().values()) {
+        for (int j : neighbors[q]) {
+          ids.add(examples.ids()[j]);
+        }
+      }
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    CorpusSource.layout(spark, documents, CorpusKind.TEXT, config.input()).rows()
+        .where(col(Columns.ID).isin(ids.toArray())).select(Columns.ID, CorpusSource.CONTENT).collectAsList()
+        .forEach(r -> out.putIfAbsent(r.getString(0), firstWords(r.getString(1))));
+    return out;
+  }
+
+  private static final int FIRST_WORDS = 12;
+
+  static String firstWords(String text) {
+    if (text == null) {
+      return "";
+    }
+    String[] words = text.strip().split("\\s+", FIRST_WORDS + 1);
+    return String.join(" ", java.util.Arrays.copyOf(words, Math.min(words.length, FIRST_WORDS)))
+        + (words.length > FIRST_WORDS ? " ..." : "");
   }
 
   /** Held-out inputs over their reconstructions (and, for denoising models, their corrupted copies). */

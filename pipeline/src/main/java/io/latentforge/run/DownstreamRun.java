@@ -95,7 +95,8 @@ public final class DownstreamRun {
         ReportContent.ImagePanels panels = kind == CorpusKind.IMAGE ? downstream.panels(features,
             downstream.heldOut(trained.train().stopping().validationFraction(), trained.train().seed()), model.network(),
             model.input(), trained.model().trainingCorruption(), trained.train().seed()) : null;
-        return new Evaluated(result, downstream.report(epochs(model.card()), result, panels));
+        return new Evaluated(result, downstream.report(epochs(model.card()), result, panels,
+            kind == CorpusKind.TEXT ? input : null));
       } finally {
         featurized.split().release();
       }

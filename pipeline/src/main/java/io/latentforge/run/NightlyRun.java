@@ -179,7 +179,8 @@ public final class NightlyRun {
               trained.network(), featurized.inputSpec(config),
               config.model().trainingCorruption(), config.train().seed())
           : null;
-      sections.put("report", downstream.report(trained.result().epochs(), evaluation, panels));
+      sections.put("report", downstream.report(trained.result().epochs(), evaluation, panels,
+          tonight.request().kind() == CorpusKind.TEXT ? tonight.request().input() : null));
     }
     return sections;
   }
