@@ -195,14 +195,7 @@ public final class SparkTrainer {
       String stop = "trained " + settings.epochs() + " epochs";
       int iterationsPerEpoch = iterationsPerEpoch(workers);
       for (int epoch = resumedFrom + 1; epoch <= settings.epochs(); epoch++) {
-        LearningRateSchedule schedule = LearningRateSchedule.of(settings, iterationsPerEpoch, history);
-        if (schedule.scale() < 1 && schedule.scale() < LearningRateSchedule.of(settings, iterationsPerEpoch,
-            history.subList(0, history.size() - 1)).scale()) {
-          LOG.info("validation error on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
-        }
-        network.setLearningRate(schedule);
-        int iteration = network.getIterationCount();
-        LOG.info("epoch {}: learning rate {} at iteration {}", epoch, schedule.valueAt(iteration, epoch - 1), iteration);
+        schedule(epoch, iterationsPerEpoch);
         EpochMetrics m = timed(epoch(epoch, workers, approach), start);
         history.add(m);
         trackBest(m);
@@ -224,6 +217,19 @@ public final class SparkTrainer {
       network.setLearningRate(settings.learningRate());
       LOG.info("training ended: {}", stop);
       return new Trained(network, List.copyOf(history), stop, resumedFrom);
+    }
+
+    /** Sets this epoch's learning-rate schedule, with what the plateaus so far have left of the rate. */
+    private void schedule(int epoch, int iterationsPerEpoch) {
+      LearningRateSchedule schedule = LearningRateSchedule.of(settings, iterationsPerEpoch, history);
+      boolean lowered = !history.isEmpty() && schedule.scale() < LearningRateSchedule.of(settings, iterationsPerEpoch,
+          history.subList(0, history.size() - 1)).scale();
+      if (lowered) {
+        LOG.info("validation error on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
+      }
+      network.setLearningRate(schedule);
+      int iteration = network.getIterationCount();
+      LOG.info("epoch {}: learning rate {} at iteration {}", epoch, schedule.valueAt(iteration, epoch - 1), iteration);
     }
 
     /**
