@@ -10,6 +10,7 @@ import io.latentforge.image.ImageDecoder;
 import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.text.Weighting;
+import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.TextFeatures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +147,8 @@ class NightlyEndToEndTest {
     PipelineModel vocabulary = PipelineModel.load(modelDir.resolve("vocabulary").toString());
     Dataset<Row> counted = vocabulary.transform(spark.read().parquet(documents).withColumnRenamed("text", "_text"));
     List<double[]> features = counted.select("_counts").collectAsList().stream()
-        .map(r -> Weighting.apply(TextFeatures.Weighting.PROBABILITY, (Vector) r.get(0)).toArray()).toList();
+        .map(r -> Weighting.apply(ConfigLoader.load(null, List.of()).text().weighting(), (Vector) r.get(0)).toArray())
+        .toList();
     double meanRecon = codes.agg(org.apache.spark.sql.functions.avg("recon_error")).first().getDouble(0);
     assertThat(meanRecon).isLessThan(0.8 * meanPredictorError(features));
   }
