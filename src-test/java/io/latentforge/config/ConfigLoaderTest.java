@@ -23,7 +23,7 @@ class ConfigLoaderTest {
     assertThat(c.model().codeSize()).isEqualTo(32);
     assertThat(c.model().encoderLayers()).containsExactly(256, 64);
     assertThat(c.image()).isEqualTo(new ImageFeatures(28, 28, 1));
-    assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.LOG);
+    assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.PROBABILITY);
     assertThat(c.train().epochs()).isPositive();
   }
 
