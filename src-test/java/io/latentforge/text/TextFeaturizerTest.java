@@ -81,7 +81,8 @@ class TextFeaturizerTest {
     Dataset<Row> docs = corpus(spark,
         new Object[] {"d1", "the common orbit"}, new Object[] {"d2", "the common orbit planet"},
         new Object[] {"d3", "the common planet"}, new Object[] {"d4", "the common comet"});
-    TextFeatures spec = new TextFeatures(100, 1, 0.8, 2, "none", List.of("comet"), TextFeatures.Weighting.TFIDF);
+    TextFeatures spec = new TextFeatures(100, 1, 0.8, 2, "none", List.of("comet"), TextFeatures.Weighting.TFIDF,
+        TextFeatures.Normalize.NONE);
     TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
     try {
       List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());

@@ -92,10 +92,10 @@ class ConvergenceTest {
         "train.validation-fraction=0.1");
     List<EpochMetrics> epochs = Training.Model.LAST.get().epochs();
     System.out.println("losses " + epochs.stream().map(EpochMetrics::trainingLoss).toList() + ", validation "
-        + epochs.stream().map(EpochMetrics::validationError).toList());
+        + epochs.stream().map(EpochMetrics::validationLoss).toList());
     for (int i = 1; i < epochs.size(); i++) {
-      assertThat(epochs.get(i).validationError()).as("validation error of epoch %d", i + 1)
-          .isLessThan(epochs.get(i - 1).validationError());
+      assertThat(epochs.get(i).validationLoss()).as("validation error of epoch %d", i + 1)
+          .isLessThan(epochs.get(i - 1).validationLoss());
     }
     assertThat(epochs.get(epochs.size() - 1).trainingLoss()).isLessThan(0.5 * epochs.get(0).trainingLoss());
   }

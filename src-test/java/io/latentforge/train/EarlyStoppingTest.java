@@ -28,7 +28,7 @@ class EarlyStoppingTest {
 
     assertThat(trained.epochs()).hasSizeLessThan(200);
     assertThat(trained.stopReason()).startsWith("early stop after epoch " + trained.epochs().size());
-    EpochMetrics best = trained.epochs().stream().min(Comparator.comparingDouble(EpochMetrics::validationError))
+    EpochMetrics best = trained.epochs().stream().min(Comparator.comparingDouble(EpochMetrics::validationLoss))
         .orElseThrow();
     assertThat(trained.epochs().size() - best.epoch()).isEqualTo(2);
     EpochMetrics last = trained.epochs().get(trained.epochs().size() - 1);

@@ -27,9 +27,9 @@ final class Summary {
       if (last.validated()) {
         StringBuilder validation = new StringBuilder();
         for (EpochMetrics e : r.epochs()) {
-          validation.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.validationError()));
+          validation.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.validationLoss()));
         }
-        out.printf(Locale.ROOT, "  validation error%s%n", validation);
+        out.printf(Locale.ROOT, "  validation loss%s%n", validation);
       }
     }
     out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),

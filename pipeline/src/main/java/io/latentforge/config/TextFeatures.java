@@ -10,15 +10,20 @@ import java.util.List;
  * @param stopWords a language known to Spark's StopWordsRemover (e.g. english), or none
  */
 public record TextFeatures(int vocabSize, int minDf, double maxDf, int minTokenLength, String stopWords,
-    List<String> extraStopWords, Weighting weighting) implements Serializable {
+    List<String> extraStopWords, Weighting weighting, Normalize normalize) implements Serializable {
 
   /** How term counts become feature values. */
   public enum Weighting {
     COUNTS, BINARY, LOG, TFIDF, PROBABILITY
   }
 
+  /** Scaling of each document's weighted vector. */
+  public enum Normalize {
+    NONE, L2
+  }
+
   /** Defaults for everything but the vocabulary bounds and weighting (tests and generated corpora). */
   public static TextFeatures of(int vocabSize, int minDf, int minTokenLength, Weighting weighting) {
-    return new TextFeatures(vocabSize, minDf, 1.0, minTokenLength, "english", List.of(), weighting);
+    return new TextFeatures(vocabSize, minDf, 1.0, minTokenLength, "english", List.of(), weighting, Normalize.NONE);
   }
 }

@@ -89,11 +89,17 @@ final class BatchForward {
     }
   }
 
+  /** The rows added since the last call as a matrix, which starts the next batch. */
+  INDArray takeBatch() {
+    int n = rows;
+    rows = 0;
+    return Features.matrix(batch, n, inputSize);
+  }
+
   /** Encodes the rows added since the last call, which starts the next batch. */
   Result run() {
     int n = rows;
-    rows = 0;
-    List<INDArray> activations = network.feedForward(Features.matrix(batch, n, inputSize), false);
+    List<INDArray> activations = network.feedForward(takeBatch(), false);
     // activations.get(0) is the input itself.
     INDArray codeActivations = activations.get(code.index() + 1);
     int codeSize = (int) codeActivations.columns();

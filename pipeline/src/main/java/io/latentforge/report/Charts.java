@@ -36,16 +36,16 @@ final class Charts {
 
   private Charts() {}
 
-  /** Training loss and validation error per epoch, each on its own axis (their scales differ). */
+  /** Training loss and validation loss per epoch, each on its own axis (their scales differ). */
   static byte[] losses(List<EpochMetrics> epochs) {
     XYSeries training = new XYSeries("training loss");
-    XYSeries validation = new XYSeries("validation reconstruction error");
+    XYSeries validation = new XYSeries("validation loss");
     for (EpochMetrics e : epochs) {
       if (Double.isFinite(e.trainingLoss())) {
         training.add(e.epoch(), e.trainingLoss());
       }
       if (e.validated()) {
-        validation.add(e.epoch(), e.validationError());
+        validation.add(e.epoch(), e.validationLoss());
       }
     }
     JFreeChart chart = ChartFactory.createXYLineChart("Loss per epoch", "epoch", "training loss",
@@ -54,7 +54,7 @@ final class Charts {
     plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     plot.setRenderer(0, lines(new Color(0x1f77b4)));
     if (validation.getItemCount() > 0) {
-      plot.setRangeAxis(1, new NumberAxis("validation error"));
+      plot.setRangeAxis(1, new NumberAxis("validation loss"));
       plot.setDataset(1, new XYSeriesCollection(validation));
       plot.mapDatasetToRangeAxis(1, 1);
       plot.setRenderer(1, lines(new Color(0xd62728)));

@@ -54,7 +54,7 @@ public final class ReportWriter {
     }
     if (!c.epochs().isEmpty()) {
       html.append("<h2>Training</h2>\n");
-      chart("loss.png", Charts.losses(c.epochs()), "Training loss and validation reconstruction error per epoch");
+      chart("loss.png", Charts.losses(c.epochs()), "Training loss and validation loss (the same loss, on held-out rows) per epoch");
     }
     if (c.panels() != null) {
       ReportContent.ImagePanels p = c.panels();

@@ -45,7 +45,9 @@ final class Featurization {
     TextFeatures spec = config.text();
     TextFeatures saved = new TextFeatures(spec.vocabSize(), spec.minDf(), spec.maxDf(), spec.minTokenLength(),
         spec.stopWords(), spec.extraStopWords(),
-        TextFeatures.Weighting.valueOf(((String) input.get("weighting")).toUpperCase(Locale.ROOT)));
+        TextFeatures.Weighting.valueOf(((String) input.get("weighting")).toUpperCase(Locale.ROOT)),
+        // Models saved before normalization existed did not normalize.
+        TextFeatures.Normalize.valueOf(((String) input.getOrDefault("normalize", "none")).toUpperCase(Locale.ROOT)));
     Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
     return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, null);
   }

@@ -39,6 +39,7 @@ public record Featurized(CorpusKind kind, Quarantine.Split split, int inputSize,
       input.put("vocabulary", ModelStore.VOCABULARY_DIR);
       input.put("vocabulary_size", vocabularySize());
       input.put("weighting", config.text().weighting().name().toLowerCase(Locale.ROOT));
+      input.put("normalize", config.text().normalize().name().toLowerCase(Locale.ROOT));
     }
     return input;
   }

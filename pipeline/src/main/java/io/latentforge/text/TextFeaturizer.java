@@ -89,9 +89,12 @@ public final class TextFeaturizer {
         .when(text.rlike(BLANK), lit("text is blank"))
         .otherwise(lit("none of the document's terms is in the vocabulary of " + vocabularySize(vocabulary) + " terms"));
     Quarantine.Split split = Quarantine.split(counted, reason, detail);
-    Column features = spec.weighting() == TextFeatures.Weighting.TFIDF
+    Column weighted = spec.weighting() == TextFeatures.Weighting.TFIDF
         ? col(TFIDF)
         : udf((UDF1<Vector, Vector>) v -> Weighting.apply(spec.weighting(), v), SQLDataTypes.VectorType()).apply(col(COUNTS));
+    Column features = spec.normalize() == TextFeatures.Normalize.NONE
+        ? weighted
+        : udf((UDF1<Vector, Vector>) Weighting::unitLength, SQLDataTypes.VectorType()).apply(weighted);
     Dataset<Row> accepted = split.accepted().withColumn(Columns.FEATURES, features)
         .drop(CorpusSource.CONTENT, SAFE_TEXT, TOKENS, TERMS, COUNTS, TFIDF);
     return split.withAccepted(accepted);

@@ -28,4 +28,18 @@ public final class Weighting {
     }
     return Vectors.sparse(sv.size(), sv.indices(), values);
   }
+
+  /** The vector divided by its L2 norm, so long and short documents weigh alike. */
+  public static Vector unitLength(Vector weighted) {
+    SparseVector sv = weighted.toSparse();
+    double norm = Vectors.norm(sv, 2.0);
+    if (norm == 0) {
+      return sv; // only terms that tf-idf weighs 0 (in every document): nothing to scale
+    }
+    double[] values = sv.values().clone();
+    for (int i = 0; i < values.length; i++) {
+      values[i] /= norm;
+    }
+    return Vectors.sparse(sv.size(), sv.indices(), values);
+  }
 }

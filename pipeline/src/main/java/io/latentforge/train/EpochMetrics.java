@@ -5,14 +5,14 @@ import java.util.Map;
 
 /**
  * What one training epoch measured; recorded in model.json and checkpoints, printed in the run
- * summary. {@code validationError} is NaN when nothing is held out, {@code trainingLoss} when the
+ * summary. {@code validationLoss} is NaN when nothing is held out, {@code trainingLoss} when the
  * training master reports none (gradient sharing).
  */
-public record EpochMetrics(int epoch, double trainingLoss, double validationError, double examplesPerSecond,
+public record EpochMetrics(int epoch, double trainingLoss, double validationLoss, double examplesPerSecond,
     double seconds, double elapsedSeconds, double secondsLeft) {
 
   public boolean validated() {
-    return !Double.isNaN(validationError);
+    return !Double.isNaN(validationLoss);
   }
 
   /** As JSON-ready values (no NaN: JSON has none). */
@@ -20,7 +20,7 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epoch", epoch);
     m.put("training_loss", Double.isNaN(trainingLoss) ? null : trainingLoss);
-    m.put("validation_recon_error", validated() ? validationError : null);
+    m.put("validation_loss", validated() ? validationLoss : null);
     m.put("examples_per_second", examplesPerSecond);
     m.put("seconds", seconds);
     m.put("elapsed_seconds", Double.isNaN(elapsedSeconds) ? null : elapsedSeconds);
@@ -29,7 +29,8 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationErro
   }
 
   public static EpochMetrics fromMap(Map<String, Object> m) {
-    Object validation = m.get("validation_recon_error");
+    // validation_recon_error: checkpoints and model cards written before the loss replaced it.
+    Object validation = m.getOrDefault("validation_loss", m.get("validation_recon_error"));
     Object loss = m.get("training_loss");
     return new EpochMetrics(((Number) m.get("epoch")).intValue(), loss == null ? Double.NaN : ((Number) loss).doubleValue(),
         validation == null ? Double.NaN : ((Number) validation).doubleValue(),

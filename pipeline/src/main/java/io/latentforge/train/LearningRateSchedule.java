@@ -68,8 +68,8 @@ public final class LearningRateSchedule implements ISchedule {
       if (!m.validated()) {
         continue;
       }
-      if (m.validationError() < best) {
-        best = m.validationError();
+      if (m.validationLoss() < best) {
+        best = m.validationLoss();
         without = 0;
       } else if (++without >= s.plateauPatience()) {
         scale *= s.plateauFactor();

@@ -1,6 +1,5 @@
 package io.latentforge.train;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
@@ -8,7 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.TrainSettings;
-import io.latentforge.encode.Encoder;
+import io.latentforge.encode.HeldOutLoss;
 import io.latentforge.io.Checkpoints;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.Autoencoder;
@@ -66,7 +65,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every epoch gets its own training master seeded by (seed, epoch), so an epoch's data order
  * does not depend on the epochs before it and a run resumed from a checkpoint continues as the
- * uninterrupted run would. After each epoch: the validation reconstruction error on the held-out
+ * uninterrupted run would. After each epoch: the model's loss on the held-out
  * rows, a divergence check, a checkpoint, early stopping and the time limit.
  */
 public final class SparkTrainer {
@@ -178,7 +177,7 @@ public final class SparkTrainer {
         }
         bestEpoch = ((Number) r.state().getOrDefault("best_epoch", 0)).intValue();
         if (bestEpoch > 0) {
-          bestValidation = history.get(bestEpoch - 1).validationError();
+          bestValidation = history.get(bestEpoch - 1).validationLoss();
         }
         best = r.best();
         LOG.info("resuming training from the checkpoint of epoch {} in {}", resumedFrom, checkpoints.dir());
@@ -210,7 +209,7 @@ public final class SparkTrainer {
         }
       }
       if (best != null && bestEpoch != history.get(history.size() - 1).epoch()) {
-        LOG.info("keeping the parameters of epoch {}, the best validation error", bestEpoch);
+        LOG.info("keeping the parameters of epoch {}, the lowest validation loss", bestEpoch);
         network.setParams(best.params());
       }
       // The published model carries a plain rate: its configuration names no class of ours.
@@ -225,7 +224,7 @@ public final class SparkTrainer {
       boolean lowered = !history.isEmpty() && schedule.scale() < LearningRateSchedule.of(settings, iterationsPerEpoch,
           history.subList(0, history.size() - 1)).scale();
       if (lowered) {
-        LOG.info("validation error on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
+        LOG.info("validation loss on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
       }
       network.setLearningRate(schedule);
       int iteration = network.getIterationCount();
@@ -274,9 +273,9 @@ public final class SparkTrainer {
       double loss = sharing() ? Double.NaN : sparkNet.getScore();
       requireFinite(loss, network.params(), epoch, settings);
       double seconds = (System.nanoTime() - start) / 1e9;
-      double validationError = validation == null || validationRows == 0 ? Double.NaN
-          : Stage.run(spark, GROUP, "validate epoch " + epoch + "/" + settings.epochs(), () -> validationError(epoch));
-      return new EpochMetrics(epoch, loss, validationError, trainRows / seconds, seconds, Double.NaN, Double.NaN);
+      double validationLoss = validation == null || validationRows == 0 ? Double.NaN
+          : Stage.run(spark, GROUP, "validate epoch " + epoch + "/" + settings.epochs(), () -> validationLoss(epoch));
+      return new EpochMetrics(epoch, loss, validationLoss, trainRows / seconds, seconds, Double.NaN, Double.NaN);
     }
 
     private boolean sharing() {
@@ -339,20 +338,19 @@ public final class SparkTrainer {
       LOG.info("training statistics of epoch {}: {}", epoch, file);
     }
 
-    /** Mean reconstruction error of the held-out rows, encoded on the executors like any code table. */
-    private double validationError(int epoch) {
+    /** The model's loss on the held-out rows, computed on the executors. */
+    private double validationLoss(int epoch) {
       String id = "validation-" + Long.toHexString(System.nanoTime()) + "-epoch-" + epoch;
-      return Encoder.encode(spark, validation, network, id, code, inputSize, 256)
-          .agg(avg(Columns.RECON_ERROR)).first().getDouble(0);
+      return HeldOutLoss.mean(spark, validation, network, id, inputSize, 256);
     }
 
     private void trackBest(EpochMetrics m) {
       if (!m.validated()) {
         return;
       }
-      if (m.validationError() < bestValidation) {
+      if (m.validationLoss() < bestValidation) {
         bestEpoch = m.epoch();
-        bestValidation = m.validationError();
+        bestValidation = m.validationLoss();
         best = network.clone();
         if (settings.checkpointEvery() > 0) {
           checkpoints.saveBest(best);
@@ -364,7 +362,7 @@ public final class SparkTrainer {
     private String stopEarly(int epoch, long start) {
       int patience = settings.stopping().patience();
       if (patience > 0 && bestEpoch > 0 && epoch - bestEpoch >= patience && epoch < settings.epochs()) {
-        return "early stop after epoch " + epoch + ": no better validation error for " + patience
+        return "early stop after epoch " + epoch + ": no better validation loss for " + patience
             + " epochs (best: epoch " + bestEpoch + ")";
       }
       double maxSeconds = settings.stopping().maxMinutes() * 60;
@@ -381,14 +379,14 @@ public final class SparkTrainer {
     private EpochMetrics timed(EpochMetrics m, long start) {
       double elapsed = (System.nanoTime() - start) / 1e9;
       double left = elapsed / (m.epoch() - resumedFrom) * (settings.epochs() - m.epoch());
-      return new EpochMetrics(m.epoch(), m.trainingLoss(), m.validationError(), m.examplesPerSecond(), m.seconds(),
+      return new EpochMetrics(m.epoch(), m.trainingLoss(), m.validationLoss(), m.examplesPerSecond(), m.seconds(),
           elapsed, left);
     }
 
     private void report(EpochMetrics m) {
-      LOG.info(String.format(Locale.ROOT, "epoch %d/%d: training loss %.5f, validation recon error %s, %.0f examples/s,"
+      LOG.info(String.format(Locale.ROOT, "epoch %d/%d: training loss %.5f, validation loss %s, %.0f examples/s,"
               + " %.1f s, %.0f s elapsed, about %.0f s left", m.epoch(), settings.epochs(), m.trainingLoss(),
-          m.validated() ? String.format(Locale.ROOT, "%.5f%s", m.validationError(), m.epoch() == bestEpoch ? " (best)" : "")
+          m.validated() ? String.format(Locale.ROOT, "%.5f%s", m.validationLoss(), m.epoch() == bestEpoch ? " (best)" : "")
               : "-", m.examplesPerSecond(), m.seconds(), m.elapsedSeconds(), m.secondsLeft()));
     }
 
