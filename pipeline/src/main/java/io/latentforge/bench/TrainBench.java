@@ -126,7 +126,7 @@ public final class TrainBench {
   private static TrainSettings trainingOnly(TrainSettings t, int epochs) {
     return new TrainSettings(epochs, t.batchSizePerWorker(), t.workers(), t.updater(), t.learningRate(),
         t.weightInit(), t.l2(), t.seed(), t.strategy(), t.averaging(), t.sharing(), new TrainSettings.Stopping(0, 0, 0),
-        0, t.stats(), t.schedule(), t.clipping());
+        0, t.stats(), t.schedule(), t.clipping(), t.pretrain());
   }
 
   private static Corruption none() {

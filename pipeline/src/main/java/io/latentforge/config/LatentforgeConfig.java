@@ -106,7 +106,9 @@ public record LatentforgeConfig(
             r.nonNegativeDouble("train.warmup-epochs"), r.fraction("train.lr-min-fraction"),
             r.fraction("train.plateau-factor"), r.intAtLeast("train.plateau-patience", 1)),
         new TrainSettings.Clipping(r.enumValue("train.gradient-clipping", TrainSettings.GradientClipping.class),
-            r.positiveDouble("train.gradient-clipping-threshold")));
+            r.positiveDouble("train.gradient-clipping-threshold")),
+        new TrainSettings.Pretrain(r.enumValue("train.pretrain", TrainSettings.PretrainKind.class),
+            r.intAtLeast("train.pretrain-epochs", 1)));
   }
 
   /** Checks between keys, so a run that cannot work fails before it reads any data. */
@@ -126,9 +128,30 @@ public record LatentforgeConfig(
     if (model.type() == ModelSpec.Type.DENOISING) {
       requireCorruption(model.corruption(), config.image());
     }
+    if (config.train().pretrain().kind() == TrainSettings.PretrainKind.LAYERWISE) {
+      requireLayerwise(model);
+    }
     if (config.evaluate().metric() == Metric.HAMMING) {
       throw LatentforgeException.usage("evaluate.metric = hamming does not apply to raw features and baselines.",
           "use cosine or euclidean; binary codes are always also evaluated with hamming distance as code_bits.");
+    }
+  }
+
+  private static void requireLayerwise(ModelSpec model) {
+    if (model.type() != ModelSpec.Type.DEEP && model.type() != ModelSpec.Type.DENOISING) {
+      throw LatentforgeException.usage("train.pretrain = layerwise stacks dense layers: it applies to model.type = deep "
+          + "or denoising, not " + model.type().name().toLowerCase(Locale.ROOT) + ".",
+          "set train.pretrain = none, or model.type = deep or denoising.");
+    }
+    if (model.binaryCodes()) {
+      throw LatentforgeException.usage("train.pretrain = layerwise does not pretrain the noisy code layer of binary codes.",
+          "set train.pretrain = none, or model.binary-codes = false.");
+    }
+    if (!model.decoderHiddenLayers().equals(model.mirroredEncoder())) {
+      throw LatentforgeException.usage("train.pretrain = layerwise gives each decoder layer the weights of the matching "
+          + "encoder layer's shallow autoencoder, so the decoder must mirror the encoder; model.decoder-layers = "
+          + model.decoderLayers() + " against model.encoder-layers = " + model.encoderLayers() + ".",
+          "set model.decoder-layers = [] (the mirror), or train.pretrain = none.");
     }
   }
 

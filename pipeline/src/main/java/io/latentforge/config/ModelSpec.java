@@ -63,10 +63,12 @@ public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, Li
     if (type == Type.SHALLOW || type == Type.CONV) {
       return List.of();
     }
-    if (!decoderLayers.isEmpty()) {
-      return decoderLayers;
-    }
-    List<Integer> mirror = new ArrayList<>(encoderLayers);
+    return decoderLayers.isEmpty() ? mirroredEncoder() : decoderLayers;
+  }
+
+  /** The encoder's dense widths, code side first. */
+  public List<Integer> mirroredEncoder() {
+    List<Integer> mirror = new ArrayList<>(hiddenLayers());
     Collections.reverse(mirror);
     return List.copyOf(mirror);
   }

@@ -5,8 +5,22 @@ import java.io.Serializable;
 /** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
 public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
     WeightInit weightInit, double l2, long seed, Strategy strategy, Averaging averaging, Sharing sharing,
-    Stopping stopping, int checkpointEvery, boolean stats, Schedule schedule, Clipping clipping)
+    Stopping stopping, int checkpointEvery, boolean stats, Schedule schedule, Clipping clipping, Pretrain pretrain)
     implements Serializable {
+
+  /** Greedy layer-wise pretraining before the whole network trains, and the epochs of each layer. */
+  public record Pretrain(PretrainKind kind, int epochs) implements Serializable {}
+
+  public enum PretrainKind {
+    NONE, LAYERWISE
+  }
+
+  /** The same settings for another number of epochs, without checkpoints or pretraining (a pretraining stage). */
+  public TrainSettings stage(int stageEpochs) {
+    return new TrainSettings(stageEpochs, batchSizePerWorker, workers, updater, learningRate, weightInit, l2, seed,
+        strategy, averaging, sharing, stopping, 0, stats, schedule, clipping,
+        new Pretrain(PretrainKind.NONE, pretrain.epochs()));
+  }
 
   /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */
   public record Schedule(ScheduleKind kind, double warmupEpochs, double minFraction, double plateauFactor,

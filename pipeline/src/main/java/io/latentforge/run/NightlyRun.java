@@ -3,6 +3,7 @@ package io.latentforge.run;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.config.TrainSettings;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.Checkpoints;
 import io.latentforge.io.CorpusSource;
@@ -17,6 +18,7 @@ import io.latentforge.train.Corruption;
 import io.latentforge.train.EpochMetrics;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import io.latentforge.schema.CorpusKind;
+import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,6 +28,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.eval.Evaluation;
 import io.latentforge.report.ReportContent;
@@ -90,9 +93,14 @@ public final class NightlyRun {
         config.image().standardize());
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(),
         imageShape(request), config.train());
+    SparkTrainer.Paths paths = new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()),
+        tonight.out().checkpoints(tonight.modelId()));
+    Consumer<MultiLayerNetwork> initialize = config.train().pretrain().kind() == TrainSettings.PretrainKind.LAYERWISE
+        ? LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark, featurized.split().accepted(),
+            featurized.inputSize(), config.model(), loss, config.train(), paths))
+        : network -> { };
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
-        architecture, new Corruption(config.model().trainingCorruption()), config.train(),
-        new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()), tonight.out().checkpoints(tonight.modelId())));
+        architecture, new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
 
     ModelStore store = new ModelStore(hadoop());
     StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -89,8 +90,17 @@ public final class SparkTrainer {
    */
   public static Trained fit(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
       Corruption corruption, TrainSettings settings, Paths paths) {
+    return fit(spark, rows, inputSize, architecture, corruption, settings, paths, network -> { });
+  }
+
+  /**
+   * @param initialize sets the starting parameters of a network that does not resume from a
+   *     checkpoint (e.g. layer-wise pretraining); not called when resuming
+   */
+  public static Trained fit(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
+      Corruption corruption, TrainSettings settings, Paths paths, Consumer<MultiLayerNetwork> initialize) {
     try {
-      return new Loop(spark, rows, inputSize, architecture, corruption, settings, paths).run();
+      return new Loop(spark, rows, inputSize, architecture, corruption, settings, paths, initialize).run();
     } finally {
       deleteQuietly(spark, paths.scratch(), true);
       deleteQuietly(spark, new Path(paths.scratch()).getParent().toString(), false); // only when no other run uses it
@@ -131,7 +141,7 @@ public final class SparkTrainer {
     private TrainingMaster<?, ?> sharedMaster;
 
     Loop(SparkSession spark, Dataset<Row> rows, int inputSize, Autoencoder.Architecture architecture,
-        Corruption corruption, TrainSettings settings, Paths paths) {
+        Corruption corruption, TrainSettings settings, Paths paths, Consumer<MultiLayerNetwork> initialize) {
       this.spark = spark;
       this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       this.settings = settings;
@@ -153,7 +163,7 @@ public final class SparkTrainer {
       this.clean = train.select(Columns.FEATURES).javaRDD()
           .mapPartitions(new ToMinibatches(settings.batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
-      resumeOrStart(architecture.configuration());
+      resumeOrStart(architecture.configuration(), initialize);
     }
 
     /** Training and held-out row counts, in one pass over the rows. */
@@ -165,7 +175,7 @@ public final class SparkTrainer {
     }
 
     @SuppressWarnings("unchecked")
-    private void resumeOrStart(MultiLayerConfiguration conf) {
+    private void resumeOrStart(MultiLayerConfiguration conf, Consumer<MultiLayerNetwork> initialize) {
       Optional<Checkpoints.Restored> restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable()
           : Optional.empty();
       if (restored.isPresent()) {
@@ -184,6 +194,7 @@ public final class SparkTrainer {
       } else {
         network = new MultiLayerNetwork(conf);
         network.init();
+        initialize.accept(network);
       }
     }
 
