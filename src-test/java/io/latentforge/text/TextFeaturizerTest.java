@@ -133,6 +133,27 @@ class TextFeaturizerTest {
     assertThat(log[2]).isCloseTo(Math.log(2), within(1e-12));
   }
 
+  @Test
+  void l2NormalizationGivesEveryDocumentUnitLengthInTheWeightingsDirection(SparkSession spark) {
+    Dataset<Row> docs = corpus(spark, new Object[] {"short", "orbit planet"},
+        new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
+    TextFeatures spec = new TextFeatures(100, 1, 1.0, 2, "none", List.of(), TextFeatures.Weighting.LOG,
+        TextFeatures.Normalize.L2);
+    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
+    try {
+      List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
+      double[] longDoc = byId(result.split().accepted()).get("long").toArray();
+      double norm = Math.sqrt(Math.log(4) * Math.log(4) + Math.log(2) * Math.log(2) + Math.log(3) * Math.log(3));
+      assertThat(longDoc[vocabulary.indexOf("orbit")]).isCloseTo(Math.log(4) / norm, within(1e-12));
+      assertThat(longDoc[vocabulary.indexOf("comet")]).isCloseTo(Math.log(3) / norm, within(1e-12));
+      for (Vector v : byId(result.split().accepted()).values()) {
+        assertThat(Vectors.norm(v, 2)).isCloseTo(1.0, within(1e-12));
+      }
+    } finally {
+      result.split().release();
+    }
+  }
+
   private static Map<String, Vector> byId(Dataset<Row> accepted) {
     return accepted.collectAsList().stream()
         .collect(Collectors.toMap(r -> r.getString(r.fieldIndex("id")), r -> (Vector) r.getAs("features")));
