@@ -52,6 +52,13 @@ class HeldOutLossTest {
   }
 
   @Test
+  void coversVariationalNetworks(SparkSession spark) {
+    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=vae", "model.encoder-layers=[6]",
+        "model.code-size=3"));
+    assertEqualsNetworkScore(spark, config, ModelSpec.Loss.MSE, 10, null);
+  }
+
+  @Test
   void isNaNWithoutRows(SparkSession spark) {
     LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=deep", "model.encoder-layers=[6]",
         "model.code-size=3"));
