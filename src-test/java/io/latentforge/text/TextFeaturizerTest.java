@@ -131,6 +131,8 @@ class TextFeaturizerTest {
     double[] log = Weighting.apply(TextFeatures.Weighting.LOG, counts).toArray();
     assertThat(log[0]).isCloseTo(Math.log(4), within(1e-12));
     assertThat(log[2]).isCloseTo(Math.log(2), within(1e-12));
+    assertThat(Weighting.unitLength(counts, 1).toArray()).containsExactly(0.75, 0, 0.25, 0);
+    assertThat(Weighting.unitLength(counts, 2).toArray()).containsExactly(3 / Math.sqrt(10), 0, 1 / Math.sqrt(10), 0);
   }
 
   @Test

@@ -19,7 +19,7 @@ public record TextFeatures(int vocabSize, int minDf, double maxDf, int minTokenL
 
   /** Scaling of each document's weighted vector. */
   public enum Normalize {
-    NONE, L2
+    NONE, L1, L2
   }
 
   /** Defaults for everything but the vocabulary bounds and weighting (tests and generated corpora). */

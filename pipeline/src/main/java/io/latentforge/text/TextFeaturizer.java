@@ -94,7 +94,8 @@ public final class TextFeaturizer {
         : udf((UDF1<Vector, Vector>) v -> Weighting.apply(spec.weighting(), v), SQLDataTypes.VectorType()).apply(col(COUNTS));
     Column features = spec.normalize() == TextFeatures.Normalize.NONE
         ? weighted
-        : udf((UDF1<Vector, Vector>) Weighting::unitLength, SQLDataTypes.VectorType()).apply(weighted);
+        : udf((UDF1<Vector, Vector>) v -> Weighting.unitLength(v, spec.normalize() == TextFeatures.Normalize.L1 ? 1 : 2),
+            SQLDataTypes.VectorType()).apply(weighted);
     Dataset<Row> accepted = split.accepted().withColumn(Columns.FEATURES, features)
         .drop(CorpusSource.CONTENT, SAFE_TEXT, TOKENS, TERMS, COUNTS, TFIDF);
     return split.withAccepted(accepted);

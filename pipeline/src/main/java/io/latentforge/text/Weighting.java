@@ -29,10 +29,10 @@ public final class Weighting {
     return Vectors.sparse(sv.size(), sv.indices(), values);
   }
 
-  /** The vector divided by its L2 norm, so long and short documents weigh alike. */
-  public static Vector unitLength(Vector weighted) {
+  /** The vector divided by its L1 or L2 norm, so long and short documents weigh alike. */
+  public static Vector unitLength(Vector weighted, double p) {
     SparseVector sv = weighted.toSparse();
-    double norm = Vectors.norm(sv, 2.0);
+    double norm = Vectors.norm(sv, p);
     if (norm == 0) {
       return sv; // only terms that tf-idf weighs 0 (in every document): nothing to scale
     }
