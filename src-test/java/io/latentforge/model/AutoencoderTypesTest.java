@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.config.TextFeatures;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.ModelStore;
 import io.latentforge.schema.Columns;
@@ -28,6 +29,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /** Every model type trains through Spark, saves, reloads and encodes; the conv shape arithmetic. */
 @ExtendWith(SparkSessionExtension.class)
 class AutoencoderTypesTest {
+
+  @Test
+  void autoLossFollowsWhatTheFeaturesAre() {
+    ModelSpec.Loss auto = ModelSpec.Loss.AUTO;
+    TextFeatures probability = TextFeatures.of(10, 1, 2, TextFeatures.Weighting.PROBABILITY);
+    TextFeatures log = TextFeatures.of(10, 1, 2, TextFeatures.Weighting.LOG);
+    TextFeatures logSummingToOne = new TextFeatures(10, 1, 1.0, 2, "english", List.of(), TextFeatures.Weighting.LOG,
+        TextFeatures.Normalize.L1);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, probability, false)).isEqualTo(ModelSpec.Loss.MULTINOMIAL);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, logSummingToOne, false)).isEqualTo(ModelSpec.Loss.MULTINOMIAL);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, log, false)).isEqualTo(ModelSpec.Loss.MSE);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, TextFeatures.of(10, 1, 2, TextFeatures.Weighting.BINARY),
+        false)).isEqualTo(ModelSpec.Loss.XENT);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.IMAGE, probability, false)).isEqualTo(ModelSpec.Loss.XENT);
+    assertThat(Autoencoder.resolveLoss(auto, CorpusKind.IMAGE, probability, true)).isEqualTo(ModelSpec.Loss.MSE);
+    assertThat(Autoencoder.resolveLoss(ModelSpec.Loss.MSE, CorpusKind.TEXT, probability, false))
+        .isEqualTo(ModelSpec.Loss.MSE);
+  }
 
   private static final String[] IMAGE_12 = {"features.image.height=12", "features.image.width=12", "train.epochs=2"};
 

@@ -51,9 +51,10 @@ public final class Autoencoder {
 
   /**
    * Decides {@code model.loss = auto}: cross-entropy for [0,1] pixels and binary bags of words,
-   * multinomial for per-document probabilities, mse for unbounded counts.
+   * multinomial for per-document distributions (probability weighting, or any weighting divided by
+   * its sum), mse for unbounded counts.
    */
-  public static ModelSpec.Loss resolveLoss(ModelSpec.Loss configured, CorpusKind kind, TextFeatures.Weighting weighting,
+  public static ModelSpec.Loss resolveLoss(ModelSpec.Loss configured, CorpusKind kind, TextFeatures text,
       boolean standardizedImages) {
     if (configured != ModelSpec.Loss.AUTO) {
       return configured;
@@ -61,7 +62,10 @@ public final class Autoencoder {
     if (kind == CorpusKind.IMAGE) {
       return standardizedImages ? ModelSpec.Loss.MSE : ModelSpec.Loss.XENT;
     }
-    return switch (weighting) {
+    if (text.normalize() == TextFeatures.Normalize.L1) {
+      return ModelSpec.Loss.MULTINOMIAL;
+    }
+    return switch (text.weighting()) {
       case PROBABILITY -> ModelSpec.Loss.MULTINOMIAL;
       case BINARY -> ModelSpec.Loss.XENT;
       case COUNTS, LOG, TFIDF -> ModelSpec.Loss.MSE;

@@ -89,7 +89,7 @@ public final class NightlyRun {
     RunCounts counts = publisher.admit(featurized.split(), config.input().maxRejectFraction());
     requireVocabulary(featurized, request);
 
-    ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text().weighting(),
+    ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(),
         config.image().standardize());
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(),
         imageShape(request), config.train());
