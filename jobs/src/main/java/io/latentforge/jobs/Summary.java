@@ -29,7 +29,7 @@ final class Summary {
         for (EpochMetrics e : r.epochs()) {
           validation.append(String.format(Locale.ROOT, " %d:%.4f", e.epoch(), e.validationLoss()));
         }
-        out.printf(Locale.ROOT, "  validation loss%s%n", validation);
+        out.printf(Locale.ROOT, "  validation loss %s%n", validation);
       }
     }
     out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),
