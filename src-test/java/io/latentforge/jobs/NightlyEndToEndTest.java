@@ -109,7 +109,7 @@ class NightlyEndToEndTest {
     // At most the configured epochs (early stopping may end sooner), each with a validation error,
     // and the checkpoints moved under the published model: the last two and the best epoch's.
     assertThat(card.get("epochs").size()).isBetween(1, EPOCHS);
-    assertThat(card.get("epochs").get(0).get("validation_recon_error").isNumber()).isTrue();
+    assertThat(card.get("epochs").get(0).get("validation_loss").isNumber()).isTrue();
     assertThat(card.get("training").get("stop_reason").asText()).isNotBlank();
     try (var checkpoints = Files.list(modelDir.resolve("checkpoints"))) {
       assertThat(checkpoints.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))

@@ -34,7 +34,7 @@ class EarlyStoppingTest {
     EpochMetrics last = trained.epochs().get(trained.epochs().size() - 1);
     assertThat(last.elapsedSeconds()).isPositive();
     assertThat(last.secondsLeft()).isPositive();
-    assertThat(last.toMap()).containsKeys("training_loss", "validation_recon_error", "examples_per_second",
+    assertThat(last.toMap()).containsKeys("training_loss", "validation_loss", "examples_per_second",
         "elapsed_seconds", "estimated_seconds_left");
   }
 

@@ -113,6 +113,6 @@ class ResumeTest {
 
   private static double lastValidation(JsonNode card) {
     JsonNode epochs = card.get("epochs");
-    return epochs.get(epochs.size() - 1).get("validation_recon_error").asDouble();
+    return epochs.get(epochs.size() - 1).get("validation_loss").asDouble();
   }
 }
