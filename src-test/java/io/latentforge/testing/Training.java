@@ -6,6 +6,7 @@ import io.latentforge.config.ModelSpec;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.ConvPlan;
 import io.latentforge.train.Corruption;
+import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.SparkTrainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,9 +63,13 @@ public final class Training {
     ConvPlan.Shape shape = image
         ? new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()) : null;
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, x[0].length, shape, config.train());
-    SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows(spark, x), x[0].length, architecture,
-        new Corruption(config.model().trainingCorruption()), config.train(),
-        new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(), scratch.resolve("checkpoints-" + java.util.UUID.randomUUID()).toUri().toString()));
+    SparkTrainer.Paths paths = new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(),
+        scratch.resolve("checkpoints-" + java.util.UUID.randomUUID()).toUri().toString());
+    Dataset<Row> rows = rows(spark, x);
+    SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows, x[0].length, architecture,
+        new Corruption(config.model().trainingCorruption()), config.train(), paths,
+        LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark, rows, x[0].length, config.model(), loss,
+            config.train(), paths)));
     Model.LAST.set(trained);
     return new Model(trained.network(), architecture, config);
   }

@@ -3,7 +3,6 @@ package io.latentforge.run;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
-import io.latentforge.config.TrainSettings;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.Checkpoints;
 import io.latentforge.io.CorpusSource;
@@ -95,10 +94,8 @@ public final class NightlyRun {
         imageShape(request), config.train());
     SparkTrainer.Paths paths = new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()),
         tonight.out().checkpoints(tonight.modelId()));
-    Consumer<MultiLayerNetwork> initialize = config.train().pretrain().kind() == TrainSettings.PretrainKind.LAYERWISE
-        ? LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark, featurized.split().accepted(),
-            featurized.inputSize(), config.model(), loss, config.train(), paths))
-        : network -> { };
+    Consumer<MultiLayerNetwork> initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
+        featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
         architecture, new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
 

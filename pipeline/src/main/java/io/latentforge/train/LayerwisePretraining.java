@@ -37,9 +37,14 @@ public final class LayerwisePretraining {
 
   private LayerwisePretraining() {}
 
-  /** For {@link SparkTrainer#fit}: sets a fresh deep network's weights by pretraining, unless resuming. */
+  /**
+   * For {@link SparkTrainer#fit}: sets a fresh deep network's weights by pretraining when
+   * {@code train.pretrain = layerwise} (not when resuming); otherwise leaves them as initialized.
+   */
   public static Consumer<MultiLayerNetwork> initializer(Plan plan) {
-    return network -> pretrain(plan, network);
+    return plan.settings().pretrain().kind() == TrainSettings.PretrainKind.LAYERWISE
+        ? network -> pretrain(plan, network)
+        : network -> { };
   }
 
   static void pretrain(Plan plan, MultiLayerNetwork deep) {
