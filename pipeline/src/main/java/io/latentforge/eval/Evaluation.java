@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.EvaluateSettings;
+import io.latentforge.config.TextFeatures;
 import io.latentforge.retrieval.Metric;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
@@ -40,6 +41,22 @@ import org.apache.spark.sql.types.StructType;
  * on the other rows only.
  */
 public final class Evaluation {
+
+  /** What the evaluated features are, which decides how the tf-idf baseline is made from them. */
+  public enum Inputs {
+    IMAGES,
+    /** Term weights without idf (counts, per-document frequencies, log(1+tf), binary): tf-idf is them times idf. */
+    TERMS,
+    /** Term weights already multiplied by the idf: they are the tf-idf baseline (idf twice would not be tf-idf). */
+    TFIDF_TERMS;
+
+    public static Inputs of(CorpusKind kind, TextFeatures.Weighting weighting) {
+      if (kind == CorpusKind.IMAGE) {
+        return IMAGES;
+      }
+      return weighting == TextFeatures.Weighting.TFIDF ? TFIDF_TERMS : TERMS;
+    }
+  }
 
   /** Scores of one representation of the evaluated rows. */
   public record Representation(int dimensions, Metric metric, RetrievalMetrics.Scores retrieval, double kmeansNmi,
@@ -124,7 +141,7 @@ public final class Evaluation {
    * @param modelSawRows whether the autoencoder trained on the held-out rows too
    */
   public static Result run(SparkSession spark, Dataset<Row> features, Dataset<Row> held, long heldOutRows,
-      Column heldOut, boolean modelSawRows, CorpusKind kind, EvaluateSettings settings, long seed) {
+      Column heldOut, boolean modelSawRows, Inputs inputs, EvaluateSettings settings, long seed) {
     Sample sample = sample(held.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(settings.maxRows()), features);
     if (sample.ids().length < 2) {
       throw LatentforgeException.badInput("Only " + sample.ids().length + " of the held-out labelled codes "
@@ -132,7 +149,7 @@ public final class Evaluation {
     }
     Dataset<Row> training = features.where(not(heldOut));
     double[] trainingMean = ((Vector) training.select(Summarizer.mean(col(Columns.FEATURES))).first().get(0)).toArray();
-    Candidates candidates = candidates(sample, training, trainingMean, kind, settings);
+    Candidates candidates = candidates(sample, training, trainingMean, inputs, settings);
     Map<String, Representation> reps = new LinkedHashMap<>();
     candidates.vectors().forEach((name, vectors) -> reps.put(name, score(spark, vectors, sample,
         name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed, candidates.reconErrors().get(name))));
@@ -165,7 +182,7 @@ public final class Evaluation {
   private record Candidates(Map<String, float[][]> vectors, Map<String, Double> reconErrors, Map<String, String> skipped) {}
 
   /** The codes (and code_bits), then the baselines: raw features, PCA and, for documents, tf-idf. */
-  private static Candidates candidates(Sample sample, Dataset<Row> training, double[] trainingMean, CorpusKind kind,
+  private static Candidates candidates(Sample sample, Dataset<Row> training, double[] trainingMean, Inputs inputs,
       EvaluateSettings settings) {
     Candidates c = new Candidates(new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>());
     c.vectors().put("codes", sample.codes());
@@ -184,11 +201,24 @@ public final class Evaluation {
       c.vectors().put("pca", project(sample.raw(), pca.pc(), trainingMean, error));
       c.reconErrors().put("pca", error[0] / sample.raw().length);
     }
-    if (kind == CorpusKind.TEXT) {
-      double[] idf = new IDF().setInputCol(Columns.FEATURES).setOutputCol("_idf").fit(training).idf().toArray();
-      c.vectors().put("tfidf", scale(sample.raw(), idf));
+    float[][] tfidf = tfidf(sample.raw(), training, inputs);
+    if (tfidf != null) {
+      c.vectors().put("tfidf", tfidf);
     }
     return c;
+  }
+
+  /**
+   * The rows as classic tf-idf (term counts times idf fitted on {@code training}), up to each row's
+   * scale, which cosine ignores; null for images. The idf only depends on document frequencies,
+   * so it is the same whatever weighting the features have.
+   */
+  static float[][] tfidf(float[][] rows, Dataset<Row> training, Inputs inputs) {
+    return switch (inputs) {
+      case IMAGES -> null;
+      case TFIDF_TERMS -> rows;
+      case TERMS -> scale(rows, new IDF().setInputCol(Columns.FEATURES).setOutputCol("_idf").fit(training).idf().toArray());
+    };
   }
 
   private static Representation score(SparkSession spark, float[][] vectors, Sample sample, Metric metric,

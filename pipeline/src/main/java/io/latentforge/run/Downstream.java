@@ -162,7 +162,7 @@ final class Downstream {
    * Evaluates the codes on held-out labelled rows; null (and a note in metrics.json) when the codes
    * carry no labels, or, unless {@code required}, fewer than 2 held-out rows carry one.
    */
-  Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, CorpusKind kind, double validationFraction,
+  Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, Evaluation.Inputs inputs, double validationFraction,
       long seed, boolean required) {
     if (!List.of(codes.columns()).contains(Columns.LABEL)) {
       record("evaluation", Map.of("skipped", "the corpus has no label column"));
@@ -182,7 +182,7 @@ final class Downstream {
       return null;
     }
     Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
-        () -> Evaluation.run(spark, features, held, labelled, heldOut, trainedOnAll, kind, config.evaluate(), seed));
+        () -> Evaluation.run(spark, features, held, labelled, heldOut, trainedOnAll, inputs, config.evaluate(), seed));
     record("evaluation", result.toMap());
     return result;
   }

@@ -90,7 +90,7 @@ public final class DownstreamRun {
           CorpusSource.read(spark, input, kind, target.config().input()), kind, target.config(), model));
       try {
         Dataset<Row> features = featurized.split().accepted();
-        Evaluation.Result result = downstream.evaluate(codes, features, kind,
+        Evaluation.Result result = downstream.evaluate(codes, features, featurized.evaluationInputs(),
             trained.train().stopping().validationFraction(), trained.train().seed(), true);
         ReportContent.ImagePanels panels = kind == CorpusKind.IMAGE ? downstream.panels(features,
             downstream.heldOut(trained.train().stopping().validationFraction(), trained.train().seed()), model.network(),

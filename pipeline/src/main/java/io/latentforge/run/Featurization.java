@@ -30,7 +30,7 @@ final class Featurization {
       return images(split, config.image().size(), standardization);
     }
     TextFeaturizer.Result text = TextFeaturizer.featurize(corpus.rows(), config.text());
-    return new Featurized(kind, text.split(), text.vocabularySize(), text.vocabulary(), null);
+    return new Featurized(kind, text.split(), text.vocabularySize(), text.vocabulary(), config.text(), null);
   }
 
   /** Featurizes as the model's training did, from the input spec and vocabulary saved with it. */
@@ -49,7 +49,7 @@ final class Featurization {
         // Models saved before normalization existed did not normalize.
         TextFeatures.Normalize.valueOf(((String) input.getOrDefault("normalize", "none")).toUpperCase(Locale.ROOT)));
     Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
-    return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, null);
+    return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, saved, null);
   }
 
   /** The image size and channels the model was trained on. */
@@ -67,7 +67,7 @@ final class Featurization {
 
   private static Featurized images(Quarantine.Split split, int size, Standardization standardization) {
     Quarantine.Split out = standardization == null ? split : split.withAccepted(standardization.apply(split.accepted()));
-    return new Featurized(CorpusKind.IMAGE, out, size, null, standardization);
+    return new Featurized(CorpusKind.IMAGE, out, size, null, null, standardization);
   }
 
   private static int number(Map<String, Object> input, String key) {

@@ -1,6 +1,8 @@
 package io.latentforge.run;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.config.TextFeatures;
+import io.latentforge.eval.Evaluation;
 import io.latentforge.image.Standardization;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.Quarantine;
@@ -12,11 +14,16 @@ import java.util.Map;
 import org.apache.spark.ml.PipelineModel;
 
 /**
- * A featurized corpus and what reproduces its features: the vocabulary for documents, the
- * standardization for images (either may be null).
+ * A featurized corpus and what reproduces its features: the vocabulary and term weighting for
+ * documents, the standardization for images (each may be null).
  */
 public record Featurized(CorpusKind kind, Quarantine.Split split, int inputSize, PipelineModel vocabulary,
-    Standardization standardization) {
+    TextFeatures text, Standardization standardization) {
+
+  /** What evaluation's baselines are made from. */
+  public Evaluation.Inputs evaluationInputs() {
+    return Evaluation.Inputs.of(kind, text == null ? null : text.weighting());
+  }
 
   public int vocabularySize() {
     return vocabulary == null ? 0 : TextFeaturizer.vocabularySize(vocabulary);
@@ -38,8 +45,8 @@ public record Featurized(CorpusKind kind, Quarantine.Split split, int inputSize,
     } else {
       input.put("vocabulary", ModelStore.VOCABULARY_DIR);
       input.put("vocabulary_size", vocabularySize());
-      input.put("weighting", config.text().weighting().name().toLowerCase(Locale.ROOT));
-      input.put("normalize", config.text().normalize().name().toLowerCase(Locale.ROOT));
+      input.put("weighting", text.weighting().name().toLowerCase(Locale.ROOT));
+      input.put("normalize", text.normalize().name().toLowerCase(Locale.ROOT));
     }
     return input;
   }

@@ -168,7 +168,7 @@ public final class NightlyRun {
         case NEIGHBORS -> sections.put("neighbors", downstream.neighbors(codes, null, false, config.neighbors()));
         case CLUSTER -> sections.put("clustering", downstream.clusterIfEnough(codes, rows));
         case EVALUATE -> {
-          evaluation = downstream.evaluate(codes, featurized.split().accepted(), tonight.request().kind(),
+          evaluation = downstream.evaluate(codes, featurized.split().accepted(), featurized.evaluationInputs(),
               config.train().stopping().validationFraction(), config.train().seed(), false);
           if (evaluation != null) {
             sections.put("evaluation", evaluation.toMap());
