@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.schema.CorpusKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,8 +24,31 @@ class ConfigLoaderTest {
     assertThat(c.model().codeSize()).isEqualTo(32);
     assertThat(c.model().encoderLayers()).containsExactly(256, 64);
     assertThat(c.image()).isEqualTo(new ImageFeatures(28, 28, 1));
-    assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.PROBABILITY);
+    assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.TFIDF);
+    assertThat(c.text().normalize()).isEqualTo(TextFeatures.Normalize.L2);
     assertThat(c.train().epochs()).isPositive();
+  }
+
+  @Test
+  void autoActivationAndLearningRateAreDecidedByTheKindOfCorpus() {
+    LatentforgeConfig c = ConfigLoader.load(null, List.of());
+    LatentforgeConfig images = c.forKind(CorpusKind.IMAGE);
+    assertThat(images.model().activation()).isEqualTo(ModelSpec.Activation.RELU);
+    assertThat(images.train().learningRate()).isEqualTo(0.003);
+    LatentforgeConfig documents = c.forKind(CorpusKind.TEXT);
+    assertThat(documents.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
+    assertThat(documents.train().learningRate()).isEqualTo(0.01);
+    assertThat(documents.forKind(CorpusKind.TEXT)).isEqualTo(documents);
+    assertThat(ConfigLoader.load(null, List.of("model.type=vae")).forKind(CorpusKind.TEXT).train().learningRate())
+        .isEqualTo(0.001);
+
+    // What the user set is kept.
+    LatentforgeConfig set = ConfigLoader.load(null, List.of("model.activation=elu", "train.learning-rate=0.002"))
+        .forKind(CorpusKind.TEXT);
+    assertThat(set.model().activation()).isEqualTo(ModelSpec.Activation.ELU);
+    assertThat(set.train().learningRate()).isEqualTo(0.002);
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.activation=swish")))
+        .hasMessageContaining("model.activation").hasMessageContaining("auto");
   }
 
   @Test

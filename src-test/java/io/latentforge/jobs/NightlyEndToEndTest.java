@@ -9,7 +9,10 @@ import io.latentforge.demo.DemoCorpora;
 import io.latentforge.image.ImageDecoder;
 import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.SparkSessionExtension;
-import io.latentforge.text.Weighting;
+import io.latentforge.io.CorpusSource;
+import io.latentforge.io.Quarantine;
+import io.latentforge.schema.Columns;
+import io.latentforge.text.TextFeaturizer;
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.TextFeatures;
 import java.nio.file.Files;
@@ -145,10 +148,11 @@ class NightlyEndToEndTest {
 
     Path modelDir = Files.list(Path.of(out, "models")).findFirst().orElseThrow();
     PipelineModel vocabulary = PipelineModel.load(modelDir.resolve("vocabulary").toString());
-    Dataset<Row> counted = vocabulary.transform(spark.read().parquet(documents).withColumnRenamed("text", "_text"));
-    List<double[]> features = counted.select("_counts").collectAsList().stream()
-        .map(r -> Weighting.apply(ConfigLoader.load(null, List.of()).text().weighting(), (Vector) r.get(0)).toArray())
-        .toList();
+    Dataset<Row> corpus = CorpusSource.checkIds(spark.read().parquet(documents).withColumnRenamed("text", CorpusSource.CONTENT));
+    Quarantine.Split featurized = TextFeaturizer.apply(corpus, vocabulary, ConfigLoader.load(null, List.of()).text());
+    List<double[]> features = featurized.accepted().select(Columns.FEATURES).collectAsList().stream()
+        .map(r -> ((Vector) r.get(0)).toArray()).toList();
+    featurized.release();
     double meanRecon = codes.agg(org.apache.spark.sql.functions.avg("recon_error")).first().getDouble(0);
     assertThat(meanRecon).isLessThan(0.8 * meanPredictorError(features));
   }

@@ -7,6 +7,8 @@ import com.typesafe.config.ConfigRenderOptions;
 import io.latentforge.LatentforgeException;
 import io.latentforge.model.ConvPlan;
 import io.latentforge.retrieval.Metric;
+import io.latentforge.schema.CorpusKind;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
@@ -28,6 +30,28 @@ public record LatentforgeConfig(
   /** This configuration with some keys replaced, e.g. {@code "train.epochs = 1"} (validated again). */
   public LatentforgeConfig with(String hocon) {
     return from(ConfigFactory.parseString(hocon).withFallback(ConfigFactory.parseString(rendered)).resolve());
+  }
+
+  /**
+   * This configuration with the {@code auto} defaults that depend on the corpus decided for
+   * {@code kind}: until then they hold the images' values. For documents, model.activation = auto
+   * is tanh and train.learning-rate = auto is 0.01 for the dense types: on sparse tf-idf vectors a
+   * ReLU network stayed at the mean input (README, "Code quality on real corpora").
+   */
+  public LatentforgeConfig forKind(CorpusKind kind) {
+    Config c = ConfigFactory.parseString(rendered);
+    List<String> decided = new ArrayList<>();
+    if (kind == CorpusKind.TEXT && isAuto(c, "model.activation")) {
+      decided.add("model.activation = tanh");
+    }
+    if (kind == CorpusKind.TEXT && isAuto(c, "train.learning-rate")) {
+      decided.add("train.learning-rate = " + TrainSettings.defaultLearningRate(model.type(), kind));
+    }
+    return decided.isEmpty() ? this : with(String.join("\n", decided));
+  }
+
+  private static boolean isAuto(Config c, String key) {
+    return "auto".equals(c.getValue(key).unwrapped());
   }
 
   public static LatentforgeConfig from(Config c) {
@@ -73,7 +97,8 @@ public record LatentforgeConfig(
     ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
     return new ModelSpec(type, r.intAtLeast("model.code-size", 1),
         r.positiveIntList("model.encoder-layers"), r.intList("model.decoder-layers", 1),
-        r.enumValue("model.activation", ModelSpec.Activation.class),
+        // auto holds the images' relu until forKind decides it for the corpus.
+        r.enumOrAuto("model.activation", ModelSpec.Activation.class, ModelSpec.Activation.RELU),
         r.enumValue("model.code-activation", ModelSpec.Activation.class),
         r.enumValue("model.loss", ModelSpec.Loss.class),
         new ModelSpec.Corruption(r.enumValue("model.corruption.type", ModelSpec.CorruptionType.class),
@@ -87,8 +112,8 @@ public record LatentforgeConfig(
 
   private static TrainSettings train(Reader r) {
     ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
-    double learningRate = "auto".equals(r.c.getValue("train.learning-rate").unwrapped())
-        ? TrainSettings.defaultLearningRate(type) : r.positiveDouble("train.learning-rate");
+    double learningRate = isAuto(r.c, "train.learning-rate")
+        ? TrainSettings.defaultLearningRate(type, CorpusKind.IMAGE) : r.positiveDouble("train.learning-rate");
     return new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
         r.intAtLeast("train.workers", 0), r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
         r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
@@ -319,6 +344,16 @@ public record LatentforgeConfig(
         }
       }
       throw bad(key, raw, "one of " + names(type));
+    }
+
+    /** {@code key}'s value, or {@code auto} as {@code whenAuto}. */
+    <E extends Enum<E>> E enumOrAuto(String key, Class<E> type, E whenAuto) {
+      if (isAuto(c, key)) {
+        return whenAuto;
+      }
+      String raw = get(key, () -> c.getString(key));
+      return java.util.Arrays.stream(type.getEnumConstants()).filter(e -> e.name().equalsIgnoreCase(raw.replace('-', '_')))
+          .findFirst().orElseThrow(() -> bad(key, raw, "auto or one of " + names(type)));
     }
 
     <E extends Enum<E>> List<E> enumList(String key, Class<E> type) {

@@ -1,5 +1,6 @@
 package io.latentforge.config;
 
+import io.latentforge.schema.CorpusKind;
 import java.io.Serializable;
 
 /** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
@@ -81,10 +82,11 @@ public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Upd
   }
 
   /** A learning rate of "auto" by model type: convolutional and variational models want a smaller step. */
-  public static double defaultLearningRate(ModelSpec.Type type) {
+  /** {@code train.learning-rate = auto}. */
+  public static double defaultLearningRate(ModelSpec.Type type, CorpusKind kind) {
     return switch (type) {
       case CONV, VAE -> 0.001;
-      case SHALLOW, DEEP, DENOISING -> 0.003;
+      case SHALLOW, DEEP, DENOISING -> kind == CorpusKind.TEXT ? 0.01 : 0.003;
     };
   }
 }
