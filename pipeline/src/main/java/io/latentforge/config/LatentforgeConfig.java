@@ -337,23 +337,22 @@ public record LatentforgeConfig(
     }
 
     <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+      return constant(key, type, "one of " + names(type));
+    }
+
+    /** {@code key}'s value, or {@code auto} as {@code whenAuto}. */
+    <E extends Enum<E>> E enumOrAuto(String key, Class<E> type, E whenAuto) {
+      return isAuto(c, key) ? whenAuto : constant(key, type, "auto or one of " + names(type));
+    }
+
+    private <E extends Enum<E>> E constant(String key, Class<E> type, String valid) {
       String raw = get(key, () -> c.getString(key));
       for (E e : type.getEnumConstants()) {
         if (e.name().equalsIgnoreCase(raw.replace('-', '_'))) {
           return e;
         }
       }
-      throw bad(key, raw, "one of " + names(type));
-    }
-
-    /** {@code key}'s value, or {@code auto} as {@code whenAuto}. */
-    <E extends Enum<E>> E enumOrAuto(String key, Class<E> type, E whenAuto) {
-      if (isAuto(c, key)) {
-        return whenAuto;
-      }
-      String raw = get(key, () -> c.getString(key));
-      return java.util.Arrays.stream(type.getEnumConstants()).filter(e -> e.name().equalsIgnoreCase(raw.replace('-', '_')))
-          .findFirst().orElseThrow(() -> bad(key, raw, "auto or one of " + names(type)));
+      throw bad(key, raw, valid);
     }
 
     <E extends Enum<E>> List<E> enumList(String key, Class<E> type) {
