@@ -45,7 +45,10 @@ public final class Evaluation {
   /** What the evaluated features are, which decides how the tf-idf baseline is made from them. */
   public enum Inputs {
     IMAGES,
-    /** Term weights without idf (counts, per-document frequencies, log(1+tf), binary): tf-idf is them times idf. */
+    /**
+     * Term weights without idf (counts, per-document frequencies, log(1+tf), binary): tf-idf is them
+     * times idf (for log(1+tf) the sublinear variant, since normalized weights cannot give back counts).
+     */
     TERMS,
     /** Term weights already multiplied by the idf: they are the tf-idf baseline (idf twice would not be tf-idf). */
     TFIDF_TERMS;
