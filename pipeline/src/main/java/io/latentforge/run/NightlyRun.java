@@ -3,6 +3,7 @@ package io.latentforge.run;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.encode.CodeMean;
 import io.latentforge.encode.Encoder;
 import io.latentforge.io.Checkpoints;
 import io.latentforge.io.CorpusSource;
@@ -11,6 +12,7 @@ import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
 import io.latentforge.config.ImageFeatures;
 import io.latentforge.model.Autoencoder;
+import io.latentforge.model.CodeCentering;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ConvPlan;
 import io.latentforge.train.Corruption;
@@ -98,6 +100,7 @@ public final class NightlyRun {
         featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
         architecture, new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
+    centreCodes(tonight, featurized, architecture.code(), trained.network());
 
     ModelStore store = new ModelStore(hadoop());
     StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
@@ -106,6 +109,19 @@ public final class NightlyRun {
     } catch (RuntimeException e) {
       store.discard(staged.dir());
       throw e;
+    }
+  }
+
+  /** Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}). */
+  private void centreCodes(Tonight tonight, Featurized featurized, CodeLayer code, MultiLayerNetwork network) {
+    LatentforgeConfig config = tonight.request().config();
+    if (!CodeCentering.applies(config.model())) {
+      return;
+    }
+    double[] mean = Stage.run(spark, Runs.GROUP, "mean code", () -> CodeMean.of(spark, featurized.split().accepted(),
+        network, tonight.modelId() + "-uncentred", code, featurized.inputSize(), config.encode().batchSize()));
+    if (mean != null) {
+      CodeCentering.centre(network, code, mean);
     }
   }
 
