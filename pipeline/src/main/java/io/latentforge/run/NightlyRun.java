@@ -119,7 +119,7 @@ public final class NightlyRun {
       return;
     }
     double[] mean = Stage.run(spark, Runs.GROUP, "mean code", () -> CodeMean.of(spark, featurized.split().accepted(),
-        network, tonight.modelId() + "-uncentred", code, featurized.inputSize(), config.encode().batchSize()));
+        network, "uncentred-" + tonight.modelId(), code, featurized.inputSize(), config.encode().batchSize()));
     if (mean != null) {
       CodeCentering.centre(network, code, mean);
     }
