@@ -12,6 +12,8 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The mean code of some rows, computed on the executors. */
 public final class CodeMean {
@@ -55,19 +57,23 @@ public final class CodeMean {
       if (!rows.hasNext()) {
         return List.<double[]>of().iterator();
       }
-      BatchForward batch = new BatchForward(Encoder.network(modelId, model), code, inputSize, batchSize);
+      MultiLayerNetwork network = Encoder.network(modelId, model);
+      BatchForward batch = new BatchForward(network, code, inputSize, batchSize);
       double[] sum = null;
       while (rows.hasNext()) {
         batch.add((Vector) rows.next().get(0));
         if (batch.isFull() || !rows.hasNext()) {
-          BatchForward.Result r = batch.run();
+          int n = batch.rows();
+          // Only the encoder's half runs: the mean needs no reconstruction.
+          INDArray codes = network.feedForwardToLayer(code.index(), batch.takeBatch(), false).get(code.index() + 1);
+          double[] columnSums = codes.castTo(DataType.DOUBLE).sum(0).toDoubleVector();
           if (sum == null) {
-            sum = new double[r.codeSize() + 1];
+            sum = new double[columnSums.length + 1];
           }
-          for (int i = 0; i < r.rows() * r.codeSize(); i++) {
-            sum[i % r.codeSize()] += r.codes()[i];
+          for (int i = 0; i < columnSums.length; i++) {
+            sum[i] += columnSums[i];
           }
-          sum[r.codeSize()] += r.rows();
+          sum[columnSums.length] += n;
         }
       }
       return List.of(sum).iterator();
