@@ -1,6 +1,7 @@
 package io.latentforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -120,6 +121,14 @@ class NightlyEndToEndTest {
     }
     assertThat(Path.of(out, "_checkpoints")).doesNotExist();
     assertThat(card.get("config").get("model").get("code-size").asInt()).isEqualTo(CODE_SIZE);
+    // The default's linear codes are published centred: their mean over the corpus is zero.
+    assertThat(card.get("codes_centred").asBoolean()).isTrue();
+    for (int j = 0; j < CODE_SIZE; j++) {
+      int dim = j;
+      double mean = rows.stream().mapToDouble(r -> ((Number) r.getList(r.fieldIndex("code")).get(dim)).doubleValue())
+          .average().orElseThrow();
+      assertThat(mean).as("mean of code dimension %d", dim).isCloseTo(0.0, within(1e-3));
+    }
     assertThat(rows.get(0).getString(rows.get(0).fieldIndex("model_id"))).isEqualTo(card.get("model_id").asText());
 
     MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelDir.resolve("model.zip").toFile(), true);

@@ -100,29 +100,34 @@ public final class NightlyRun {
         featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
         architecture, new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
-    centreCodes(tonight, featurized, architecture.code(), trained.network());
+    boolean centred = centreCodes(tonight, featurized, architecture.code(), trained.network());
 
     ModelStore store = new ModelStore(hadoop());
     StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
     try {
-      return publish(tonight, featurized, counts, new Trained(loss, architecture.code(), trained), staged);
+      return publish(tonight, featurized, counts, new Trained(loss, architecture.code(), trained, centred), staged);
     } catch (RuntimeException e) {
       store.discard(staged.dir());
       throw e;
     }
   }
 
-  /** Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}). */
-  private void centreCodes(Tonight tonight, Featurized featurized, CodeLayer code, MultiLayerNetwork network) {
+  /**
+   * Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}); false
+   * when the model's codes are not centred.
+   */
+  private boolean centreCodes(Tonight tonight, Featurized featurized, CodeLayer code, MultiLayerNetwork network) {
     LatentforgeConfig config = tonight.request().config();
     if (!CodeCentering.applies(config.model())) {
-      return;
+      return false;
     }
     double[] mean = Stage.run(spark, Runs.GROUP, "mean code", () -> CodeMean.of(spark, featurized.split().accepted(),
         network, "uncentred-" + tonight.modelId(), code, featurized.inputSize(), config.encode().batchSize()));
-    if (mean != null) {
-      CodeCentering.centre(network, code, mean);
+    if (mean == null) {
+      return false;
     }
+    CodeCentering.centre(network, code, mean);
+    return true;
   }
 
   private static ConvPlan.Shape imageShape(NightlyRequest request) {
@@ -130,8 +135,8 @@ public final class NightlyRun {
     return request.kind() == CorpusKind.IMAGE ? new ConvPlan.Shape(image.channels(), image.height(), image.width()) : null;
   }
 
-  /** The trained network with the loss it was trained on and where its code is. */
-  private record Trained(ModelSpec.Loss loss, CodeLayer code, SparkTrainer.Trained result) {
+  /** The trained network with the loss it was trained on, where its code is and whether it is centred. */
+  private record Trained(ModelSpec.Loss loss, CodeLayer code, SparkTrainer.Trained result, boolean centred) {
     MultiLayerNetwork network() {
       return result.network();
     }
@@ -239,6 +244,7 @@ public final class NightlyRun {
     card.put("loss", trained.loss().name().toLowerCase(Locale.ROOT));
     card.put("code_size", result.codeSize());
     card.putAll(trained.code().toCard());
+    card.put("codes_centred", trained.centred());
     card.put("input", featurized.inputSpec(config));
     card.put("input_path", request.input());
     card.put("run_date", request.runDate().toString());
