@@ -14,9 +14,7 @@ import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.Training;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -66,12 +64,13 @@ class AutoencoderTypesTest {
 
     ModelStore store = new ModelStore(spark.sparkContext().hadoopConfiguration());
     String dir = tmp.resolve("model").toString();
-    Map<String, Object> card = new LinkedHashMap<>(model.architecture().code().toCard());
-    card.put("model_sha256", store.saveNetwork(dir, model.network()));
-    store.saveCard(dir, card);
+    CodeLayer code = model.architecture().code();
+    store.saveCard(dir, new ModelCard(ModelCard.FORMAT_VERSION, "types-test", settings, "mse",
+        model.config().model().codeSize(), code.index(), code.binary(), null, null, null, null, null, null, null, null,
+        ModelStore.MODEL_FILE, store.saveNetwork(dir, model.network()), null, null));
     ModelStore.Loaded loaded = store.load(dir);
     Training.Model reloaded = new Training.Model(loaded.network(),
-        new Autoencoder.Architecture(loaded.network().getLayerWiseConfigurations(), CodeLayer.fromCard(loaded.card())),
+        new Autoencoder.Architecture(loaded.network().getLayerWiseConfigurations(), loaded.card().code()),
         model.config());
 
     // Bit-exact: the same rows in the same batch, the same thread count, parameters restored exactly.

@@ -64,7 +64,7 @@ public final class EncodeBench {
     String modelDir = trainModel(imageCorpus, scratch, output, date);
     ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(modelDir);
     MultiLayerNetwork network = model.network();
-    CodeLayer codeLayer = CodeLayer.fromCard(model.card());
+    CodeLayer codeLayer = model.card().code();
     int inputSize = config.image().size();
     int batch = config.encode().batchSize();
 

@@ -1,7 +1,7 @@
 package io.latentforge.io;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.LatentforgeException;
+import io.latentforge.model.ModelCard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -9,7 +9,6 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -26,7 +25,7 @@ import org.deeplearning4j.util.ModelSerializer;
 public final class ModelStore {
 
   public static final String MODEL_FILE = "model.zip";
-  public static final String CARD_FILE = "model.json";
+  public static final String CARD_FILE = ModelCard.FILE;
   public static final String VOCABULARY_DIR = "vocabulary";
 
   private final Configuration hadoop;
@@ -36,15 +35,14 @@ public final class ModelStore {
   }
 
   /** A model loaded from its directory, after its checksum matched. */
-  public record Loaded(String dir, Map<String, Object> card, MultiLayerNetwork network) {
+  public record Loaded(String dir, ModelCard card, MultiLayerNetwork network) {
 
     public String modelId() {
-      return (String) card.get("model_id");
+      return card.modelId();
     }
 
-    @SuppressWarnings("unchecked")
-    public Map<String, Object> input() {
-      return (Map<String, Object>) card.get("input");
+    public ModelCard.Input input() {
+      return card.input();
     }
   }
 
@@ -87,23 +85,22 @@ public final class ModelStore {
     }
   }
 
-  public void saveCard(String modelDir, Map<String, Object> card) {
+  public void saveCard(String modelDir, ModelCard card) {
     HadoopFiles.writeJson(hadoop, new Path(modelDir, CARD_FILE), card);
   }
 
-  @SuppressWarnings("unchecked")
   public Loaded load(String modelDir) {
     Path cardPath = new Path(modelDir, CARD_FILE);
     Path modelPath = new Path(modelDir, MODEL_FILE);
     FileSystem fs = fs(cardPath);
-    Map<String, Object> card;
+    ModelCard card;
     try (InputStream in = fs.open(cardPath)) {
-      card = new ObjectMapper().readValue(in, Map.class);
+      card = ModelCard.read(in, cardPath.toString());
     } catch (IOException e) {
       throw LatentforgeException.badInput("No readable " + CARD_FILE + " in " + modelDir + " (" + e.getMessage() + ").",
           "pass --model the directory of a model latentforge wrote (OUT/models/<model_id>).");
     }
-    String expected = String.valueOf(card.get("model_sha256"));
+    String expected = card.modelSha256();
     String actual = sha256(fs, modelPath);
     if (!expected.equals(actual)) {
       throw LatentforgeException.badInput("Refusing to load " + modelPath + ": its SHA-256 is " + actual + " but "

@@ -1,27 +1,12 @@
 package io.latentforge.model;
 
 import java.io.Serializable;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Where the code is read from a trained network: the index of the layer whose activations are the
  * code, and whether those activations are thresholded into packed bits for {@code code_bits}.
  */
 public record CodeLayer(int index, boolean binary) implements Serializable {
-
-  /** The model.json entries that record it. */
-  public Map<String, Object> toCard() {
-    Map<String, Object> card = new LinkedHashMap<>();
-    card.put("code_layer", index);
-    card.put("binary_codes", binary);
-    return card;
-  }
-
-  public static CodeLayer fromCard(Map<String, Object> card) {
-    return new CodeLayer(((Number) card.get("code_layer")).intValue(),
-        Boolean.TRUE.equals(card.get("binary_codes")));
-  }
 
   /** Bits set where a code value is at least 0.5, packed eight to a byte, first value in the high bit. */
   public static byte[] packBits(float[] code, int from, int length) {

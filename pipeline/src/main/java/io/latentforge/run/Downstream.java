@@ -14,6 +14,7 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.TableSink;
+import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
 import io.latentforge.report.ReportWriter;
 import io.latentforge.retrieval.Metric;
@@ -244,7 +245,7 @@ final class Downstream {
 
   /** Held-out inputs over their reconstructions (and, for denoising models, their corrupted copies). */
   ReportContent.ImagePanels panels(Dataset<Row> features, Column heldOut, MultiLayerNetwork network,
-      Map<String, Object> input, ModelSpec.Corruption corruption, long seed) {
+      ModelCard.Input input, ModelSpec.Corruption corruption, long seed) {
     List<Row> rows = features.where(heldOut).orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(PANEL_IMAGES)
         .select(Columns.FEATURES).collectAsList();
     if (rows.isEmpty()) {
@@ -271,8 +272,7 @@ final class Downstream {
       images.add(network.output(clean, false).toFloatMatrix());
     }
     return new ReportContent.ImagePanels(caption, names, images.toArray(new float[0][][]),
-        ((Number) input.get("channels")).intValue(), ((Number) input.get("height")).intValue(),
-        ((Number) input.get("width")).intValue());
+        input.channels(), input.height(), input.width());
   }
 
   /** The evaluated codes on their first two principal components (Spark MLlib's PCA). */

@@ -11,6 +11,7 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
 import io.latentforge.retrieval.Metric;
 import io.latentforge.schema.Columns;
@@ -104,17 +105,13 @@ public final class DownstreamRun {
   }
 
   /** The configuration a model was trained with, as recorded in its model.json. */
-  @SuppressWarnings("unchecked")
   private static LatentforgeConfig trainedWith(ModelStore.Loaded model) {
-    Map<String, Object> recorded = (Map<String, Object>) model.card().get("config");
+    Map<String, Object> recorded = model.card().config();
     return LatentforgeConfig.from(ConfigFactory.parseMap(recorded).withFallback(ConfigLoader.defaults()).resolve());
   }
 
-  @SuppressWarnings("unchecked")
-  static List<EpochMetrics> epochs(Map<String, Object> card) {
-    Object epochs = card.get("epochs");
-    return epochs == null ? List.of()
-        : ((List<Map<String, Object>>) epochs).stream().map(EpochMetrics::fromMap).toList();
+  static List<EpochMetrics> epochs(ModelCard card) {
+    return card.epochs() == null ? List.of() : card.epochs();
   }
 
   private Dataset<Row> queries(Dataset<Row> codes, String path, Target target) {

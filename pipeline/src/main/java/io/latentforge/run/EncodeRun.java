@@ -39,7 +39,7 @@ public final class EncodeRun {
   public RunResult execute(EncodeRequest request) {
     ModelStore.Loaded model = Stage.run(spark, Runs.GROUP, "load model " + request.modelDir(),
         () -> new ModelStore(spark.sparkContext().hadoopConfiguration()).load(request.modelDir()));
-    String modelKind = String.valueOf(model.input().get("kind"));
+    String modelKind = model.input().kind();
     if (!modelKind.equals(Runs.kindName(request.kind()))) {
       throw LatentforgeException.usage("The model in " + request.modelDir() + " encodes " + modelKind
           + " corpora, not " + Runs.kindName(request.kind()) + ".", "pass --kind " + modelKind + " or another model.");
@@ -48,10 +48,10 @@ public final class EncodeRun {
     String runDate = request.runDate().toString();
     OutputLayout out = new OutputLayout(request.output());
     OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
-    int codeSize = codeSize(model);
+    int codeSize = model.card().codeSize();
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         "encode " + model.modelId())) {
-      CodeLayer codeLayer = CodeLayer.fromCard(model.card());
+      CodeLayer codeLayer = model.card().code();
       publisher.requireCodeShape(codeSize, codeLayer.binary());
       CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
           () -> CorpusSource.checkIds(layout));
@@ -122,11 +122,7 @@ public final class EncodeRun {
 
   private static Map<String, Object> manifest(EncodeRequest request, ModelStore.Loaded model, CodeLayer codeLayer,
       RunCounts counts) {
-    return Runs.manifest(model.modelId(), (String) model.card().get("model_sha256"), codeSize(model),
+    return Runs.manifest(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
         codeLayer.binary(), counts, request.input());
-  }
-
-  private static int codeSize(ModelStore.Loaded model) {
-    return ((Number) model.card().get("code_size")).intValue();
   }
 }

@@ -8,11 +8,10 @@ import io.latentforge.image.Standardization;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.Quarantine;
+import io.latentforge.model.ModelCard;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.text.TextFeaturizer;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.PipelineModel;
 
@@ -35,7 +34,7 @@ final class Featurization {
 
   /** Featurizes as the model's training did, from the input spec and vocabulary saved with it. */
   static Featurized likeModel(CorpusSource.Corpus corpus, CorpusKind kind, LatentforgeConfig config, ModelStore.Loaded model) {
-    Map<String, Object> input = model.input();
+    ModelCard.Input input = model.input();
     if (kind == CorpusKind.IMAGE) {
       ImageFeatures spec = imageSpec(model);
       Quarantine.Split split = ImageFeaturizer.featurize(corpus.rows(), spec, config.input().maxImagePixels());
@@ -45,24 +44,22 @@ final class Featurization {
     TextFeatures spec = config.text();
     TextFeatures saved = new TextFeatures(spec.vocabSize(), spec.minDf(), spec.maxDf(), spec.minTokenLength(),
         spec.stopWords(), spec.extraStopWords(),
-        TextFeatures.Weighting.valueOf(((String) input.get("weighting")).toUpperCase(Locale.ROOT)),
+        TextFeatures.Weighting.valueOf(input.weighting().toUpperCase(Locale.ROOT)),
         // Models saved before normalization existed did not normalize.
-        TextFeatures.Normalize.valueOf(((String) input.getOrDefault("normalize", "none")).toUpperCase(Locale.ROOT)));
+        TextFeatures.Normalize.valueOf(input.normalize() == null ? "NONE" : input.normalize().toUpperCase(Locale.ROOT)));
     Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
     return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, saved, null);
   }
 
   /** The image size and channels the model was trained on. */
   static ImageFeatures imageSpec(ModelStore.Loaded model) {
-    Map<String, Object> input = model.input();
-    return new ImageFeatures(number(input, "height"), number(input, "width"), number(input, "channels"));
+    ModelCard.Input input = model.input();
+    return new ImageFeatures(input.height(), input.width(), input.channels());
   }
 
   /** The standardization the model's training fitted, or null when its images were not standardized. */
-  @SuppressWarnings("unchecked")
   static Standardization standardization(ModelStore.Loaded model) {
-    Map<String, List<Number>> std = (Map<String, List<Number>>) model.input().get("standardization");
-    return std == null ? null : new Standardization(doubles(std.get("mean")), doubles(std.get("std")));
+    return model.input().standardization();
   }
 
   private static Featurized images(Quarantine.Split split, int size, Standardization standardization) {
@@ -70,11 +67,4 @@ final class Featurization {
     return new Featurized(CorpusKind.IMAGE, out, size, null, null, standardization);
   }
 
-  private static int number(Map<String, Object> input, String key) {
-    return ((Number) input.get(key)).intValue();
-  }
-
-  private static double[] doubles(List<Number> values) {
-    return values.stream().mapToDouble(Number::doubleValue).toArray();
-  }
 }

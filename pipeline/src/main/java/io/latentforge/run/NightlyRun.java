@@ -1,24 +1,28 @@
 package io.latentforge.run;
 
+import com.typesafe.config.ConfigFactory;
 import io.latentforge.LatentforgeException;
+import io.latentforge.config.ImageFeatures;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.config.NightlySettings;
 import io.latentforge.encode.CodeMean;
 import io.latentforge.encode.Encoder;
-import io.latentforge.io.Checkpoints;
+import io.latentforge.eval.Evaluation;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
-import io.latentforge.config.ImageFeatures;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeCentering;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ConvPlan;
+import io.latentforge.model.ModelCard;
+import io.latentforge.report.ReportContent;
+import io.latentforge.schema.CorpusKind;
+import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.EpochMetrics;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
@@ -30,12 +34,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
-import io.latentforge.config.NightlySettings;
-import io.latentforge.eval.Evaluation;
-import io.latentforge.report.ReportContent;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -165,12 +167,12 @@ public final class NightlyRun {
     RunResult result = new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
         trained.result().epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
         config.model().codeSize(), meanReconError, baseline, Map.of());
-    Map<String, Object> card = card(request, result, trained, sha256, featurized, counts);
+    ModelCard card = card(request, result, trained, sha256, featurized, counts);
     store.saveCard(staged.dir(), card);
     new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
     store.commit(staged.dir(), out.models(), modelId);
-    publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.get("epochs"),
-        "metrics", card.get("metrics")));
+    publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.epochs(),
+        "metrics", card.metrics()));
     if (config.output().registersTable()) {
       publisher.registerTable(config.output().table());
     }
@@ -202,7 +204,7 @@ public final class NightlyRun {
       ReportContent.ImagePanels panels = tonight.request().kind() == CorpusKind.IMAGE
           ? downstream.panels(featurized.split().accepted(),
               downstream.heldOut(config.train().stopping().validationFraction(), config.train().seed()),
-              trained.network(), featurized.inputSpec(config),
+              trained.network(), featurized.inputSpec(config.image()),
               config.model().trainingCorruption(), config.train().seed())
           : null;
       sections.put("report", downstream.report(trained.result().epochs(), evaluation, panels,
@@ -235,29 +237,15 @@ public final class NightlyRun {
     }
   }
 
-  private static Map<String, Object> card(NightlyRequest request, RunResult result, Trained trained, String sha256,
+  private static ModelCard card(NightlyRequest request, RunResult result, Trained trained, String sha256,
       Featurized featurized, RunCounts counts) {
     LatentforgeConfig config = request.config();
-    Map<String, Object> card = new LinkedHashMap<>();
-    card.put("model_id", result.modelId());
-    card.put("type", config.model().type().name().toLowerCase(Locale.ROOT));
-    card.put("loss", trained.loss().name().toLowerCase(Locale.ROOT));
-    card.put("code_size", result.codeSize());
-    card.putAll(trained.code().toCard());
-    card.put("codes_centred", trained.centred());
-    card.put("input", featurized.inputSpec(config));
-    card.put("input_path", request.input());
-    card.put("run_date", request.runDate().toString());
-    card.put("rows", counts.asMap());
-    card.put("epochs", result.epochs().stream().map(EpochMetrics::toMap).toList());
-    card.put("training", Map.of("stop_reason", trained.result().stopReason(),
-        "resumed_from_epoch", trained.result().resumedFrom()));
-    card.put("metrics", Map.of("mean_recon_error", result.meanReconError(),
-        "mean_input_baseline_error", result.meanBaselineError()));
-    card.put("model_file", ModelStore.MODEL_FILE);
-    card.put("model_sha256", sha256);
-    card.put("created", Instant.now().toString());
-    card.put("config", com.typesafe.config.ConfigFactory.parseString(config.rendered()).root().unwrapped());
-    return card;
+    return new ModelCard(ModelCard.FORMAT_VERSION, result.modelId(), config.model().type().name().toLowerCase(Locale.ROOT),
+        trained.loss().name().toLowerCase(Locale.ROOT), result.codeSize(), trained.code().index(),
+        trained.code().binary(), trained.centred(), featurized.inputSpec(config.image()), request.input(),
+        request.runDate().toString(), counts.asRows(), result.epochs(),
+        new ModelCard.Training(trained.result().stopReason(), trained.result().resumedFrom()),
+        new ModelCard.Metrics(result.meanReconError(), result.meanBaselineError()), ModelStore.MODEL_FILE, sha256,
+        Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped());
   }
 }

@@ -211,7 +211,7 @@ final class OutputPublisher {
     metrics.put("run_date", runDate);
     metrics.put("kind", kind.name().toLowerCase(Locale.ROOT));
     metrics.put("input_path", input);
-    metrics.put("rows", counts.asMap());
+    metrics.put("rows", counts.asRows());
     metrics.putAll(extra);
     metrics.put("created", Instant.now().toString());
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);

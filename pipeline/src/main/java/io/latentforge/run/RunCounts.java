@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.latentforge.io.Quarantine;
+import io.latentforge.model.ModelCard;
 import io.latentforge.schema.Columns;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,12 +48,7 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
     return new RunCounts(accepted + rejected, accepted, byReason);
   }
 
-  Map<String, Object> asMap() {
-    Map<String, Object> rows = new LinkedHashMap<>();
-    rows.put("read", read);
-    rows.put("featurized", accepted);
-    rows.put("rejected", rejected());
-    rows.put("rejects_by_reason", rejectsByReason);
-    return rows;
+  ModelCard.Rows asRows() {
+    return new ModelCard.Rows(read, accepted, rejected(), rejectsByReason);
   }
 }

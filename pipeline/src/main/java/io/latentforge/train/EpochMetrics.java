@@ -1,5 +1,7 @@
 package io.latentforge.train;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,7 +17,8 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationLoss
     return !Double.isNaN(validationLoss);
   }
 
-  /** As JSON-ready values (no NaN: JSON has none). */
+  /** As JSON-ready values (no NaN: JSON has none); the form model.json and checkpoints hold. */
+  @JsonValue
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("epoch", epoch);
@@ -28,6 +31,7 @@ public record EpochMetrics(int epoch, double trainingLoss, double validationLoss
     return m;
   }
 
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
   public static EpochMetrics fromMap(Map<String, Object> m) {
     // validation_recon_error: checkpoints and model cards written before the loss replaced it.
     Object validation = m.getOrDefault("validation_loss", m.get("validation_recon_error"));

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.encode.HeldOutLoss;
-import io.latentforge.io.Checkpoints;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
@@ -18,10 +17,8 @@ import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileSystem;
@@ -174,7 +171,6 @@ public final class SparkTrainer {
       return new long[] {r.getLong(0) - validation, validation};
     }
 
-    @SuppressWarnings("unchecked")
     private void resumeOrStart(MultiLayerConfiguration conf, Consumer<MultiLayerNetwork> initialize) {
       Optional<Checkpoints.Restored> restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable()
           : Optional.empty();
@@ -182,10 +178,8 @@ public final class SparkTrainer {
         Checkpoints.Restored r = restored.get();
         network = r.network();
         resumedFrom = r.epoch();
-        for (Object m : (List<Object>) r.state().get("epochs")) {
-          history.add(EpochMetrics.fromMap((Map<String, Object>) m));
-        }
-        bestEpoch = ((Number) r.state().getOrDefault("best_epoch", 0)).intValue();
+        history.addAll(r.state().epochs());
+        bestEpoch = r.state().bestEpoch();
         if (bestEpoch > 0) {
           bestValidation = history.get(bestEpoch - 1).validationLoss();
         }
@@ -401,14 +395,9 @@ public final class SparkTrainer {
               : "-", m.examplesPerSecond(), m.seconds(), m.elapsedSeconds(), m.secondsLeft()));
     }
 
-    private Map<String, Object> state() {
-      Map<String, Object> state = new LinkedHashMap<>();
-      state.put("epoch", history.get(history.size() - 1).epoch());
-      state.put("seed", settings.seed());
-      state.put("rng", "every epoch's randomness derives from (seed, epoch)");
-      state.put("best_epoch", bestEpoch);
-      state.put("epochs", history.stream().map(EpochMetrics::toMap).toList());
-      return state;
+    private Checkpoints.State state() {
+      return new Checkpoints.State(history.get(history.size() - 1).epoch(), settings.seed(), bestEpoch,
+          List.copyOf(history));
     }
   }
 

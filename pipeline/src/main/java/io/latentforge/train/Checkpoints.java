@@ -1,13 +1,17 @@
-package io.latentforge.io;
+package io.latentforge.train;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentforge.io.HadoopFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -40,14 +44,46 @@ public final class Checkpoints {
   }
 
   /** A checkpoint read back: the network as it was after {@code epoch} and the state saved with it. */
-  public record Restored(int epoch, MultiLayerNetwork network, Map<String, Object> state, MultiLayerNetwork best) {}
+  public record Restored(int epoch, MultiLayerNetwork network, State state, MultiLayerNetwork best) {}
+
+  /**
+   * The training state beside a checkpoint's network ({@code epoch-NNNN.json}). Files written before
+   * {@code format_version} existed are version 1; a newer version is not read (the checkpoint is
+   * skipped, as a damaged one would be). {@code bestEpoch} is 0 when no epoch was validated.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record State(@JsonProperty("format_version") int formatVersion, @JsonProperty("epoch") int epoch,
+      @JsonProperty("seed") long seed, @JsonProperty("rng") String rng, @JsonProperty("best_epoch") int bestEpoch,
+      @JsonProperty("epochs") List<EpochMetrics> epochs) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    public State(int epoch, long seed, int bestEpoch, List<EpochMetrics> epochs) {
+      this(FORMAT_VERSION, epoch, seed, "every epoch's randomness derives from (seed, epoch)", bestEpoch, epochs);
+    }
+
+    static State read(InputStream in, Path where) throws IOException {
+      JsonNode tree = new ObjectMapper().readTree(in);
+      if (tree == null || !tree.isObject()) {
+        throw new IOException(where + " is not a JSON object");
+      }
+      int version = tree.path("format_version").asInt(1);
+      if (version > FORMAT_VERSION) {
+        throw new IOException(where + " has format_version " + version + ", newer than the " + FORMAT_VERSION
+            + " this latentforge reads");
+      }
+      // Files from before format versions are version 1.
+      ((ObjectNode) tree).put("format_version", version);
+      return new ObjectMapper().treeToValue(tree, State.class);
+    }
+  }
 
   public String dir() {
     return dir.toString();
   }
 
   /** Writes the checkpoint of {@code epoch}, then removes all but the newest {@link #KEEP}. */
-  public void save(int epoch, MultiLayerNetwork network, Map<String, Object> state) {
+  public void save(int epoch, MultiLayerNetwork network, State state) {
     String name = String.format("epoch-%04d", epoch);
     HadoopFiles.write(hadoop, new Path(dir, name + ".zip"), out -> ModelSerializer.writeModel(network, out, true));
     HadoopFiles.writeJson(hadoop, new Path(dir, name + ".json"), state);
@@ -67,15 +103,14 @@ public final class Checkpoints {
    * The newest checkpoint that reads whole, falling back to older ones (and saying so) when a
    * newer one is damaged, e.g. by a crash while it was written.
    */
-  @SuppressWarnings("unchecked")
   public Optional<Restored> newestReadable() {
     for (FileStatus json : checkpoints()) {
       Path zip = zipOf(json.getPath());
       try {
         FileSystem fs = fs();
-        Map<String, Object> state;
+        State state;
         try (InputStream in = fs.open(json.getPath())) {
-          state = new ObjectMapper().readValue(in, Map.class);
+          state = State.read(in, json.getPath());
         }
         MultiLayerNetwork network;
         try (InputStream in = fs.open(zip)) {
@@ -87,7 +122,7 @@ public final class Checkpoints {
             best = ModelSerializer.restoreMultiLayerNetwork(in, false);
           }
         }
-        return Optional.of(new Restored(((Number) state.get("epoch")).intValue(), network, state, best));
+        return Optional.of(new Restored(state.epoch(), network, state, best));
       } catch (IOException | RuntimeException e) {
         LOG.warn("checkpoint {} cannot be read ({}); trying an older one", zip, e.toString());
       }

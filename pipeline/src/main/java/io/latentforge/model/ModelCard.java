@@ -1,0 +1,111 @@
+package io.latentforge.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentforge.LatentforgeException;
+import io.latentforge.image.Standardization;
+import io.latentforge.train.EpochMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A published model's {@code model.json}: what it is, what it was trained on and how, and the
+ * SHA-256 of its network file. Files written before {@code format_version} existed are version 1;
+ * fields added later within a version are optional, and a newer version is refused by name.
+ * Written by {@code ModelStore.saveCard}, read by {@link #read}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ModelCard(
+    @JsonProperty("format_version") int formatVersion,
+    @JsonProperty("model_id") String modelId,
+    @JsonProperty("type") String type,
+    @JsonProperty("loss") String loss,
+    @JsonProperty("code_size") int codeSize,
+    @JsonProperty("code_layer") int codeLayer,
+    @JsonProperty("binary_codes") boolean binaryCodes,
+    /** Whether the corpus's mean code was folded into the network (null: written before centring existed). */
+    @JsonProperty("codes_centred") Boolean codesCentred,
+    @JsonProperty("input") Input input,
+    @JsonProperty("input_path") String inputPath,
+    @JsonProperty("run_date") String runDate,
+    @JsonProperty("rows") Rows rows,
+    @JsonProperty("epochs") List<EpochMetrics> epochs,
+    @JsonProperty("training") Training training,
+    @JsonProperty("metrics") Metrics metrics,
+    @JsonProperty("model_file") String modelFile,
+    @JsonProperty("model_sha256") String modelSha256,
+    @JsonProperty("created") String created,
+    /** The effective configuration the model was trained with (latentforge.conf's tree). */
+    @JsonProperty("config") Map<String, Object> config) {
+
+  public static final int FORMAT_VERSION = 1;
+  public static final String FILE = "model.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** What the network reads: the features of an image or a document, and how they were made. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Input(
+      @JsonProperty("kind") String kind,
+      @JsonProperty("features") int features,
+      @JsonProperty("height") Integer height,
+      @JsonProperty("width") Integer width,
+      @JsonProperty("channels") Integer channels,
+      @JsonProperty("layout") String layout,
+      @JsonProperty("standardization") Standardization standardization,
+      @JsonProperty("vocabulary") String vocabulary,
+      @JsonProperty("vocabulary_size") Integer vocabularySize,
+      @JsonProperty("weighting") String weighting,
+      /** Null in models written before text normalization existed: they did not normalize. */
+      @JsonProperty("normalize") String normalize) {
+
+    public static Input image(int features, int height, int width, int channels, Standardization standardization) {
+      return new Input("image", features, height, width, channels, "CHW, scaled to [0,1]", standardization,
+          null, null, null, null);
+    }
+
+    public static Input text(int features, String vocabulary, int vocabularySize, String weighting, String normalize) {
+      return new Input("text", features, null, null, null, null, null, vocabulary, vocabularySize, weighting, normalize);
+    }
+  }
+
+  /** Rows read = featurized + rejected. */
+  public record Rows(@JsonProperty("read") long read, @JsonProperty("featurized") long featurized,
+      @JsonProperty("rejected") long rejected, @JsonProperty("rejects_by_reason") Map<String, Long> rejectsByReason) {}
+
+  public record Training(@JsonProperty("stop_reason") String stopReason,
+      @JsonProperty("resumed_from_epoch") int resumedFromEpoch) {}
+
+  public record Metrics(@JsonProperty("mean_recon_error") double meanReconError,
+      @JsonProperty("mean_input_baseline_error") double meanInputBaselineError) {}
+
+  /** Where the code is read from the network. */
+  public CodeLayer code() {
+    return new CodeLayer(codeLayer, binaryCodes);
+  }
+
+  /** Reads a model.json; {@code where} names it in errors. */
+  public static ModelCard read(InputStream in, String where) throws IOException {
+    JsonNode tree = JSON.readTree(in);
+    if (tree == null || !tree.isObject()) {
+      throw new IOException("not a JSON object");
+    }
+    int version = tree.path("format_version").asInt(1);
+    if (version > FORMAT_VERSION) {
+      throw LatentforgeException.badInput(where + " has format_version " + version + ", newer than the "
+              + FORMAT_VERSION + " this latentforge reads.",
+          "read the model with the latentforge release that wrote it, or a newer one.");
+    }
+    // Files from before format versions are version 1.
+    ((ObjectNode) tree).put("format_version", version);
+    return JSON.treeToValue(tree, ModelCard.class);
+  }
+}
