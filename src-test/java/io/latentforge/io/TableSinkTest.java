@@ -45,11 +45,13 @@ class TableSinkTest {
     return spark.createDataFrame(rows, SCHEMA).repartition(files);
   }
 
+  private static final PartitionManifest NONE = PartitionManifest.step(null, Map.of());
+
   @Test
   void stagedFilesAreCountedFromTheirFootersAndRefusedWhenRowsOrColumnsDiffer(SparkSession spark) throws IOException {
     String table = dir.resolve("table").toString();
     TableSink sink = new TableSink(spark);
-    sink.publishPartition(rows(spark, 30, 3), table, DATE, 30, Map.of("model_id", "m1"));
+    sink.publishPartition(rows(spark, 30, 3), table, DATE, 30, PartitionManifest.step("m1", Map.of()));
     Path published = dir.resolve("table/run_date=" + DATE);
     Map<String, byte[]> before = contents(published);
     assertThat(spark.read().parquet(table).count()).isEqualTo(30);
@@ -57,19 +59,19 @@ class TableSinkTest {
     TableSink.Partition partition = sink.partition(table, DATE);
     org.apache.hadoop.fs.Path staged = partition.staging();
     rows(spark, 41, 4).write().parquet(staged.toString());
-    assertThatThrownBy(() -> partition.publish(staged, SCHEMA, 42, Map.of()))
+    assertThatThrownBy(() -> partition.publish(staged, SCHEMA, 42, NONE))
         .hasMessageContaining("holds 41 rows, expected 42").hasMessageContaining("nothing was published");
     assertThat(Files.exists(Path.of(staged.toString()))).as("refused files discarded").isFalse();
 
     org.apache.hadoop.fs.Path otherColumns = partition.staging();
     rows(spark, 41, 2).withColumnRenamed("value", "score").write().parquet(otherColumns.toString());
-    assertThatThrownBy(() -> partition.publish(otherColumns, SCHEMA, 41, Map.of()))
+    assertThatThrownBy(() -> partition.publish(otherColumns, SCHEMA, 41, NONE))
         .hasMessageContaining("has columns struct<id:string,score:double>, expected struct<id:string,value:double>");
 
     org.apache.hadoop.fs.Path notParquet = partition.staging();
     rows(spark, 41, 2).write().parquet(notParquet.toString());
     Files.writeString(Path.of(notParquet.toString()).resolve("part-99999.parquet"), "not a parquet file");
-    assertThatThrownBy(() -> partition.publish(notParquet, SCHEMA, 41, Map.of()))
+    assertThatThrownBy(() -> partition.publish(notParquet, SCHEMA, 41, NONE))
         .isInstanceOf(UncheckedIOException.class).hasMessageContaining("part-99999.parquet");
 
     assertThat(contents(published)).as("the published partition is untouched").containsOnlyKeys(before.keySet())
@@ -77,8 +79,11 @@ class TableSinkTest {
 
     org.apache.hadoop.fs.Path good = partition.staging();
     rows(spark, 41, 4).write().parquet(good.toString());
-    partition.publish(good, SCHEMA, 41, Map.of());
+    partition.publish(good, SCHEMA, 41, NONE);
     assertThat(spark.read().parquet(table).count()).isEqualTo(41);
+    assertThat(TableSink.manifest(spark.sparkContext().hadoopConfiguration(), new org.apache.hadoop.fs.Path(
+        published.toString()))).extracting(PartitionManifest::runDate, PartitionManifest::rowCount)
+        .containsExactly(DATE, 41L);
   }
 
   private static Map<String, byte[]> contents(Path partition) throws IOException {

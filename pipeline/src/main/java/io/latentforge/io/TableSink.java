@@ -6,10 +6,10 @@ import static org.apache.spark.sql.functions.lit;
 import io.latentforge.LatentforgeException;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -38,22 +38,38 @@ public final class TableSink {
     this.spark = spark;
   }
 
+  /** The manifest of the partition at {@code partition}; null when it has none. */
+  public static PartitionManifest manifest(Configuration hadoop, Path partition) {
+    Path file = new Path(partition, MANIFEST);
+    try {
+      FileSystem fs = file.getFileSystem(hadoop);
+      if (!fs.exists(file)) {
+        return null;
+      }
+      try (InputStream in = fs.open(file)) {
+        return PartitionManifest.read(in, file.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
   /**
    * Publishes {@code rows} as {@code table/run_date=D}, or removes that partition when
    * {@code expectedRows} is 0. The manifest gets {@code row_count} and {@code run_date} added.
    */
   public void publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
-      Map<String, Object> manifest) {
+      PartitionManifest manifest) {
     publishPartition(rows, table, runDate, expectedRows, manifest, new Column[0]);
   }
 
   /**
-   * As {@link #publishPartition(Dataset, String, String, long, Map)}, and returns aggregates of
+   * As {@link #publishPartition(Dataset, String, String, long, PartitionManifest)}, and returns aggregates of
    * the rows as written (e.g. a mean), computed in the same read as the validation's count; null
    * when the partition was removed.
    */
   public Row publishPartition(Dataset<Row> rows, String table, String runDate, long expectedRows,
-      Map<String, Object> manifest, Column... readBack) {
+      PartitionManifest manifest, Column... readBack) {
     Partition partition = partition(table, runDate);
     Path staged = null;
     if (expectedRows > 0) {
@@ -111,7 +127,7 @@ public final class TableSink {
      * without them: then only the files' footers are read). With
      * {@code expectedRows == 0} the partition is removed instead (and null returned).
      */
-    public Row publish(Path staged, StructType schema, long expectedRows, Map<String, Object> manifest,
+    public Row publish(Path staged, StructType schema, long expectedRows, PartitionManifest manifest,
         Column... readBack) {
       if (expectedRows == 0) {
         if (staged != null) {
@@ -122,10 +138,8 @@ public final class TableSink {
       }
       try {
         Row aggregates = validate(schema, staged, expectedRows, readBack);
-        Map<String, Object> full = new LinkedHashMap<>(manifest);
-        full.put("run_date", runDate);
-        full.put("row_count", expectedRows);
-        HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(staged, MANIFEST), full);
+        HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(staged, MANIFEST),
+            manifest.published(runDate, expectedRows));
         swap.publish(staged, name);
         return aggregates;
       } catch (IOException e) {

@@ -13,6 +13,7 @@ import io.latentforge.eval.Evaluation;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.OutputLayout;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.io.TableSink;
 import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
@@ -24,7 +25,6 @@ import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.EpochMetrics;
 import io.latentforge.train.SparkTrainer;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -88,8 +88,9 @@ final class Downstream {
     return spark.read().parquet(partition.toString());
   }
 
-  Map<String, Object> codesManifest() {
-    return HadoopFiles.readJson(hadoop(), new Path(codesTable + "/" + Columns.RUN_DATE + "=" + runDate, TableSink.MANIFEST));
+  /** The manifest of the date's code partition; null when it has none. */
+  PartitionManifest codesManifest() {
+    return TableSink.manifest(hadoop(), new Path(codesTable + "/" + Columns.RUN_DATE + "=" + runDate));
   }
 
   /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
@@ -290,11 +291,9 @@ final class Downstream {
     return out;
   }
 
-  private Map<String, Object> withModel(Map<String, Object> section) {
-    Map<String, Object> manifest = new LinkedHashMap<>(section);
-    manifest.put("model_id", codesManifest().get("model_id"));
-    manifest.put("created", Instant.now().toString());
-    return manifest;
+  private PartitionManifest withModel(Map<String, Object> section) {
+    PartitionManifest codes = codesManifest();
+    return PartitionManifest.step(codes == null ? null : codes.modelId(), new LinkedHashMap<>(section));
   }
 
   private Map<String, Object> record(String key, Map<String, Object> section) {

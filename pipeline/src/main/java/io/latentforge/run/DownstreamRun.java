@@ -11,6 +11,7 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
 import io.latentforge.retrieval.Metric;
@@ -78,7 +79,8 @@ public final class DownstreamRun {
   public Evaluated evaluate(Target target, String input, CorpusKind kind, String modelDir) {
     return locked(target, "evaluate", downstream -> {
       Dataset<Row> codes = downstream.codes();
-      String modelId = String.valueOf(downstream.codesManifest().get("model_id"));
+      PartitionManifest manifest = downstream.codesManifest();
+      String modelId = String.valueOf(manifest == null ? null : manifest.modelId());
       String dir = modelDir != null ? modelDir
           : new OutputLayout(new org.apache.hadoop.fs.Path(target.codesTable()).getParent().toString()).model(modelId);
       ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(dir);

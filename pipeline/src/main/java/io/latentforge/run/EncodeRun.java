@@ -9,6 +9,7 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
@@ -120,7 +121,7 @@ public final class EncodeRun {
     }
   }
 
-  private static Map<String, Object> manifest(EncodeRequest request, ModelStore.Loaded model, CodeLayer codeLayer,
+  private static PartitionManifest manifest(EncodeRequest request, ModelStore.Loaded model, CodeLayer codeLayer,
       RunCounts counts) {
     return Runs.manifest(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
         codeLayer.binary(), counts, request.input());

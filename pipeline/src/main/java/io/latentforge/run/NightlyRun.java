@@ -22,7 +22,6 @@ import io.latentforge.report.ReportContent;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
-import io.latentforge.train.EpochMetrics;
 import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;

@@ -3,17 +3,16 @@ package io.latentforge.run;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.LatentforgeException;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.ParquetTaskOutput;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.io.Quarantine;
 import io.latentforge.io.TableSink;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -79,8 +78,8 @@ final class OutputPublisher {
     return admitted(counts, maxRejectFraction);
   }
 
-  private Map<String, Object> rejectsManifest(RunCounts counts) {
-    return Map.of("input_path", input, "rejects_by_reason", counts.rejectsByReason(), "created", Instant.now().toString());
+  private PartitionManifest rejectsManifest(RunCounts counts) {
+    return PartitionManifest.rejects(input, counts.rejectsByReason());
   }
 
   private RunCounts admitted(RunCounts counts, double maxRejectFraction) {
@@ -116,17 +115,13 @@ final class OutputPublisher {
       }
       for (FileStatus partition : fs.listStatus(table)) {
         String name = partition.getPath().getName();
-        Path manifest = new Path(partition.getPath(), TableSink.MANIFEST);
-        if (!name.startsWith(Columns.RUN_DATE + "=") || name.equals(Columns.RUN_DATE + "=" + runDate) || !fs.exists(manifest)) {
+        if (!name.startsWith(Columns.RUN_DATE + "=") || name.equals(Columns.RUN_DATE + "=" + runDate)) {
           continue;
         }
-        try (InputStream in = fs.open(manifest)) {
-          Map<?, ?> other = new ObjectMapper().readValue(in, Map.class);
-          Object size = other.get("code_size");
-          boolean otherBinary = Boolean.TRUE.equals(other.get("binary_codes"));
-          if (size instanceof Number n && (n.intValue() != codeSize || otherBinary != binary)) {
-            others.put(name, n + (otherBinary ? " binary" : ""));
-          }
+        PartitionManifest other = TableSink.manifest(spark.sparkContext().hadoopConfiguration(), partition.getPath());
+        if (other != null && other.codeSize() != null
+            && (other.codeSize() != codeSize || other.binary() != binary)) {
+          others.put(name, other.codeSize() + (other.binary() ? " binary" : ""));
         }
       }
     } catch (IOException e) {
@@ -140,12 +135,12 @@ final class OutputPublisher {
   }
 
   /** Publishes the code table partition and returns its mean reconstruction error, read back. */
-  double codes(Dataset<Row> codes, long rows, Map<String, Object> manifest) {
+  double codes(Dataset<Row> codes, long rows, PartitionManifest manifest) {
     return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
   }
 
-  /** As {@link #codes(Dataset, long, Map)}, for code rows the tasks of one pass staged; their mean comes from the tasks. */
-  void codes(TaskStaging staged, long rows, Map<String, Object> manifest) {
+  /** As {@link #codes(Dataset, long, PartitionManifest)}, for code rows the tasks of one pass staged; their mean comes from the tasks. */
+  void codes(TaskStaging staged, long rows, PartitionManifest manifest) {
     staged.publish(staged.codes, CODES, staged.codeSchema, rows, manifest);
   }
 
@@ -186,7 +181,7 @@ final class OutputPublisher {
 
     /** Publishes a staged table, validated from its files' footers. */
     private void publish(TableSink.Partition partition, String table, StructType schema, long rows,
-        Map<String, Object> manifest) {
+        PartitionManifest manifest) {
       partition.publish(new Path(dir, table), schema, rows, manifest);
     }
 

@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.latentforge.io.Quarantine;
 import io.latentforge.model.ModelCard;
 import io.latentforge.schema.Columns;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;

@@ -3,12 +3,10 @@ package io.latentforge.run;
 import static org.apache.spark.sql.functions.col;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
 import org.apache.spark.sql.Dataset;
@@ -49,16 +47,8 @@ final class Runs {
   }
 
   /** The code table partition's {@code _MANIFEST.json} (row count and date are added on publish). */
-  static Map<String, Object> manifest(String modelId, String modelSha256, int codeSize, boolean binary, RunCounts counts,
+  static PartitionManifest manifest(String modelId, String modelSha256, int codeSize, boolean binary, RunCounts counts,
       String input) {
-    Map<String, Object> manifest = new LinkedHashMap<>();
-    manifest.put("model_id", modelId);
-    manifest.put("model_sha256", modelSha256);
-    manifest.put("code_size", codeSize);
-    manifest.put("binary_codes", binary);
-    manifest.put("reject_count", counts.rejected());
-    manifest.put("input_path", input);
-    manifest.put("created", Instant.now().toString());
-    return manifest;
+    return PartitionManifest.codes(modelId, modelSha256, codeSize, binary, counts.rejected(), input);
   }
 }

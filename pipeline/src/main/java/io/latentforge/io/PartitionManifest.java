@@ -1,0 +1,88 @@
+package io.latentforge.io;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.latentforge.LatentforgeException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A published partition's {@code _MANIFEST.json}: its date and row count, and what made it. Code
+ * partitions name their model, code shape and reject count; reject partitions the count per
+ * reason; the partitions of a step after publishing (neighbours, clusters) name the model and
+ * carry the step's figures as {@code metrics.json} records them. Written by
+ * {@link TableSink.Partition#publish}, read by {@link #read}; files written before
+ * {@code format_version} existed are version 1, and a newer version is refused by name.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PartitionManifest(
+    @JsonProperty("format_version") int formatVersion,
+    @JsonProperty("run_date") String runDate,
+    @JsonProperty("row_count") Long rowCount,
+    @JsonProperty("model_id") String modelId,
+    @JsonProperty("model_sha256") String modelSha256,
+    @JsonProperty("code_size") Integer codeSize,
+    @JsonProperty("binary_codes") Boolean binaryCodes,
+    @JsonProperty("reject_count") Long rejectCount,
+    @JsonProperty("rejects_by_reason") Map<String, Long> rejectsByReason,
+    @JsonProperty("input_path") String inputPath,
+    @JsonProperty("step") Map<String, Object> step,
+    @JsonProperty("created") String created) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A code partition's, before publishing adds the date and row count. */
+  public static PartitionManifest codes(String modelId, String modelSha256, int codeSize, boolean binary,
+      long rejectCount, String inputPath) {
+    return new PartitionManifest(FORMAT_VERSION, null, null, modelId, modelSha256, codeSize, binary, rejectCount, null,
+        inputPath, null, Instant.now().toString());
+  }
+
+  public static PartitionManifest rejects(String inputPath, Map<String, Long> rejectsByReason) {
+    return new PartitionManifest(FORMAT_VERSION, null, null, null, null, null, null, null, rejectsByReason, inputPath,
+        null, Instant.now().toString());
+  }
+
+  /** A partition of a step after publishing: the model of the codes it read and the step's figures. */
+  public static PartitionManifest step(String modelId, Map<String, Object> figures) {
+    return new PartitionManifest(FORMAT_VERSION, null, null, modelId, null, null, null, null, null, null, figures,
+        Instant.now().toString());
+  }
+
+  /** This manifest with the date and row count of the partition it is published with. */
+  PartitionManifest published(String date, long rows) {
+    return new PartitionManifest(formatVersion, date, rows, modelId, modelSha256, codeSize, binaryCodes, rejectCount,
+        rejectsByReason, inputPath, step, created);
+  }
+
+  /** Whether the partition holds binary codes (false in manifests that do not say). */
+  public boolean binary() {
+    return Boolean.TRUE.equals(binaryCodes);
+  }
+
+  /** Reads a {@code _MANIFEST.json}; {@code where} names it in errors. */
+  public static PartitionManifest read(InputStream in, String where) throws IOException {
+    JsonNode tree = JSON.readTree(in);
+    if (tree == null || !tree.isObject()) {
+      throw new IOException(where + " is not a JSON object");
+    }
+    int version = tree.path("format_version").asInt(1);
+    if (version > FORMAT_VERSION) {
+      throw LatentforgeException.badInput(where + " has format_version " + version + ", newer than the "
+              + FORMAT_VERSION + " this latentforge reads.",
+          "read the table with the latentforge release that wrote it, or a newer one.");
+    }
+    // Files from before format versions are version 1.
+    ((ObjectNode) tree).put("format_version", version);
+    return JSON.treeToValue(tree, PartitionManifest.class);
+  }
+}
