@@ -62,14 +62,17 @@ fi
 offheap="${LATENTFORGE_OFFHEAP:-4G}"
 physical="${LATENTFORGE_PHYSICAL:-12G}"
 jvm_opts="-Dorg.bytedeco.javacpp.maxbytes=$offheap -Dorg.bytedeco.javacpp.maxphysicalbytes=$physical"
-jvm_opts+=" -Djdk.reflect.useDirectMethodHandle=false"
+# spark-submit adds the --add-opens itself; the other Java 17 options (conf/java17-options) go to
+# the driver and the executors.
+java17_extra="$(grep -v -- '^--add-opens' "$root/conf/java17-options" | paste -sd' ')"
+jvm_opts+=" $java17_extra"
 
 exec "${submit[@]}" \
   --class "$main_class" \
   --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
   --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator \
   --conf "spark.driver.extraJavaOptions=$jvm_opts" \
-  --conf spark.executor.extraJavaOptions=-Djdk.reflect.useDirectMethodHandle=false \
+  --conf "spark.executor.extraJavaOptions=$java17_extra" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \
   "${spark_args[@]}" \
   "$jar" "$@"

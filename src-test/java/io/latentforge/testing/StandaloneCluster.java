@@ -21,15 +21,8 @@ import java.util.stream.Stream;
  */
 public final class StandaloneCluster implements AutoCloseable {
 
-  /** The flags Java 17 needs for Spark; the same list as the launcher's. */
-  public static final List<String> JAVA17_OPENS = List.of("--add-opens=java.base/java.lang=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-      "--add-opens=java.base/java.io=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
-      "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-      "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
+  /** conf/java17-options, the one list of the JVM options Java 17 needs (surefire names the file). */
+  public static final List<String> JAVA17_OPENS = java17Options();
 
   private final Path dir;
   private final String classpath;
@@ -179,6 +172,15 @@ public final class StandaloneCluster implements AutoCloseable {
       return Files.readString(file);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> java17Options() {
+    Path file = Path.of(System.getProperty("latentforge.java17-options", "../conf/java17-options"));
+    try {
+      return List.of(Files.readString(file).trim().split("\\s+"));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the Java 17 options in " + file, e);
     }
   }
 }
