@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.latentforge.LatentforgeException;
 import io.latentforge.image.Standardization;
 import io.latentforge.io.ModelStore;
-import io.latentforge.train.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,6 +2,7 @@ package io.latentforge.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latentforge.model.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -6,6 +6,7 @@ import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.model.Autoencoder;
+import io.latentforge.model.EpochMetrics;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.Training;
 import java.nio.file.Path;

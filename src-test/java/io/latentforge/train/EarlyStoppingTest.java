@@ -3,6 +3,7 @@ package io.latentforge.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.model.AutoencoderFamilyTestData;
+import io.latentforge.model.EpochMetrics;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.Training;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.model.Autoencoder;
+import io.latentforge.model.EpochMetrics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;

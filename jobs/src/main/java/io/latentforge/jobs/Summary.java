@@ -1,9 +1,9 @@
 package io.latentforge.jobs;
 
-import io.latentforge.run.RunResult;
-import io.latentforge.train.EpochMetrics;
-import java.io.PrintWriter;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.model.EpochMetrics;
+import io.latentforge.run.RunResult;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 

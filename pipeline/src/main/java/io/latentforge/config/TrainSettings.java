@@ -81,8 +81,10 @@ public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Upd
     }
   }
 
-  /** A learning rate of "auto" by model type: convolutional and variational models want a smaller step. */
-  /** {@code train.learning-rate = auto}. */
+  /**
+   * {@code train.learning-rate = auto}: convolutional and variational models want a smaller step,
+   * dense models on documents a larger one (see conf/latentforge.conf).
+   */
   public static double defaultLearningRate(ModelSpec.Type type, CorpusKind kind) {
     return switch (type) {
       case CONV, VAE -> 0.001;

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentforge.LatentforgeException;
 import io.latentforge.image.Standardization;
-import io.latentforge.train.EpochMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.latentforge.report;
 
 import io.latentforge.eval.Evaluation;
-import io.latentforge.train.EpochMetrics;
+import io.latentforge.model.EpochMetrics;
 import java.util.List;
 import java.util.Map;
 

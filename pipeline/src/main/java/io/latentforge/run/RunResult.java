@@ -1,6 +1,6 @@
 package io.latentforge.run;
 
-import io.latentforge.train.EpochMetrics;
+import io.latentforge.model.EpochMetrics;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package io.latentforge.train;
 
 import io.latentforge.config.TrainSettings;
+import io.latentforge.model.EpochMetrics;
 import java.util.List;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonCreator;

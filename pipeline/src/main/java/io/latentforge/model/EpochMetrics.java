@@ -1,4 +1,4 @@
-package io.latentforge.train;
+package io.latentforge.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
