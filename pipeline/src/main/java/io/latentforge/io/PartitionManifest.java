@@ -3,10 +3,7 @@ package io.latentforge.io;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.latentforge.LatentforgeException;
+import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
@@ -37,8 +34,6 @@ public record PartitionManifest(
     @JsonProperty("created") String created) {
 
   public static final int FORMAT_VERSION = 1;
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A code partition's, before publishing adds the date and row count. */
   public static PartitionManifest codes(String modelId, String modelSha256, int codeSize, boolean binary,
@@ -71,18 +66,7 @@ public record PartitionManifest(
 
   /** Reads a {@code _MANIFEST.json}; {@code where} names it in errors. */
   public static PartitionManifest read(InputStream in, String where) throws IOException {
-    JsonNode tree = JSON.readTree(in);
-    if (tree == null || !tree.isObject()) {
-      throw new IOException(where + " is not a JSON object");
-    }
-    int version = tree.path("format_version").asInt(1);
-    if (version > FORMAT_VERSION) {
-      throw LatentforgeException.badInput(where + " has format_version " + version + ", newer than the "
-              + FORMAT_VERSION + " this latentforge reads.",
-          "read the table with the latentforge release that wrote it, or a newer one.");
-    }
-    // Files from before format versions are version 1.
-    ((ObjectNode) tree).put("format_version", version);
-    return JSON.treeToValue(tree, PartitionManifest.class);
+    return VersionedJson.read(in, PartitionManifest.class, FORMAT_VERSION, where);
   }
+
 }

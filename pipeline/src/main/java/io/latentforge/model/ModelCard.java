@@ -3,11 +3,8 @@ package io.latentforge.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.latentforge.LatentforgeException;
 import io.latentforge.image.Standardization;
+import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -46,8 +43,6 @@ public record ModelCard(
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE = "model.json";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the network reads: the features of an image or a document, and how they were made. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -93,18 +88,7 @@ public record ModelCard(
 
   /** Reads a model.json; {@code where} names it in errors. */
   public static ModelCard read(InputStream in, String where) throws IOException {
-    JsonNode tree = JSON.readTree(in);
-    if (tree == null || !tree.isObject()) {
-      throw new IOException("not a JSON object");
-    }
-    int version = tree.path("format_version").asInt(1);
-    if (version > FORMAT_VERSION) {
-      throw LatentforgeException.badInput(where + " has format_version " + version + ", newer than the "
-              + FORMAT_VERSION + " this latentforge reads.",
-          "read the model with the latentforge release that wrote it, or a newer one.");
-    }
-    // Files from before format versions are version 1.
-    ((ObjectNode) tree).put("format_version", version);
-    return JSON.treeToValue(tree, ModelCard.class);
+    return VersionedJson.read(in, ModelCard.class, FORMAT_VERSION, where);
   }
+
 }

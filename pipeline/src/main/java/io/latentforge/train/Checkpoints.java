@@ -2,11 +2,9 @@ package io.latentforge.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -50,7 +48,7 @@ public final class Checkpoints {
   /**
    * The training state beside a checkpoint's network ({@code epoch-NNNN.json}). Files written before
    * {@code format_version} existed are version 1; a newer version is not read (the checkpoint is
-   * skipped, as a damaged one would be). {@code bestEpoch} is 0 when no epoch was validated.
+   * passed over, as a damaged one would be). {@code bestEpoch} is 0 when no epoch was validated.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record State(@JsonProperty("format_version") int formatVersion, @JsonProperty("epoch") int epoch,
@@ -64,19 +62,9 @@ public final class Checkpoints {
     }
 
     static State read(InputStream in, Path where) throws IOException {
-      JsonNode tree = new ObjectMapper().readTree(in);
-      if (tree == null || !tree.isObject()) {
-        throw new IOException(where + " is not a JSON object");
-      }
-      int version = tree.path("format_version").asInt(1);
-      if (version > FORMAT_VERSION) {
-        throw new IOException(where + " has format_version " + version + ", newer than the " + FORMAT_VERSION
-            + " this latentforge reads");
-      }
-      // Files from before format versions are version 1.
-      ((ObjectNode) tree).put("format_version", version);
-      return new ObjectMapper().treeToValue(tree, State.class);
+      return VersionedJson.read(in, State.class, FORMAT_VERSION, where.toString());
     }
+
   }
 
   public String dir() {
