@@ -6,8 +6,4 @@ public record ClusterSettings(int k, Algorithm algorithm, int maxIterations, lon
   public enum Algorithm {
     KMEANS, BISECTING
   }
-
-  public ClusterSettings withK(int newK) {
-    return new ClusterSettings(newK, algorithm, maxIterations, seed);
-  }
 }

@@ -56,6 +56,8 @@ public record LatentforgeConfig(
 
   public static LatentforgeConfig from(Config c) {
     Reader r = new Reader(c);
+    // One seed for the run: training's, and the sampling of neighbour search and clustering.
+    long seed = c.getLong("train.seed");
     LatentforgeConfig config = new LatentforgeConfig(
         new SparkSettings(r.string("spark.master"), r.intAtLeast("spark.shuffle-partitions", 1),
             r.c.getBoolean("spark.kryo"), r.byteSize("spark.executor-offheap"), r.byteSize("spark.executor-physical"),
@@ -73,7 +75,7 @@ public record LatentforgeConfig(
             r.enumValue("features.text.weighting", TextFeatures.Weighting.class),
             r.enumValue("features.text.normalize", TextFeatures.Normalize.class)),
         model(r),
-        train(r),
+        train(r, seed),
         new EncodeSettings(r.intBetween("encode.batch-size", 1, 1 << 16)),
         new OutputSettings(r.tableName("output.table")),
         new NeighborSettings(r.intAtLeast("neighbors.k", 1), r.enumValue("neighbors.metric", Metric.class),
@@ -81,9 +83,9 @@ public record LatentforgeConfig(
             new NeighborSettings.Approximate(r.intAtLeast("neighbors.approximate.tables", 1),
                 r.intBetween("neighbors.approximate.bits", 0, 30), r.intAtLeast("neighbors.approximate.bucket-rows", 2),
                 r.intAtLeast("neighbors.approximate.recall-queries", 0)),
-            r.c.getLong("train.seed")),
+            seed),
         new ClusterSettings(r.intAtLeast("cluster.k", 2), r.enumValue("cluster.algorithm", ClusterSettings.Algorithm.class),
-            r.intAtLeast("cluster.max-iterations", 1), r.c.getLong("train.seed")),
+            r.intAtLeast("cluster.max-iterations", 1), seed),
         new EvaluateSettings(r.intAtLeast("evaluate.max-rows", 2), r.positiveIntList("evaluate.precision-at"),
             r.intAtLeast("evaluate.knn-k", 1), r.enumValue("evaluate.metric", Metric.class),
             r.intAtLeast("evaluate.pca-max-features", 1), r.fraction("evaluate.holdout-fraction")),
@@ -110,14 +112,14 @@ public record LatentforgeConfig(
         r.nonNegativeDouble("model.vae.kl-weight"), r.intAtLeast("model.vae.kl-warmup-epochs", 0));
   }
 
-  private static TrainSettings train(Reader r) {
+  private static TrainSettings train(Reader r, long seed) {
     ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
     double learningRate = isAuto(r.c, "train.learning-rate")
         ? TrainSettings.defaultLearningRate(type, CorpusKind.IMAGE) : r.positiveDouble("train.learning-rate");
     return new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
         r.intAtLeast("train.workers", 0), r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
         r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
-        r.c.getLong("train.seed"), r.enumValue("train.strategy", TrainSettings.Strategy.class),
+        seed, r.enumValue("train.strategy", TrainSettings.Strategy.class),
         new TrainSettings.Averaging(r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.prefetch", 0),
             r.enumValue("train.repartition", TrainSettings.Repartition.class),
             r.enumValue("train.storage-level", TrainSettings.StorageLevel.class),

@@ -14,12 +14,4 @@ public record NeighborSettings(int k, Metric metric, int blockRows, Approximate 
    * for buckets of about {@code bucketRows} codes); recall measured on {@code recallQueries} queries.
    */
   public record Approximate(int tables, int bits, int bucketRows, int recallQueries) {}
-
-  public NeighborSettings withK(int newK) {
-    return new NeighborSettings(newK, metric, blockRows, approximate, seed);
-  }
-
-  public NeighborSettings withMetric(Metric newMetric) {
-    return new NeighborSettings(k, newMetric, blockRows, approximate, seed);
-  }
 }
