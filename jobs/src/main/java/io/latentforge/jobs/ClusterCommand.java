@@ -1,11 +1,11 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.DownstreamRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,7 +44,7 @@ public final class ClusterCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
-    Map<String, Object> section = new DownstreamRun(spark).cluster(codes.target(common.runDate, config));
+    AfterPublishing.Clustering section = new DownstreamRun(spark).cluster(codes.target(common.runDate, config));
     out.println("cluster run " + common.runDate + ": " + section);
   }
 }

@@ -1,8 +1,9 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.demo.DemoCorpora;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.demo.DemoCorpora;
+import io.latentforge.eval.Evaluation;
 import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
 import java.io.PrintWriter;
@@ -78,27 +79,34 @@ public final class DemoCommand extends SparkJob {
     out.printf(Locale.ROOT, "  %-32s %12s %16s %8s %10s%n", "corpus, model", "autoencoder", "mean baseline", "ratio",
         "vs PCA");
     results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %12.4f %16.4f %8.2f %10s%n", name, r.meanReconError(),
-        r.meanBaselineError(), r.meanReconError() / r.meanBaselineError(), score(r, "codes", "recon_error_vs_pca", "%.2f")));
+        r.meanBaselineError(), r.meanReconError() / r.meanBaselineError(), reconVsPca(r)));
     out.printf(Locale.ROOT, "%nretrieval by label on held-out rows, precision@10 (higher is better)%n");
     out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", "corpus, model", "codes", "raw", "pca", "tfidf");
     results.forEach((name, r) -> out.printf(Locale.ROOT, "  %-32s %8s %8s %8s %8s%n", name, precision(r, "codes"),
         precision(r, "raw"), precision(r, "pca"), precision(r, "tfidf")));
     out.printf(Locale.ROOT, "%nreports (open in a browser)%n");
     results.forEach((name, r) -> {
-      if (r.downstream().get("report") != null) {
-        out.printf(Locale.ROOT, "  %-32s %s%n", name, r.downstream().get("report"));
+      if (r.downstream().report() != null) {
+        out.printf(Locale.ROOT, "  %-32s %s%n", name, r.downstream().report());
       }
     });
   }
 
   private static String precision(RunResult r, String representation) {
-    return score(r, representation, "precision_at_10", "%.3f");
+    Evaluation.Representation scores = representation(r, representation);
+    Double p = scores == null ? null : scores.retrieval().precisionAtK().get(10);
+    return p == null ? "-" : String.format(Locale.ROOT, "%.3f", p);
   }
 
-  /** One score of a representation in the run's evaluation, or "-". */
-  private static String score(RunResult r, String representation, String key, String format) {
-    return r.downstream().get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps
-        && reps.get(representation) instanceof Map<?, ?> scores && scores.get(key) instanceof Number v
-        ? String.format(Locale.ROOT, format, v.doubleValue()) : "-";
+  private static String reconVsPca(RunResult r) {
+    Evaluation.Representation codes = representation(r, "codes");
+    Double ratio = codes == null ? null : r.downstream().evaluation().reconVsPca(codes);
+    return ratio == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio);
+  }
+
+  /** A representation's scores in the run's evaluation, or null. */
+  private static Evaluation.Representation representation(RunResult r, String name) {
+    Evaluation.Result e = r.downstream().evaluation();
+    return e == null ? null : e.representations().get(name);
   }
 }

@@ -1,11 +1,11 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.DownstreamRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,7 +51,7 @@ public final class NeighborsCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
-    Map<String, Object> section = new DownstreamRun(spark)
+    AfterPublishing.Neighbors section = new DownstreamRun(spark)
         .neighbors(codes.target(common.runDate, config), queries, approximate);
     out.println("neighbors run " + common.runDate + ": " + section);
   }

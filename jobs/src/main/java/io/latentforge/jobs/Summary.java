@@ -2,6 +2,7 @@ package io.latentforge.jobs;
 
 import io.latentforge.eval.Evaluation;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.RunResult;
 import java.io.PrintWriter;
 import java.util.Locale;
@@ -37,24 +38,26 @@ final class Summary {
     out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());
     out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
     out.printf(Locale.ROOT, "  model            %s%n", r.modelPath());
-    downstream(out, r.downstream());
+    afterPublishing(out, r.downstream());
     out.printf(Locale.ROOT, "  took             %.0f s%n", (System.nanoTime() - startNanos) / 1e9);
   }
 
-  private static void downstream(PrintWriter out, Map<String, Object> sections) {
-    if (sections.get("clustering") instanceof Map<?, ?> c) {
-      out.printf(Locale.ROOT, "  clusters         %s, k=%s, silhouette %.4f%n", c.get("algorithm"), c.get("k"),
-          ((Number) c.get("silhouette")).doubleValue());
+  private static void afterPublishing(PrintWriter out, AfterPublishing found) {
+    AfterPublishing.Clustering c = found.clustering();
+    if (c != null && c.skipped() == null) {
+      out.printf(Locale.ROOT, "  clusters         %s, k=%d, silhouette %.4f%n", c.algorithm(), c.k(), c.silhouette());
     }
-    if (sections.get("neighbors") instanceof Map<?, ?> n) {
-      out.printf(Locale.ROOT, "  neighbours       %s rows, k=%s, %s%n", n.get("rows"), n.get("k"), n.get("metric"));
+    AfterPublishing.Neighbors n = found.neighbors();
+    if (n != null) {
+      out.printf(Locale.ROOT, "  neighbours       %d rows, k=%d, %s%n", n.rows(), n.k(), n.metric());
     }
-    if (sections.get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps) {
-      out.printf(Locale.ROOT, "  evaluation       %s held-out rows, %s labels%n", e.get("evaluated_rows"), e.get("labels"));
-      reps.forEach((name, scores) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine((Map<?, ?>) scores)));
+    Evaluation.Result e = found.evaluation();
+    if (e != null) {
+      out.printf(Locale.ROOT, "  evaluation       %d held-out rows, %d labels%n", e.labels().length, e.labelNames().size());
+      e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(e.scores(r))));
     }
-    if (sections.get("report") != null) {
-      out.printf(Locale.ROOT, "  report           %s%n", sections.get("report"));
+    if (found.report() != null) {
+      out.printf(Locale.ROOT, "  report           %s%n", found.report());
     }
   }
 
@@ -64,7 +67,7 @@ final class Summary {
       return;
     }
     out.printf(Locale.ROOT, "evaluation: %d held-out rows, %d labels%n", e.labels().length, e.labelNames().size());
-    e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(r.toMap())));
+    e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(e.scores(r))));
   }
 
   /** precision@k, mAP, k-NN accuracy, k-means NMI and accuracy on one line. */

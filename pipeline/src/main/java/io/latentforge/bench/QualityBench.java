@@ -2,6 +2,7 @@ package io.latentforge.bench;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.eval.Evaluation;
 import io.latentforge.run.NightlyRequest;
 import io.latentforge.run.NightlyRun;
 import io.latentforge.run.RunResult;
@@ -98,19 +99,17 @@ public final class QualityBench {
 
   private static Map<String, Scores> scores(RunResult r) {
     Map<String, Scores> out = new LinkedHashMap<>();
-    if (r.downstream().get("evaluation") instanceof Map<?, ?> e && e.get("representations") instanceof Map<?, ?> reps) {
+    Evaluation.Result e = r.downstream().evaluation();
+    if (e != null) {
       for (String name : REPRESENTATIONS) {
-        if (reps.get(name) instanceof Map<?, ?> m) {
-          out.put(name, new Scores(number(m, "precision_at_10"), number(m, "mean_average_precision"),
-              number(m, "knn_accuracy"), number(m, "kmeans_nmi"),
-              m.get("recon_error_vs_pca") instanceof Number n ? n.doubleValue() : null));
+        Evaluation.Representation rep = e.representations().get(name);
+        if (rep != null) {
+          out.put(name, new Scores(rep.retrieval().precisionAtK().getOrDefault(10, Double.NaN),
+              rep.retrieval().meanAveragePrecision(), rep.retrieval().knnAccuracy(), rep.kmeansNmi(),
+              e.reconVsPca(rep)));
         }
       }
     }
     return out;
-  }
-
-  private static double number(Map<?, ?> m, String key) {
-    return m.get(key) instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 }

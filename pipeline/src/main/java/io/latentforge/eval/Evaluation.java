@@ -105,11 +105,18 @@ public final class Evaluation {
     /** A representation's scores with its reconstruction error over PCA's at the code's size, where both have one. */
     public Map<String, Object> scores(Representation r) {
       Map<String, Object> scores = r.toMap();
-      Representation pca = representations.get("pca");
-      if (r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0) {
-        scores.put("recon_error_vs_pca", r.meanReconError() / pca.meanReconError());
+      Double ratio = reconVsPca(r);
+      if (ratio != null) {
+        scores.put("recon_error_vs_pca", ratio);
       }
       return scores;
+    }
+
+    /** {@code r}'s reconstruction error over PCA's at the code's size; null unless both have one. */
+    public Double reconVsPca(Representation r) {
+      Representation pca = representations.get("pca");
+      return r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0
+          ? r.meanReconError() / pca.meanReconError() : null;
     }
   }
 

@@ -30,7 +30,8 @@ public record PartitionManifest(
     @JsonProperty("reject_count") Long rejectCount,
     @JsonProperty("rejects_by_reason") Map<String, Long> rejectsByReason,
     @JsonProperty("input_path") String inputPath,
-    @JsonProperty("step") Map<String, Object> step,
+    /** The step's figures (read back as a map). */
+    @JsonProperty("step") Object step,
     @JsonProperty("created") String created) {
 
   public static final int FORMAT_VERSION = 1;
@@ -48,7 +49,7 @@ public record PartitionManifest(
   }
 
   /** A partition of a step after publishing: the model of the codes it read and the step's figures. */
-  public static PartitionManifest step(String modelId, Map<String, Object> figures) {
+  public static PartitionManifest step(String modelId, Object figures) {
     return new PartitionManifest(FORMAT_VERSION, null, null, modelId, null, null, null, null, null, null, figures,
         Instant.now().toString());
   }

@@ -94,7 +94,8 @@ final class Downstream {
   }
 
   /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
-  Map<String, Object> neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate, NeighborSettings settings) {
+  AfterPublishing.Neighbors neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate,
+      NeighborSettings settings) {
     if (settings.metric() == Metric.HAMMING && !List.of(codes.columns()).contains(Columns.CODE_BITS)) {
       throw LatentforgeException.usage("neighbors.metric = hamming needs code_bits, but the codes of " + runDate
           + " have none (their model was trained without model.binary-codes).", "use cosine or euclidean.");
@@ -104,51 +105,43 @@ final class Downstream {
         + " neighbours, k=" + settings.k(), () -> approximate ? NeighborSearch.approximate(spark, codes, settings)
             : NeighborSearch.exact(spark, codes, queries == null ? codes : queries, settings));
     try {
-      Map<String, Object> section = new LinkedHashMap<>();
-      section.put("k", settings.k());
-      section.put("metric", settings.metric().key());
-      section.put("approximate", approximate);
-      section.put("queries", queries == null ? "all rows" : "given");
-      section.put("rows", result.count());
-      if (approximate && settings.approximate().recallQueries() > 0) {
-        section.put("recall_at_k", Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
-            () -> NeighborSearch.recall(spark, codes, result, settings)));
-        section.put("recall_queries", settings.approximate().recallQueries());
-      }
+      boolean measuresRecall = approximate && settings.approximate().recallQueries() > 0;
+      AfterPublishing.Neighbors found = new AfterPublishing.Neighbors(settings.k(), settings.metric().key(),
+          approximate, queries == null ? "all rows" : "given", result.count(),
+          measuresRecall ? Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
+              () -> NeighborSearch.recall(spark, codes, result, settings)) : null,
+          measuresRecall ? settings.approximate().recallQueries() : null, null);
       Stage.run(spark, Runs.GROUP, "publish neighbours", () -> {
-        sink.publishPartition(result.rows(), out.neighbors(), runDate, result.count(), withModel(section));
+        sink.publishPartition(result.rows(), out.neighbors(), runDate, result.count(), withModel(found));
         return null;
       });
-      section.put("seconds", (System.nanoTime() - start) / 1e9);
-      return record("neighbors", section);
+      return record("neighbors", found.took((System.nanoTime() - start) / 1e9));
     } finally {
       result.release();
     }
   }
 
   /** As {@link #cluster}, but with fewer rows than cluster.k only records why it did not cluster (nightly). */
-  Map<String, Object> clusterIfEnough(Dataset<Row> codes, long rows) {
+  AfterPublishing.Clustering clusterIfEnough(Dataset<Row> codes, long rows) {
     if (rows < config.cluster().k()) {
       LOG.warn("not clustering: {} rows, fewer than cluster.k = {}", rows, config.cluster().k());
-      return record("clustering", Map.of("skipped", rows + " rows, fewer than cluster.k = " + config.cluster().k()));
+      return record("clustering",
+          AfterPublishing.Clustering.skipped(rows + " rows, fewer than cluster.k = " + config.cluster().k()));
     }
     return cluster(codes);
   }
 
   /** Clusters of the codes into OUT/clusters, centres into OUT/cluster_centers. */
-  Map<String, Object> cluster(Dataset<Row> codes) {
+  AfterPublishing.Clustering cluster(Dataset<Row> codes) {
     Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT)
         + " clustering, k=" + config.cluster().k(), () -> Clustering.fit(spark, Clustering.codeVectors(codes),
             Columns.CODE, config.cluster()));
     try {
       List<Long> sizes = new ArrayList<>();
       clusters.centers().orderBy(Clustering.CLUSTER).collectAsList().forEach(r -> sizes.add(r.getLong(2)));
-      Map<String, Object> section = new LinkedHashMap<>();
-      section.put("algorithm", config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT));
-      section.put("k", config.cluster().k());
-      section.put("rows", clusters.rows());
-      section.put("silhouette", clusters.silhouette());
-      section.put("sizes", sizes);
+      AfterPublishing.Clustering section = new AfterPublishing.Clustering(
+          config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT), config.cluster().k(),
+          clusters.rows(), clusters.silhouette(), sizes, null);
       Stage.run(spark, Runs.GROUP, "publish clusters", () -> {
         sink.publishPartition(clusters.assignments(), out.clusters(), runDate, clusters.rows(), withModel(section));
         sink.publishPartition(clusters.centers(), out.clusterCenters(), runDate, sizes.size(), withModel(section));
@@ -291,12 +284,12 @@ final class Downstream {
     return out;
   }
 
-  private PartitionManifest withModel(Map<String, Object> section) {
+  private PartitionManifest withModel(Object figures) {
     PartitionManifest codes = codesManifest();
-    return PartitionManifest.step(codes == null ? null : codes.modelId(), new LinkedHashMap<>(section));
+    return PartitionManifest.step(codes == null ? null : codes.modelId(), figures);
   }
 
-  private Map<String, Object> record(String key, Map<String, Object> section) {
+  private <T> T record(String key, T section) {
     HadoopFiles.mergeJson(hadoop(), new Path(out.metrics(runDate)), key, section);
     return section;
   }

@@ -55,7 +55,7 @@ public final class DownstreamRun {
    * @param queries a Parquet table of {@code id} (rows of the date's codes) or of {@code id, code}
    *     (and {@code code_bits} for hamming); null: every row queries
    */
-  public Map<String, Object> neighbors(Target target, String queries, boolean approximate) {
+  public AfterPublishing.Neighbors neighbors(Target target, String queries, boolean approximate) {
     if (approximate && queries != null) {
       throw LatentforgeException.usage("--approximate searches neighbours of every row; it takes no --queries.",
           "drop --queries, or drop --approximate for exact search of the given queries.");
@@ -67,7 +67,7 @@ public final class DownstreamRun {
     });
   }
 
-  public Map<String, Object> cluster(Target target) {
+  public AfterPublishing.Clustering cluster(Target target) {
     return locked(target, "cluster", downstream -> downstream.cluster(downstream.codes()));
   }
 

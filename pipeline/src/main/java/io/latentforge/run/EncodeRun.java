@@ -69,7 +69,7 @@ public final class EncodeRun {
       RunCounts counts = published.counts();
       return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
           out.codes(), out.rejects(), request.modelDir(), published.inputSize(), codeSize, published.meanReconError(),
-          published.baseline(), Map.of());
+          published.baseline(), AfterPublishing.NONE);
     }
   }
 

@@ -8,7 +8,6 @@ import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.encode.CodeMean;
 import io.latentforge.encode.Encoder;
-import io.latentforge.eval.Evaluation;
 import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
@@ -29,7 +28,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -165,7 +163,7 @@ public final class NightlyRun {
 
     RunResult result = new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
         trained.result().epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
-        config.model().codeSize(), meanReconError, baseline, Map.of());
+        config.model().codeSize(), meanReconError, baseline, AfterPublishing.NONE);
     ModelCard card = card(request, result, trained, sha256, featurized, counts);
     store.saveCard(staged.dir(), card);
     new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
@@ -179,25 +177,20 @@ public final class NightlyRun {
   }
 
   /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
-  private Map<String, Object> afterPublishing(Tonight tonight, Featurized featurized, Trained trained, long rows) {
+  private AfterPublishing afterPublishing(Tonight tonight, Featurized featurized, Trained trained, long rows) {
     LatentforgeConfig config = tonight.request().config();
     Downstream downstream = new Downstream(spark, tonight.out(), tonight.request().runDate().toString(), config);
     Dataset<Row> codes = downstream.codes();
-    Map<String, Object> sections = new LinkedHashMap<>();
-    Evaluation.Result evaluation = null;
+    AfterPublishing found = AfterPublishing.NONE;
     for (NightlySettings.Step step : config.nightly().steps()) {
-      switch (step) {
-        case NEIGHBORS -> sections.put("neighbors", downstream.neighbors(codes, null, false, config.neighbors()));
-        case CLUSTER -> sections.put("clustering", downstream.clusterIfEnough(codes, rows));
-        case EVALUATE -> {
-          evaluation = downstream.evaluate(codes, featurized.split().accepted(), featurized.evaluationInputs(),
-              config.train().stopping().validationFraction(), config.train().seed(), false);
-          if (evaluation != null) {
-            sections.put("evaluation", evaluation.toMap());
-          }
-        }
-        case REPORT -> { }
-      }
+      found = switch (step) {
+        case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, false, config.neighbors()));
+        case CLUSTER -> found.withClustering(downstream.clusterIfEnough(codes, rows));
+        case EVALUATE -> found.withEvaluation(downstream.evaluate(codes, featurized.split().accepted(),
+            featurized.evaluationInputs(), config.train().stopping().validationFraction(), config.train().seed(),
+            false));
+        case REPORT -> found;
+      };
     }
     if (config.nightly().runs(NightlySettings.Step.REPORT)) {
       ReportContent.ImagePanels panels = tonight.request().kind() == CorpusKind.IMAGE
@@ -206,10 +199,10 @@ public final class NightlyRun {
               trained.network(), featurized.inputSpec(config.image()),
               config.model().trainingCorruption(), config.train().seed())
           : null;
-      sections.put("report", downstream.report(trained.result().epochs(), evaluation, panels,
+      found = found.withReport(downstream.report(trained.result().epochs(), found.evaluation(), panels,
           tonight.request().kind() == CorpusKind.TEXT ? tonight.request().input() : null));
     }
-    return sections;
+    return found;
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {

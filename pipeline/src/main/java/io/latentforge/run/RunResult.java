@@ -12,12 +12,12 @@ import java.util.Map;
 public record RunResult(
     String modelId, long rowsRead, long rowsFeaturized, Map<String, Long> rejectsByReason,
     List<EpochMetrics> epochs, String codesPath, String rejectsPath, String modelPath, int inputSize, int codeSize,
-    double meanReconError, double meanBaselineError, Map<String, Object> downstream) {
+    double meanReconError, double meanBaselineError, AfterPublishing downstream) {
 
-  /** What the steps after publishing recorded (neighbors, clustering, evaluation, report), by step. */
-  public RunResult withDownstream(Map<String, Object> sections) {
+  /** With what the steps after publishing found. */
+  public RunResult withDownstream(AfterPublishing found) {
     return new RunResult(modelId, rowsRead, rowsFeaturized, rejectsByReason, epochs, codesPath, rejectsPath, modelPath,
-        inputSize, codeSize, meanReconError, meanBaselineError, Map.copyOf(sections));
+        inputSize, codeSize, meanReconError, meanBaselineError, found);
   }
 
   public long rowsRejected() {
