@@ -2,6 +2,7 @@ package io.latentforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.latentforge.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
@@ -42,6 +43,29 @@ class BenchCommandTest {
         .count()).isEqualTo(80);
     assertThat(SparkSession.active().read().parquet(dir.resolve("encode/output/codes/run_date=2024-01-02").toString())
         .count()).isEqualTo(8);
+  }
+
+  @Test
+  void qualityRunsTheNightlyOnEveryCorpusAndTabulatesCodesAgainstTheBaselines(SparkSession spark) {
+    Path data = dir.resolve("data");
+    DemoCorpora.images(spark, 240, 3).write().parquet(data.resolve("shapes").toString());
+    DemoCorpora.documents(spark, 240, 3).write().parquet(data.resolve("topics").toString());
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "quality", "--data", data.toString(),
+        "--output", dir.resolve("quality").toString(), "--set", "train.epochs=2",
+        "--set", "train.batch-size-per-worker=8", "--set", "model.encoder-layers=[16]", "--set", "model.code-size=4");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String score = " +[01]\\.[0-9]{3}";
+    assertThat(r.out()).contains("quality benchmark: held-out rows, model denoising [16]->4")
+        .containsPattern("shapes +images, 240 rows, 2 epochs, [0-9]+ s")
+        .containsPattern("topics +documents, 240 rows, 2 epochs, [0-9]+ s")
+        // Each corpus: codes, raw and PCA (documents also tf-idf), with P@10, mAP, 10-NN and NMI in [0, 1]
+        // and the reconstruction ratio for the codes and PCA (1.00).
+        .containsPattern("codes" + score.repeat(4) + " +[0-9.]+")
+        .containsPattern("pca" + score.repeat(4) + " +1\\.00")
+        .containsPattern("raw" + score.repeat(4) + " +-")
+        .containsPattern("tfidf" + score.repeat(4) + " +-")
+        .containsPattern("total [0-9]+ s");
+    assertThat(r.out().split("\\R")).filteredOn(line -> line.strip().startsWith("codes")).hasSize(2);
   }
 
   @Test
