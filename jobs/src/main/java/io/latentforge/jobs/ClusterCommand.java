@@ -1,7 +1,7 @@
 package io.latentforge.jobs;
 
+import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.DownstreamRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class ClusterCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
-    AfterPublishing.Clustering section = new DownstreamRun(spark).cluster(codes.target(common.runDate, config));
+    ClusterFigures section = new DownstreamRun(spark).cluster(codes.target(common.runDate, config));
     out.println("cluster run " + common.runDate + ": " + section);
   }
 }

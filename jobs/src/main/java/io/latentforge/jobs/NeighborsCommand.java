@@ -1,7 +1,7 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.run.AfterPublishing;
+import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.run.DownstreamRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ public final class NeighborsCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
-    AfterPublishing.Neighbors section = new DownstreamRun(spark)
+    NeighborFigures section = new DownstreamRun(spark)
         .neighbors(codes.target(common.runDate, config), queries, approximate);
     out.println("neighbors run " + common.runDate + ": " + section);
   }

@@ -1,7 +1,9 @@
 package io.latentforge.jobs;
 
+import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.eval.Evaluation;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.RunResult;
 import java.io.PrintWriter;
@@ -43,11 +45,11 @@ final class Summary {
   }
 
   private static void afterPublishing(PrintWriter out, AfterPublishing found) {
-    AfterPublishing.Clustering c = found.clustering();
+    ClusterFigures c = found.clustering();
     if (c != null && c.skipped() == null) {
       out.printf(Locale.ROOT, "  clusters         %s, k=%d, silhouette %.4f%n", c.algorithm(), c.k(), c.silhouette());
     }
-    AfterPublishing.Neighbors n = found.neighbors();
+    NeighborFigures n = found.neighbors();
     if (n != null) {
       out.printf(Locale.ROOT, "  neighbours       %d rows, k=%d, %s%n", n.rows(), n.k(), n.metric());
     }

@@ -3,9 +3,6 @@ package io.latentforge.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -58,29 +55,5 @@ public final class HadoopFiles {
   /** Writes a value as indented JSON, atomically. */
   public static void writeJson(Configuration hadoop, Path target, Object value) {
     write(hadoop, target, out -> out.write(JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8)));
-  }
-
-  /** A JSON object file as a map; empty when the file does not exist. */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> readJson(Configuration hadoop, Path source) {
-    try {
-      FileSystem fs = source.getFileSystem(hadoop);
-      if (!fs.exists(source)) {
-        return new LinkedHashMap<>();
-      }
-      try (InputStream in = fs.open(source)) {
-        return JSON.readValue(in, LinkedHashMap.class);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + source, e);
-    }
-  }
-
-  /** Sets one top-level key of a JSON object file (creating it), keeping the others. */
-  public static Map<String, Object> mergeJson(Configuration hadoop, Path target, String key, Object value) {
-    Map<String, Object> all = readJson(hadoop, target);
-    all.put(key, value);
-    writeJson(hadoop, target, all);
-    return all;
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param panels image rows to show, null for documents
  * @param firstWords the first words of the documents the retrieval examples show, by id (empty for images)
  */
-public record ReportContent(String runDate, Map<String, Object> metrics, List<EpochMetrics> epochs,
+public record ReportContent(String runDate, RunMetrics metrics, List<EpochMetrics> epochs,
     Evaluation.Result evaluation, float[][] projection, ImagePanels panels, Map<String, String> firstWords) {
 
   /**

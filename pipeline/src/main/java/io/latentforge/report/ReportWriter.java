@@ -1,5 +1,6 @@
 package io.latentforge.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.eval.Evaluation;
 import io.latentforge.io.HadoopFiles;
 import java.util.ArrayList;
@@ -16,6 +17,8 @@ import org.apache.hadoop.fs.Path;
  * embeds the same PNGs as data URIs, so it reads offline on its own (e.g. as a mail attachment).
  */
 public final class ReportWriter {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public static final String REPORT = "report.html";
 
@@ -38,19 +41,19 @@ public final class ReportWriter {
   }
 
   private void page(ReportContent c) {
-    Map<String, Object> m = c.metrics();
+    RunMetrics m = c.metrics();
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>latentforge ")
         .append(esc(c.runDate())).append("</title>\n<style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;"
             + "color:#222}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;"
             + "text-align:right}th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}"
             + "img{max-width:100%;display:block;margin:1em 0}</style></head><body>\n");
     html.append("<h1>latentforge report, ").append(esc(c.runDate())).append("</h1>\n");
-    section("Run", flat(m, List.of("status", "kind", "model_id", "input_path", "created")));
-    if (m.get("rows") instanceof Map<?, ?> rows) {
-      section("Rows", flat(rows, null));
+    section("Run", flat(asMap(m), List.of("status", "kind", "model_id", "input_path", "created")));
+    if (m.rows() != null) {
+      section("Rows", flat(asMap(m.rows()), null));
     }
-    if (m.get("metrics") instanceof Map<?, ?> errors) {
-      section("Reconstruction error per row (all published rows)", flat(errors, null));
+    if (m.metrics() != null) {
+      section("Reconstruction error per row (all published rows)", flat(asMap(m.metrics()), null));
     }
     if (!c.epochs().isEmpty()) {
       html.append("<h2>Training</h2>\n");
@@ -68,11 +71,11 @@ public final class ReportWriter {
         examples(c.evaluation().examples(), c.panels(), c.firstWords());
       }
     }
-    if (m.get("clustering") instanceof Map<?, ?> clustering) {
-      section("Clustering", flat(clustering, null));
+    if (m.clustering() != null) {
+      section("Clustering", flat(asMap(m.clustering()), null));
     }
-    if (m.get("neighbors") instanceof Map<?, ?> neighbors) {
-      section("Nearest neighbours", flat(neighbors, null));
+    if (m.neighbors() != null) {
+      section("Nearest neighbours", flat(asMap(m.neighbors()), null));
     }
     html.append("</body></html>\n");
   }
@@ -184,6 +187,11 @@ public final class ReportWriter {
       html.append("</tr>");
     }
     html.append("</table>\n");
+  }
+
+  /** A metrics.json record as the key-value pairs its JSON has. */
+  private static Map<?, ?> asMap(Object record) {
+    return JSON.convertValue(record, Map.class);
   }
 
   /** The map's scalar entries (only {@code keys} when given), nested maps flattened with dots. */

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.cluster.Clustering;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
@@ -19,18 +20,25 @@ import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
 import io.latentforge.report.ReportWriter;
+import io.latentforge.report.RunMetrics;
 import io.latentforge.retrieval.Metric;
+import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.SparkTrainer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
@@ -94,7 +102,7 @@ final class Downstream {
   }
 
   /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
-  AfterPublishing.Neighbors neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate,
+  NeighborFigures neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate,
       NeighborSettings settings) {
     if (settings.metric() == Metric.HAMMING && !List.of(codes.columns()).contains(Columns.CODE_BITS)) {
       throw LatentforgeException.usage("neighbors.metric = hamming needs code_bits, but the codes of " + runDate
@@ -106,7 +114,7 @@ final class Downstream {
             : NeighborSearch.exact(spark, codes, queries == null ? codes : queries, settings));
     try {
       boolean measuresRecall = approximate && settings.approximate().recallQueries() > 0;
-      AfterPublishing.Neighbors found = new AfterPublishing.Neighbors(settings.k(), settings.metric().key(),
+      NeighborFigures found = new NeighborFigures(settings.k(), settings.metric().key(),
           approximate, queries == null ? "all rows" : "given", result.count(),
           measuresRecall ? Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
               () -> NeighborSearch.recall(spark, codes, result, settings)) : null,
@@ -115,31 +123,34 @@ final class Downstream {
         sink.publishPartition(result.rows(), out.neighbors(), runDate, result.count(), withModel(found));
         return null;
       });
-      return record("neighbors", found.took((System.nanoTime() - start) / 1e9));
+      NeighborFigures took = found.took((System.nanoTime() - start) / 1e9);
+      updateMetrics(m -> m.withNeighbors(took));
+      return took;
     } finally {
       result.release();
     }
   }
 
   /** As {@link #cluster}, but with fewer rows than cluster.k only records why it did not cluster (nightly). */
-  AfterPublishing.Clustering clusterIfEnough(Dataset<Row> codes, long rows) {
+  ClusterFigures clusterIfEnough(Dataset<Row> codes, long rows) {
     if (rows < config.cluster().k()) {
       LOG.warn("not clustering: {} rows, fewer than cluster.k = {}", rows, config.cluster().k());
-      return record("clustering",
-          AfterPublishing.Clustering.skipped(rows + " rows, fewer than cluster.k = " + config.cluster().k()));
+      ClusterFigures skipped = ClusterFigures.skipped(rows + " rows, fewer than cluster.k = " + config.cluster().k());
+      updateMetrics(m -> m.withClustering(skipped));
+      return skipped;
     }
     return cluster(codes);
   }
 
   /** Clusters of the codes into OUT/clusters, centres into OUT/cluster_centers. */
-  AfterPublishing.Clustering cluster(Dataset<Row> codes) {
+  ClusterFigures cluster(Dataset<Row> codes) {
     Clustering.Clusters clusters = Stage.run(spark, Runs.GROUP, config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT)
         + " clustering, k=" + config.cluster().k(), () -> Clustering.fit(spark, Clustering.codeVectors(codes),
             Columns.CODE, config.cluster()));
     try {
       List<Long> sizes = new ArrayList<>();
       clusters.centers().orderBy(Clustering.CLUSTER).collectAsList().forEach(r -> sizes.add(r.getLong(2)));
-      AfterPublishing.Clustering section = new AfterPublishing.Clustering(
+      ClusterFigures section = new ClusterFigures(
           config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT), config.cluster().k(),
           clusters.rows(), clusters.silhouette(), sizes, null);
       Stage.run(spark, Runs.GROUP, "publish clusters", () -> {
@@ -147,7 +158,8 @@ final class Downstream {
         sink.publishPartition(clusters.centers(), out.clusterCenters(), runDate, sizes.size(), withModel(section));
         return null;
       });
-      return record("clustering", section);
+      updateMetrics(m -> m.withClustering(section));
+      return section;
     } finally {
       clusters.release();
     }
@@ -160,7 +172,7 @@ final class Downstream {
   Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, Evaluation.Inputs inputs, double validationFraction,
       long seed, boolean required) {
     if (!List.of(codes.columns()).contains(Columns.LABEL)) {
-      record("evaluation", Map.of("skipped", "the corpus has no label column"));
+      recordEvaluation(Map.of("skipped", "the corpus has no label column"));
       return null;
     }
     boolean trainedOnAll = validationFraction == 0;
@@ -173,12 +185,12 @@ final class Downstream {
         throw LatentforgeException.badInput(problem + ".",
             "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
       }
-      record("evaluation", Map.of("skipped", problem));
+      recordEvaluation(Map.of("skipped", problem));
       return null;
     }
     Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
         () -> Evaluation.run(spark, features, held, labelled, heldOut, trainedOnAll, inputs, config.evaluate(), seed));
-    record("evaluation", result.toMap());
+    recordEvaluation(result.toMap());
     return result;
   }
 
@@ -202,7 +214,7 @@ final class Downstream {
     Map<String, String> firstWords = documents == null || evaluation == null || evaluation.examples() == null
         ? Map.of() : Stage.run(spark, Runs.GROUP, "first words of the retrieval examples",
             () -> firstWords(documents, evaluation.examples()));
-    ReportContent content = new ReportContent(runDate, HadoopFiles.readJson(hadoop(), new Path(out.metrics(runDate))),
+    ReportContent content = new ReportContent(runDate, metrics(),
         epochs, evaluation, projection, panels, firstWords);
     Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), out.report(runDate), content));
     return out.report(runDate) + "/" + ReportWriter.REPORT;
@@ -289,9 +301,29 @@ final class Downstream {
     return PartitionManifest.step(codes == null ? null : codes.modelId(), figures);
   }
 
-  private <T> T record(String key, T section) {
-    HadoopFiles.mergeJson(hadoop(), new Path(out.metrics(runDate)), key, section);
-    return section;
+  private void recordEvaluation(Map<String, Object> section) {
+    updateMetrics(m -> m.withEvaluation(section));
+  }
+
+  /** Sets one step's section of the date's metrics.json, keeping the others. */
+  private void updateMetrics(UnaryOperator<RunMetrics> change) {
+    HadoopFiles.writeJson(hadoop(), new Path(out.metrics(runDate)), change.apply(metrics()));
+  }
+
+  /** The date's metrics.json; {@link RunMetrics#NONE} when no run wrote one. */
+  private RunMetrics metrics() {
+    Path file = new Path(out.metrics(runDate));
+    try {
+      FileSystem fs = file.getFileSystem(hadoop());
+      if (!fs.exists(file)) {
+        return RunMetrics.NONE;
+      }
+      try (InputStream in = fs.open(file)) {
+        return RunMetrics.read(in, file.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
   }
 
   private Configuration hadoop() {

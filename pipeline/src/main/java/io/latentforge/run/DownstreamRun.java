@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import com.typesafe.config.ConfigFactory;
 import io.latentforge.LatentforgeException;
+import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.eval.Evaluation;
@@ -16,6 +17,7 @@ import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.report.ReportContent;
 import io.latentforge.retrieval.Metric;
+import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.time.LocalDate;
@@ -55,7 +57,7 @@ public final class DownstreamRun {
    * @param queries a Parquet table of {@code id} (rows of the date's codes) or of {@code id, code}
    *     (and {@code code_bits} for hamming); null: every row queries
    */
-  public AfterPublishing.Neighbors neighbors(Target target, String queries, boolean approximate) {
+  public NeighborFigures neighbors(Target target, String queries, boolean approximate) {
     if (approximate && queries != null) {
       throw LatentforgeException.usage("--approximate searches neighbours of every row; it takes no --queries.",
           "drop --queries, or drop --approximate for exact search of the given queries.");
@@ -67,7 +69,7 @@ public final class DownstreamRun {
     });
   }
 
-  public AfterPublishing.Clustering cluster(Target target) {
+  public ClusterFigures cluster(Target target) {
     return locked(target, "cluster", downstream -> downstream.cluster(downstream.codes()));
   }
 

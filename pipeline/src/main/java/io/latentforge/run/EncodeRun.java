@@ -11,6 +11,7 @@ import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
 import io.latentforge.io.PartitionManifest;
 import io.latentforge.model.CodeLayer;
+import io.latentforge.model.ModelCard;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +62,8 @@ public final class EncodeRun {
       Published published = request.kind() == CorpusKind.IMAGE
           ? images(corpus, request, model, publisher, codeLayer)
           : documents(corpus, request, model, publisher, codeLayer);
-      publisher.metrics("published", published.counts(), Map.of("model_id", model.modelId(), "metrics",
-          Map.of("mean_recon_error", published.meanReconError(), "mean_input_baseline_error", published.baseline())));
+      publisher.metrics("published", published.counts(), model.modelId(), null,
+          new ModelCard.Metrics(published.meanReconError(), published.baseline()));
       if (request.config().output().registersTable()) {
         publisher.registerTable(request.config().output().table());
       }

@@ -29,7 +29,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -168,8 +167,7 @@ public final class NightlyRun {
     store.saveCard(staged.dir(), card);
     new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
     store.commit(staged.dir(), out.models(), modelId);
-    publisher.metrics("published", counts, Map.of("model_id", modelId, "epochs", card.epochs(),
-        "metrics", card.metrics()));
+    publisher.metrics("published", counts, modelId, card.epochs(), card.metrics());
     if (config.output().registersTable()) {
       publisher.registerTable(config.output().table());
     }

@@ -10,12 +10,16 @@ import io.latentforge.io.ParquetTaskOutput;
 import io.latentforge.io.PartitionManifest;
 import io.latentforge.io.Quarantine;
 import io.latentforge.io.TableSink;
+import io.latentforge.model.EpochMetrics;
+import io.latentforge.model.ModelCard;
+import io.latentforge.report.RunMetrics;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -91,7 +95,7 @@ final class OutputPublisher {
   /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
   private void requireRejectsWithin(double allowed, RunCounts counts) {
     if (counts.rejectedFraction() > allowed) {
-      metrics("too_many_rejects", counts, Map.of());
+      metrics("too_many_rejects", counts, null, null, null);
       throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
               "%d of %d rows (%.2f%%) were rejected, above input.max-reject-fraction = %s; by reason: %s. "
                   + "The rejects are in %s/run_date=%s; no codes were published.",
@@ -200,15 +204,10 @@ final class OutputPublisher {
     spark.catalog().refreshTable(table);
   }
 
-  void metrics(String status, RunCounts counts, Map<String, Object> extra) {
-    Map<String, Object> metrics = new LinkedHashMap<>();
-    metrics.put("status", status);
-    metrics.put("run_date", runDate);
-    metrics.put("kind", kind.name().toLowerCase(Locale.ROOT));
-    metrics.put("input_path", input);
-    metrics.put("rows", counts.asRows());
-    metrics.putAll(extra);
-    metrics.put("created", Instant.now().toString());
+  /** The date's metrics.json, begun afresh: the steps after publishing add their sections to it. */
+  void metrics(String status, RunCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
+    RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
+        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null);
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);
   }
 }

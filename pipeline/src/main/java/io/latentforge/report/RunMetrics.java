@@ -1,0 +1,65 @@
+package io.latentforge.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.model.EpochMetrics;
+import io.latentforge.model.ModelCard;
+import io.latentforge.retrieval.NeighborFigures;
+import io.latentforge.schema.VersionedJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A run date's {@code metrics.json}: how the run ended and what it published, then one section per
+ * step after publishing, each set by the step that ran last for the date. Files written before
+ * {@code format_version} existed are version 1; a newer version is refused by name.
+ *
+ * @param status published, or too_many_rejects
+ * @param evaluation evaluate's section as it wrote it (scores per representation), or why it was skipped
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RunMetrics(
+    @JsonProperty("format_version") int formatVersion,
+    @JsonProperty("status") String status,
+    @JsonProperty("run_date") String runDate,
+    @JsonProperty("kind") String kind,
+    @JsonProperty("input_path") String inputPath,
+    @JsonProperty("rows") ModelCard.Rows rows,
+    @JsonProperty("model_id") String modelId,
+    @JsonProperty("epochs") List<EpochMetrics> epochs,
+    @JsonProperty("metrics") ModelCard.Metrics metrics,
+    @JsonProperty("created") String created,
+    @JsonProperty("neighbors") NeighborFigures neighbors,
+    @JsonProperty("clustering") ClusterFigures clustering,
+    @JsonProperty("evaluation") Map<String, Object> evaluation) {
+
+  public static final int FORMAT_VERSION = 1;
+
+  /** No run has written the date's metrics yet (a step run on codes from elsewhere). */
+  public static final RunMetrics NONE = new RunMetrics(FORMAT_VERSION, null, null, null, null, null, null, null,
+      null, null, null, null, null);
+
+  public static RunMetrics read(InputStream in, String where) throws IOException {
+    return VersionedJson.read(in, RunMetrics.class, FORMAT_VERSION, where);
+  }
+
+  public RunMetrics withNeighbors(NeighborFigures n) {
+    return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created, n,
+        clustering, evaluation);
+  }
+
+  public RunMetrics withClustering(ClusterFigures c) {
+    return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
+        neighbors, c, evaluation);
+  }
+
+  public RunMetrics withEvaluation(Map<String, Object> e) {
+    return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
+        neighbors, clustering, e);
+  }
+}

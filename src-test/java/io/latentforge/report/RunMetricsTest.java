@@ -1,0 +1,70 @@
+package io.latentforge.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.latentforge.LatentforgeException;
+import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.io.HadoopFiles;
+import io.latentforge.model.EpochMetrics;
+import io.latentforge.model.ModelCard;
+import io.latentforge.retrieval.NeighborFigures;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunMetricsTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void metricsWithEverySectionSurviveWritingAndReading() throws IOException {
+    RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, "published", "2026-11-30", "image", "/data/images",
+        new ModelCard.Rows(10, 9, 1, Map.of("null_id", 1L)), "image-deep-2026-11-30-0123abcd",
+        List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0)), new ModelCard.Metrics(1.25, 2.5),
+        "2026-11-30T01:02:03Z", null, null, null)
+        .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5))
+        .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
+        .withEvaluation(Map.of("evaluated_rows", 5, "representations", Map.of("codes", Map.of("precision_at_10", 0.5))));
+    Path file = tmp.resolve("metrics.json");
+    HadoopFiles.writeJson(new Configuration(), new org.apache.hadoop.fs.Path(file.toString()), metrics);
+    assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93");
+    try (InputStream in = Files.newInputStream(file)) {
+      assertThat(RunMetrics.read(in, file.toString())).isEqualTo(metrics);
+    }
+  }
+
+  @Test
+  void metricsOfANewerFormatAreRefusedWithTheVersionsNamed() {
+    InputStream newer = new ByteArrayInputStream("{\"format_version\": 4}".getBytes(StandardCharsets.UTF_8));
+    assertThatThrownBy(() -> RunMetrics.read(newer, "reports/run_date=2026-11-30/metrics.json"))
+        .isInstanceOf(LatentforgeException.class)
+        .hasMessageContaining("metrics.json has format_version 4, newer than the 1 this latentforge reads");
+  }
+
+  /** A metrics.json as the releases before format versions wrote it (the demo's deep image model). */
+  @Test
+  void metricsWrittenBeforeFormatVersionsExistedStillRead() throws IOException {
+    try (InputStream in = RunMetricsTest.class.getResourceAsStream("/formats/metrics-before-versions.json")) {
+      RunMetrics m = RunMetrics.read(in, "metrics-before-versions.json");
+      assertThat(m.formatVersion()).isEqualTo(1);
+      assertThat(m.status()).isEqualTo("published");
+      assertThat(m.rows()).isEqualTo(new ModelCard.Rows(2000, 2000, 0, Map.of()));
+      assertThat(m.epochs()).hasSize(30);
+      assertThat(m.neighbors()).isEqualTo(new NeighborFigures(10, "cosine", false, "all rows", 20000, null, null,
+          1.962276603));
+      assertThat(m.clustering()).isEqualTo(new ClusterFigures("kmeans", 5, 2000L, 0.20392244880067187,
+          List.of(439L, 484L, 375L, 395L, 307L), null));
+      assertThat(m.evaluation()).containsKey("representations");
+    }
+  }
+}
