@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latentforge.LatentforgeException;
-import io.latentforge.image.Standardization;
 import io.latentforge.io.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +42,7 @@ class ModelCardTest {
   @Test
   void imageAndTextCardsSurviveWritingAndReading() throws IOException {
     ModelCard image = card(ModelCard.Input.image(784, 28, 28, 1,
-        new Standardization(new double[] {0.13}, new double[] {0.31})));
+        new ModelCard.Moments(new double[] {0.13}, new double[] {0.31})));
     ModelCard text = card(ModelCard.Input.text(2000, ModelStore.VOCABULARY_DIR, 2000, "tfidf", "l2"));
 
     // Recursive: the standardization's arrays compare by content; NaN (JSON null) equals NaN.

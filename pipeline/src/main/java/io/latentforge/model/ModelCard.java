@@ -3,7 +3,6 @@ package io.latentforge.model;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.latentforge.image.Standardization;
 import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,14 +53,14 @@ public record ModelCard(
       @JsonProperty("width") Integer width,
       @JsonProperty("channels") Integer channels,
       @JsonProperty("layout") String layout,
-      @JsonProperty("standardization") Standardization standardization,
+      @JsonProperty("standardization") Moments standardization,
       @JsonProperty("vocabulary") String vocabulary,
       @JsonProperty("vocabulary_size") Integer vocabularySize,
       @JsonProperty("weighting") String weighting,
       /** Null in models written before text normalization existed: they did not normalize. */
       @JsonProperty("normalize") String normalize) {
 
-    public static Input image(int features, int height, int width, int channels, Standardization standardization) {
+    public static Input image(int features, int height, int width, int channels, Moments standardization) {
       return new Input("image", features, height, width, channels, "CHW, scaled to [0,1]", standardization,
           null, null, null, null);
     }
@@ -70,6 +69,9 @@ public record ModelCard(
       return new Input("text", features, null, null, null, null, null, vocabulary, vocabularySize, weighting, normalize);
     }
   }
+
+  /** The per-channel mean and standard deviation images were standardized with. */
+  public record Moments(@JsonProperty("mean") double[] mean, @JsonProperty("std") double[] std) {}
 
   /** Rows read = featurized + rejected. */
   public record Rows(@JsonProperty("read") long read, @JsonProperty("featurized") long featurized,

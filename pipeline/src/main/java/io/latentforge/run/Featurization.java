@@ -59,7 +59,8 @@ final class Featurization {
 
   /** The standardization the model's training fitted, or null when its images were not standardized. */
   static Standardization standardization(ModelStore.Loaded model) {
-    return model.input().standardization();
+    ModelCard.Moments saved = model.input().standardization();
+    return saved == null ? null : new Standardization(saved.mean(), saved.std());
   }
 
   private static Featurized images(Quarantine.Split split, int size, Standardization standardization) {

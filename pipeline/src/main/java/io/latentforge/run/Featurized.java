@@ -31,7 +31,8 @@ public record Featurized(CorpusKind kind, Quarantine.Split split, int inputSize,
   /** The {@code input} section of model.json: what an encode run needs to featurize the same way. */
   ModelCard.Input inputSpec(ImageFeatures image) {
     return kind == CorpusKind.IMAGE
-        ? ModelCard.Input.image(inputSize, image.height(), image.width(), image.channels(), standardization)
+        ? ModelCard.Input.image(inputSize, image.height(), image.width(), image.channels(),
+            standardization == null ? null : new ModelCard.Moments(standardization.mean(), standardization.std()))
         : ModelCard.Input.text(inputSize, ModelStore.VOCABULARY_DIR, vocabularySize(),
             text.weighting().name().toLowerCase(Locale.ROOT), text.normalize().name().toLowerCase(Locale.ROOT));
   }
