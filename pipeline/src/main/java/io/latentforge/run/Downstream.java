@@ -166,6 +166,35 @@ final class Downstream {
   }
 
   /**
+   * The model whose codes the steps read: its network and input spec (the report's image panels),
+   * the corruption it trained with, its held-out rows (validation fraction and seed) and its epochs.
+   */
+  record CodesModel(MultiLayerNetwork network, ModelCard.Input input, ModelSpec.Corruption corruption,
+      double validationFraction, long seed, List<EpochMetrics> epochs) {}
+
+  /**
+   * The steps nightly and {@code evaluate} share, in order: evaluation of the codes on the model's
+   * held-out rows (when {@code evaluate}; {@code required}: an error rather than a note when there are
+   * too few labelled rows), then the date's report (when {@code report}).
+   *
+   * @param documents the document corpus, whose first words the report shows, or null for images
+   */
+  AfterPublishing evaluateAndReport(AfterPublishing found, Dataset<Row> codes, Featurized featurized, CodesModel model,
+      String documents, boolean evaluate, boolean report, boolean required) {
+    Dataset<Row> features = featurized.split().accepted();
+    AfterPublishing result = !evaluate ? found : found.withEvaluation(evaluate(codes, features,
+        featurized.evaluationInputs(), model.validationFraction(), model.seed(), required));
+    if (!report) {
+      return result;
+    }
+    ReportContent.ImagePanels panels = featurized.kind() == CorpusKind.IMAGE
+        ? panels(features, heldOut(model.validationFraction(), model.seed()), model.network(), model.input(),
+            model.corruption(), model.seed())
+        : null;
+    return result.withReport(report(model.epochs(), result.evaluation(), panels, documents));
+  }
+
+  /**
    * Evaluates the codes on held-out labelled rows; null (and a note in metrics.json) when the codes
    * carry no labels, or, unless {@code required}, fewer than 2 held-out rows carry one.
    */

@@ -15,7 +15,6 @@ import io.latentforge.io.OutputLock;
 import io.latentforge.io.PartitionManifest;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
-import io.latentforge.report.ReportContent;
 import io.latentforge.retrieval.Metric;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.schema.Columns;
@@ -94,14 +93,12 @@ public final class DownstreamRun {
       Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + input, () -> Featurization.likeModel(
           CorpusSource.read(spark, input, kind, target.config().input()), kind, target.config(), model));
       try {
-        Dataset<Row> features = featurized.split().accepted();
-        Evaluation.Result result = downstream.evaluate(codes, features, featurized.evaluationInputs(),
-            trained.train().stopping().validationFraction(), trained.train().seed(), true);
-        ReportContent.ImagePanels panels = kind == CorpusKind.IMAGE ? downstream.panels(features,
-            downstream.heldOut(trained.train().stopping().validationFraction(), trained.train().seed()), model.network(),
-            model.input(), trained.model().trainingCorruption(), trained.train().seed()) : null;
-        return new Evaluated(result, downstream.report(epochs(model.card()), result, panels,
-            kind == CorpusKind.TEXT ? input : null));
+        Downstream.CodesModel codesModel = new Downstream.CodesModel(model.network(), model.input(),
+            trained.model().trainingCorruption(), trained.train().stopping().validationFraction(),
+            trained.train().seed(), epochs(model.card()));
+        AfterPublishing found = downstream.evaluateAndReport(AfterPublishing.NONE, codes, featurized, codesModel,
+            kind == CorpusKind.TEXT ? input : null, true, true, true);
+        return new Evaluated(found.evaluation(), found.report());
       } finally {
         featurized.split().release();
       }

@@ -17,7 +17,6 @@ import io.latentforge.model.CodeCentering;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ConvPlan;
 import io.latentforge.model.ModelCard;
-import io.latentforge.report.ReportContent;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
@@ -184,23 +183,15 @@ public final class NightlyRun {
       found = switch (step) {
         case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, false, config.neighbors()));
         case CLUSTER -> found.withClustering(downstream.clusterIfEnough(codes, rows));
-        case EVALUATE -> found.withEvaluation(downstream.evaluate(codes, featurized.split().accepted(),
-            featurized.evaluationInputs(), config.train().stopping().validationFraction(), config.train().seed(),
-            false));
-        case REPORT -> found;
+        case EVALUATE, REPORT -> found;
       };
     }
-    if (config.nightly().runs(NightlySettings.Step.REPORT)) {
-      ReportContent.ImagePanels panels = tonight.request().kind() == CorpusKind.IMAGE
-          ? downstream.panels(featurized.split().accepted(),
-              downstream.heldOut(config.train().stopping().validationFraction(), config.train().seed()),
-              trained.network(), featurized.inputSpec(config.image()),
-              config.model().trainingCorruption(), config.train().seed())
-          : null;
-      found = found.withReport(downstream.report(trained.result().epochs(), found.evaluation(), panels,
-          tonight.request().kind() == CorpusKind.TEXT ? tonight.request().input() : null));
-    }
-    return found;
+    Downstream.CodesModel model = new Downstream.CodesModel(trained.network(), featurized.inputSpec(config.image()),
+        config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
+        trained.result().epochs());
+    return downstream.evaluateAndReport(found, codes, featurized, model,
+        tonight.request().kind() == CorpusKind.TEXT ? tonight.request().input() : null,
+        config.nightly().runs(NightlySettings.Step.EVALUATE), config.nightly().runs(NightlySettings.Step.REPORT), false);
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
