@@ -34,19 +34,19 @@ class ConfigLoaderTest {
     LatentforgeConfig c = ConfigLoader.load(null, List.of());
     LatentforgeConfig images = c.forKind(CorpusKind.IMAGE);
     assertThat(images.model().activation()).isEqualTo(ModelSpec.Activation.RELU);
-    assertThat(images.train().learningRate()).isEqualTo(0.003);
+    assertThat(images.train().optimizer().learningRate()).isEqualTo(0.003);
     LatentforgeConfig documents = c.forKind(CorpusKind.TEXT);
     assertThat(documents.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
-    assertThat(documents.train().learningRate()).isEqualTo(0.01);
+    assertThat(documents.train().optimizer().learningRate()).isEqualTo(0.01);
     assertThat(documents.forKind(CorpusKind.TEXT)).isEqualTo(documents);
-    assertThat(ConfigLoader.load(null, List.of("model.type=vae")).forKind(CorpusKind.TEXT).train().learningRate())
-        .isEqualTo(0.001);
+    assertThat(ConfigLoader.load(null, List.of("model.type=vae")).forKind(CorpusKind.TEXT).train().optimizer()
+        .learningRate()).isEqualTo(0.001);
 
     // What the user set is kept.
     LatentforgeConfig set = ConfigLoader.load(null, List.of("model.activation=elu", "train.learning-rate=0.002"))
         .forKind(CorpusKind.TEXT);
     assertThat(set.model().activation()).isEqualTo(ModelSpec.Activation.ELU);
-    assertThat(set.train().learningRate()).isEqualTo(0.002);
+    assertThat(set.train().optimizer().learningRate()).isEqualTo(0.002);
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.activation=swish")))
         .hasMessageContaining("model.activation").hasMessageContaining("auto");
   }
@@ -60,7 +60,8 @@ class ConfigLoaderTest {
     assertThat(c.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
     assertThat(c.train().epochs()).isEqualTo(3);
     assertThat(c.model().encoderLayers()).containsExactly(100, 50, 25);
-    assertThat(c.train().batchSizePerWorker()).isEqualTo(ConfigLoader.defaults().getInt("train.batch-size-per-worker"));
+    assertThat(c.train().distribution().batchSizePerWorker())
+        .isEqualTo(ConfigLoader.defaults().getInt("train.batch-size-per-worker"));
   }
 
   @Test

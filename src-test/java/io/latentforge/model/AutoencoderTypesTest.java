@@ -145,8 +145,9 @@ class AutoencoderTypesTest {
         .isInstanceOf(LatentforgeException.class).hasMessageContaining("needs a corruption");
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.type=denoising", "model.corruption.level=1.5")))
         .isInstanceOf(LatentforgeException.class).hasMessageContaining("fraction");
-    assertThat(ConfigLoader.load(null, List.of("model.type=conv")).train().learningRate()).isEqualTo(0.001);
-    assertThat(ConfigLoader.load(null, List.of("train.learning-rate=0.05")).train().learningRate()).isEqualTo(0.05);
+    assertThat(ConfigLoader.load(null, List.of("model.type=conv")).train().optimizer().learningRate()).isEqualTo(0.001);
+    assertThat(ConfigLoader.load(null, List.of("train.learning-rate=0.05")).train().optimizer().learningRate())
+        .isEqualTo(0.05);
   }
 
   @Test

@@ -38,7 +38,7 @@ public final class TrainBench {
   public TrainBench(SparkSession spark, ModelSpec model, TrainSettings train) {
     this.spark = spark;
     this.model = model;
-    this.train = trainingOnly(train, train.epochs());
+    this.train = train.trainingOnly(train.epochs());
   }
 
   /** Examples per second of each, and the Spark rate as a fraction of the single-JVM one. */
@@ -56,7 +56,7 @@ public final class TrainBench {
     cached.count();
     try {
       // One untimed epoch first, as the single JVM's warm-up.
-      SparkTrainer.fit(spark, cached, features, architecture, none(), trainingOnly(train, 1), paths(scratch));
+      SparkTrainer.fit(spark, cached, features, architecture, none(), train.trainingOnly(1), paths(scratch));
       long start = System.nanoTime();
       SparkTrainer.fit(spark, cached, features, architecture, none(), train, paths(scratch));
       double sparkRate = (double) rows * train.epochs() / ((System.nanoTime() - start) / 1e9);
@@ -74,8 +74,8 @@ public final class TrainBench {
     Nd4j.getEnvironment().setMaxThreads(cores);
     try {
       List<DataSet> batches = new ArrayList<>();
-      for (int from = 0; from < x.length; from += train.batchSizePerWorker()) {
-        int to = Math.min(x.length, from + train.batchSizePerWorker());
+      for (int from = 0; from < x.length; from += train.distribution().batchSizePerWorker()) {
+        int to = Math.min(x.length, from + train.distribution().batchSizePerWorker());
         INDArray batch = Nd4j.create(java.util.Arrays.copyOfRange(x, from, to)).castTo(DataType.FLOAT);
         batches.add(new DataSet(batch, batch));
       }
@@ -120,13 +120,6 @@ public final class TrainBench {
     int partitions = spark.sparkContext().defaultParallelism();
     return spark.createDataFrame(rows, new StructType().add(Columns.ID, DataTypes.StringType, false)
         .add(Columns.FEATURES, SQLDataTypes.VectorType(), false)).repartition(partitions);
-  }
-
-  /** {@code t} for {@code epochs} epochs of training only: no held-out rows, early stop or checkpoints. */
-  private static TrainSettings trainingOnly(TrainSettings t, int epochs) {
-    return new TrainSettings(epochs, t.batchSizePerWorker(), t.workers(), t.updater(), t.learningRate(),
-        t.weightInit(), t.l2(), t.seed(), t.strategy(), t.averaging(), t.sharing(), new TrainSettings.Stopping(0, 0, 0),
-        0, t.stats(), t.schedule(), t.clipping(), t.pretrain());
   }
 
   private static Corruption none() {

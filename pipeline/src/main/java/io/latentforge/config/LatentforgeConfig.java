@@ -116,24 +116,27 @@ public record LatentforgeConfig(
     ModelSpec.Type type = r.enumValue("model.type", ModelSpec.Type.class);
     double learningRate = isAuto(r.c, "train.learning-rate")
         ? TrainSettings.defaultLearningRate(type, CorpusKind.IMAGE) : r.positiveDouble("train.learning-rate");
-    return new TrainSettings(r.intAtLeast("train.epochs", 1), r.intAtLeast("train.batch-size-per-worker", 1),
-        r.intAtLeast("train.workers", 0), r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
+    TrainSettings.Optimizer optimizer = new TrainSettings.Optimizer(
+        r.enumValue("train.updater", TrainSettings.Updater.class), learningRate,
         r.enumValue("train.weight-init", TrainSettings.WeightInit.class), r.nonNegativeDouble("train.l2"),
-        seed, r.enumValue("train.strategy", TrainSettings.Strategy.class),
+        new TrainSettings.Schedule(r.enumValue("train.lr-schedule", TrainSettings.ScheduleKind.class),
+            r.nonNegativeDouble("train.warmup-epochs"), r.fraction("train.lr-min-fraction"),
+            r.fraction("train.plateau-factor"), r.intAtLeast("train.plateau-patience", 1)),
+        new TrainSettings.Clipping(r.enumValue("train.gradient-clipping", TrainSettings.GradientClipping.class),
+            r.positiveDouble("train.gradient-clipping-threshold")));
+    TrainSettings.Distribution distribution = new TrainSettings.Distribution(
+        r.intAtLeast("train.batch-size-per-worker", 1), r.intAtLeast("train.workers", 0),
+        r.enumValue("train.strategy", TrainSettings.Strategy.class),
         new TrainSettings.Averaging(r.intAtLeast("train.averaging-frequency", 1), r.intAtLeast("train.prefetch", 0),
             r.enumValue("train.repartition", TrainSettings.Repartition.class),
             r.enumValue("train.storage-level", TrainSettings.StorageLevel.class),
             r.enumValue("train.approach", TrainSettings.Approach.class), r.intAtLeast("train.aggregation-depth", 1)),
         new TrainSettings.Sharing(r.intBetween("train.sharing.port", 1024, 65535), r.string("train.sharing.network-mask"),
-            r.positiveDouble("train.sharing.threshold")),
+            r.positiveDouble("train.sharing.threshold")));
+    return new TrainSettings(r.intAtLeast("train.epochs", 1), seed, optimizer, distribution,
         new TrainSettings.Stopping(r.fractionBelowOne("train.validation-fraction"), r.intAtLeast("train.patience", 0),
             r.nonNegativeDouble("train.max-minutes")),
-        r.intAtLeast("train.checkpoint-every", 0), r.c.getBoolean("train.stats"),
-        new TrainSettings.Schedule(r.enumValue("train.lr-schedule", TrainSettings.ScheduleKind.class),
-            r.nonNegativeDouble("train.warmup-epochs"), r.fraction("train.lr-min-fraction"),
-            r.fraction("train.plateau-factor"), r.intAtLeast("train.plateau-patience", 1)),
-        new TrainSettings.Clipping(r.enumValue("train.gradient-clipping", TrainSettings.GradientClipping.class),
-            r.positiveDouble("train.gradient-clipping-threshold")),
+        new TrainSettings.Checkpointing(r.intAtLeast("train.checkpoint-every", 0), r.c.getBoolean("train.stats")),
         new TrainSettings.Pretrain(r.enumValue("train.pretrain", TrainSettings.PretrainKind.class),
             r.intAtLeast("train.pretrain-epochs", 1)));
   }

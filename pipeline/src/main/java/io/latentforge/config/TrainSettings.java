@@ -3,11 +3,25 @@ package io.latentforge.config;
 import io.latentforge.schema.CorpusKind;
 import java.io.Serializable;
 
-/** Training settings; see the {@code train} section of conf/latentforge.conf for each. */
-public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Updater updater, double learningRate,
-    WeightInit weightInit, double l2, long seed, Strategy strategy, Averaging averaging, Sharing sharing,
-    Stopping stopping, int checkpointEvery, boolean stats, Schedule schedule, Clipping clipping, Pretrain pretrain)
-    implements Serializable {
+/**
+ * Training settings, in groups: how each step updates the weights ({@code optimizer}), how the work
+ * is spread over Spark ({@code distribution}), when training stops early, what it writes on the way
+ * ({@code checkpoints}) and what comes first ({@code pretrain}). See the {@code train} section of
+ * conf/latentforge.conf for each key.
+ */
+public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribution distribution, Stopping stopping,
+    Checkpointing checkpoints, Pretrain pretrain) implements Serializable {
+
+  /** The updater and its step size, the weights' initialization and penalty, the schedule and clipping. */
+  public record Optimizer(Updater updater, double learningRate, WeightInit weightInit, double l2, Schedule schedule,
+      Clipping clipping) implements Serializable {}
+
+  /** Minibatches per worker, the workers, and how they combine their work. */
+  public record Distribution(int batchSizePerWorker, int workers, Strategy strategy, Averaging averaging,
+      Sharing sharing) implements Serializable {}
+
+  /** A checkpoint every {@code every} epochs (0: none), and DL4J's training statistics with each. */
+  public record Checkpointing(int every, boolean stats) implements Serializable {}
 
   /** Greedy layer-wise pretraining before the whole network trains, and the epochs of each layer. */
   public record Pretrain(PretrainKind kind, int epochs) implements Serializable {}
@@ -18,9 +32,14 @@ public record TrainSettings(int epochs, int batchSizePerWorker, int workers, Upd
 
   /** The same settings for another number of epochs, without checkpoints or pretraining (a pretraining stage). */
   public TrainSettings stage(int stageEpochs) {
-    return new TrainSettings(stageEpochs, batchSizePerWorker, workers, updater, learningRate, weightInit, l2, seed,
-        strategy, averaging, sharing, stopping, 0, stats, schedule, clipping,
-        new Pretrain(PretrainKind.NONE, pretrain.epochs()));
+    return new TrainSettings(stageEpochs, seed, optimizer, distribution, stopping,
+        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()));
+  }
+
+  /** For {@code n} epochs of training only: no held-out rows, early stop, checkpoints or pretraining. */
+  public TrainSettings trainingOnly(int n) {
+    return new TrainSettings(n, seed, optimizer, distribution, new Stopping(0, 0, 0),
+        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()));
   }
 
   /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */

@@ -100,13 +100,13 @@ public final class Autoencoder {
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(train.seed())
         .updater(updater(train))
-        .weightInit(weightInit(train.weightInit(), spec.activation()));
-    if (train.l2() > 0) {
-      base.l2(train.l2());
+        .weightInit(weightInit(train.optimizer().weightInit(), spec.activation()));
+    if (train.optimizer().l2() > 0) {
+      base.l2(train.optimizer().l2());
     }
-    if (train.clipping().kind() != TrainSettings.GradientClipping.NONE) {
-      base.gradientNormalization(gradientNormalization(train.clipping().kind()))
-          .gradientNormalizationThreshold(train.clipping().threshold());
+    if (train.optimizer().clipping().kind() != TrainSettings.GradientClipping.NONE) {
+      base.gradientNormalization(gradientNormalization(train.optimizer().clipping().kind()))
+          .gradientNormalizationThreshold(train.optimizer().clipping().threshold());
     }
     NeuralNetConfiguration.ListBuilder layers = base.list();
     Stack stack = new Stack(layers);
@@ -207,8 +207,8 @@ public final class Autoencoder {
   }
 
   private static IUpdater updater(TrainSettings train) {
-    double lr = train.learningRate();
-    return switch (train.updater()) {
+    double lr = train.optimizer().learningRate();
+    return switch (train.optimizer().updater()) {
       case ADAM -> new Adam(lr);
       case NADAM -> new Nadam(lr);
       case ADAMAX -> new AdaMax(lr);

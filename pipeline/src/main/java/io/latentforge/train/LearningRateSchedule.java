@@ -46,11 +46,12 @@ public final class LearningRateSchedule implements ISchedule {
    * @param history the epochs so far (a resumed run continues their plateaus)
    */
   static LearningRateSchedule of(TrainSettings settings, int iterationsPerEpoch, List<EpochMetrics> history) {
-    TrainSettings.Schedule s = settings.schedule();
+    TrainSettings.Schedule s = settings.optimizer().schedule();
     int total = Math.max(1, settings.epochs() * iterationsPerEpoch);
     // A short run is not spent warming up: at most a tenth of it.
     int warmup = (int) Math.min(Math.round(s.warmupEpochs() * iterationsPerEpoch), total / 10);
-    return new LearningRateSchedule(settings.learningRate(), warmup, total, s.kind() == TrainSettings.ScheduleKind.COSINE,
+    return new LearningRateSchedule(settings.optimizer().learningRate(), warmup, total,
+        s.kind() == TrainSettings.ScheduleKind.COSINE,
         s.minFraction(), plateauScale(s, history));
   }
 

@@ -159,7 +159,7 @@ public final class SparkTrainer {
       // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
       // DL4J persists the RDD it trains on itself (caching it first fails).
       this.clean = train.select(Columns.FEATURES).javaRDD()
-          .mapPartitions(new ToMinibatches(settings.batchSizePerWorker(), inputSize));
+          .mapPartitions(new ToMinibatches(settings.distribution().batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
       resumeOrStart(architecture.configuration(), initialize);
     }
@@ -173,7 +173,7 @@ public final class SparkTrainer {
     }
 
     private void resumeOrStart(MultiLayerConfiguration conf, Consumer<MultiLayerNetwork> initialize) {
-      Optional<Checkpoints.Restored> restored = settings.checkpointEvery() > 0 ? checkpoints.newestReadable()
+      Optional<Checkpoints.Restored> restored = settings.checkpoints().every() > 0 ? checkpoints.newestReadable()
           : Optional.empty();
       if (restored.isPresent()) {
         Checkpoints.Restored r = restored.get();
@@ -195,8 +195,9 @@ public final class SparkTrainer {
 
     Trained run() {
       long start = System.nanoTime();
-      int workers = settings.workers() > 0 ? settings.workers() : sc.defaultParallelism();
-      RDDTrainingApproach approach = approach(settings.averaging().approach(), sc);
+      int configured = settings.distribution().workers();
+      int workers = configured > 0 ? configured : sc.defaultParallelism();
+      RDDTrainingApproach approach = approach(settings.distribution().averaging().approach(), sc);
       String stop = "trained " + settings.epochs() + " epochs";
       int iterationsPerEpoch = iterationsPerEpoch(workers);
       for (int epoch = resumedFrom + 1; epoch <= settings.epochs(); epoch++) {
@@ -205,7 +206,7 @@ public final class SparkTrainer {
         history.add(m);
         trackBest(m);
         report(m);
-        if (settings.checkpointEvery() > 0 && epoch % settings.checkpointEvery() == 0) {
+        if (settings.checkpoints().every() > 0 && epoch % settings.checkpoints().every() == 0) {
           checkpoints.save(epoch, network, state());
         }
         String early = stopEarly(epoch, start);
@@ -219,7 +220,7 @@ public final class SparkTrainer {
         network.setParams(best.params());
       }
       // The published model carries a plain rate: its configuration names no class of ours.
-      network.setLearningRate(settings.learningRate());
+      network.setLearningRate(settings.optimizer().learningRate());
       LOG.info("training ended: {}", stop);
       return new Trained(network, List.copyOf(history), stop, resumedFrom);
     }
@@ -242,11 +243,12 @@ public final class SparkTrainer {
      * {@code averaging-frequency} per round of every worker fitting that many minibatches.
      */
     private int iterationsPerEpoch(int workers) {
-      long minibatches = Math.max(1, (trainRows + settings.batchSizePerWorker() - 1) / settings.batchSizePerWorker());
+      int batch = settings.distribution().batchSizePerWorker();
+      long minibatches = Math.max(1, (trainRows + batch - 1) / batch);
       if (sharing()) {
         return (int) Math.max(1, minibatches / workers);
       }
-      int frequency = settings.averaging().frequency();
+      int frequency = settings.distribution().averaging().frequency();
       long rounds = (minibatches + (long) workers * frequency - 1) / ((long) workers * frequency);
       return (int) Math.min(Integer.MAX_VALUE, rounds * frequency);
     }
@@ -258,7 +260,7 @@ public final class SparkTrainer {
           : master(settings, workers, seed, approach, paths.scratch());
       GaussianSampling.scheduleFor(network, epoch);
       SparkDl4jMultiLayer sparkNet = new SparkDl4jMultiLayer(sc, network, master);
-      if (settings.stats()) {
+      if (settings.checkpoints().stats()) {
         // DL4J's statistics time events with an NTP clock by default, which needs the internet.
         System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
         sparkNet.setCollectTrainingStats(true);
@@ -272,7 +274,7 @@ public final class SparkTrainer {
         }
       }
       network = sparkNet.getNetwork();
-      if (settings.stats() && sparkNet.getSparkTrainingStats() != null) {
+      if (settings.checkpoints().stats() && sparkNet.getSparkTrainingStats() != null) {
         writeStats(sparkNet.getSparkTrainingStats(), epoch);
       }
       // SharedTrainingMaster reports no score.
@@ -285,7 +287,7 @@ public final class SparkTrainer {
     }
 
     private boolean sharing() {
-      return settings.strategy() == TrainSettings.Strategy.SHARING;
+      return settings.distribution().strategy() == TrainSettings.Strategy.SHARING;
     }
 
     /**
@@ -297,19 +299,19 @@ public final class SparkTrainer {
         // DL4J's Aeron client settings are inconsistent with its Aeron's defaults ("publicationUnblockTimeoutNs
         // <= clientLivenessTimeoutNs") unless the unblock timeout is raised.
         System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, "60000000000"));
-        TrainSettings.Sharing sh = settings.sharing();
+        TrainSettings.Sharing sh = settings.distribution().sharing();
         VoidConfiguration transport = VoidConfiguration.builder().unicastPort(sh.port())
             .controllerAddress(sc.getConf().get("spark.driver.host", "127.0.0.1")).networkMask(sh.networkMask()).build();
-        sharedMaster = new SharedTrainingMaster.Builder(transport, settings.batchSizePerWorker())
-            .batchSizePerWorker(settings.batchSizePerWorker())
+        sharedMaster = new SharedTrainingMaster.Builder(transport, settings.distribution().batchSizePerWorker())
+            .batchSizePerWorker(settings.distribution().batchSizePerWorker())
             // One trainer per executor JVM: with two, DL4J 1.0.0-M2's ParallelWrapper deadlocks (trainer 0
             // holds the network's lock while it waits for trainer 1's update; trainer 1 waits for that lock
             // to copy the updater), seen in local mode.
             .workersPerNode(1)
             .thresholdAlgorithm(new AdaptiveThresholdAlgorithm(sh.threshold()))
-            .workerPrefetchNumBatches(settings.averaging().prefetch())
+            .workerPrefetchNumBatches(settings.distribution().averaging().prefetch())
             .repartitioner(new OnePartitionPerSlot())
-            .storageLevel(StorageLevel.fromString(settings.averaging().storageLevel().name()))
+            .storageLevel(StorageLevel.fromString(settings.distribution().averaging().storageLevel().name()))
             .rddTrainingApproach(approach)
             .exportDirectory(paths.scratch())
             .rngSeed(settings.seed())
@@ -358,7 +360,7 @@ public final class SparkTrainer {
         bestEpoch = m.epoch();
         bestValidation = m.validationLoss();
         best = network.clone();
-        if (settings.checkpointEvery() > 0) {
+        if (settings.checkpoints().every() > 0) {
           checkpoints.saveBest(best);
         }
       }
@@ -404,14 +406,14 @@ public final class SparkTrainer {
 
   private static ParameterAveragingTrainingMaster master(TrainSettings settings, int workers, long seed,
       RDDTrainingApproach approach, String scratch) {
-    TrainSettings.Averaging a = settings.averaging();
-    return new ParameterAveragingTrainingMaster.Builder(workers, settings.batchSizePerWorker())
+    TrainSettings.Averaging a = settings.distribution().averaging();
+    return new ParameterAveragingTrainingMaster.Builder(workers, settings.distribution().batchSizePerWorker())
         // The updater state (Adam's moments) must travel with the parameters. DL4J 1.0.0-M2's Builder
         // documents this as the default but leaves the field false: every worker then restarted Adam from
         // zero moments at every averaging round while the iteration count (in the configuration) went on,
         // so bias correction no longer matched the moments and training diverged after a few epochs.
         .saveUpdater(true)
-        .batchSizePerWorker(settings.batchSizePerWorker())
+        .batchSizePerWorker(settings.distribution().batchSizePerWorker())
         .averagingFrequency(a.frequency())
         .workerPrefetchNumBatches(a.prefetch())
         .repartionData(switch (a.repartition()) {
@@ -457,14 +459,14 @@ public final class SparkTrainer {
   /** A NaN loss from a master that reports none (gradient sharing) is not divergence; the parameters still count. */
   private static void requireFinite(double loss, INDArray params, int epoch, TrainSettings settings) {
     double magnitude = Transforms.abs(params, true).sumNumber().doubleValue();
-    boolean lossDiverged = settings.strategy() == TrainSettings.Strategy.SHARING ? Double.isInfinite(loss)
+    boolean lossDiverged = settings.distribution().strategy() == TrainSettings.Strategy.SHARING ? Double.isInfinite(loss)
         : !Double.isFinite(loss);
     if (lossDiverged || !Double.isFinite(magnitude)) {
       throw LatentforgeException.diverged("Training diverged at epoch " + epoch + ": the loss is " + loss
               + " and the parameters are " + (Double.isFinite(magnitude) ? "finite" : "not finite")
               + ". The checkpoints of earlier epochs are kept; nothing was published.",
-          "lower train.learning-rate (now " + settings.learningRate() + "), e.g. --set train.learning-rate="
-              + settings.learningRate() / 10 + ".");
+          "lower train.learning-rate (now " + settings.optimizer().learningRate() + "), e.g. --set train.learning-rate="
+              + settings.optimizer().learningRate() / 10 + ".");
     }
   }
 
