@@ -3,6 +3,7 @@ package io.latentforge.io;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +50,26 @@ public final class HadoopFiles {
       throw new UncheckedIOException("cannot write " + target, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** How a file's contents become a value; {@code where} names the file in errors. */
+  public interface Parser<T> {
+    T parse(InputStream in, String where) throws IOException;
+  }
+
+  /** {@code source} parsed, or null when it does not exist. */
+  public static <T> T readIfExists(Configuration hadoop, Path source, Parser<T> parser) {
+    try {
+      FileSystem fs = source.getFileSystem(hadoop);
+      if (!fs.exists(source)) {
+        return null;
+      }
+      try (InputStream in = fs.open(source)) {
+        return parser.parse(in, source.toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + source, e);
     }
   }
 

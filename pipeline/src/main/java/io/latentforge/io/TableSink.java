@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.lit;
 import io.latentforge.LatentforgeException;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.apache.hadoop.conf.Configuration;
@@ -40,18 +39,7 @@ public final class TableSink {
 
   /** The manifest of the partition at {@code partition}; null when it has none. */
   public static PartitionManifest manifest(Configuration hadoop, Path partition) {
-    Path file = new Path(partition, MANIFEST);
-    try {
-      FileSystem fs = file.getFileSystem(hadoop);
-      if (!fs.exists(file)) {
-        return null;
-      }
-      try (InputStream in = fs.open(file)) {
-        return PartitionManifest.read(in, file.toString());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    return HadoopFiles.readIfExists(hadoop, new Path(partition, MANIFEST), PartitionManifest::read);
   }
 
   /**

@@ -29,7 +29,6 @@ import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.SparkTrainer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +37,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
@@ -90,8 +88,8 @@ final class Downstream {
         throw LatentforgeException.usage("No codes are published for " + runDate + " under " + codesTable + ".",
             "run nightly or encode for that date first, or pass the --run-date of a published partition.");
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return spark.read().parquet(partition.toString());
   }
@@ -177,10 +175,10 @@ final class Downstream {
    * held-out rows (when {@code evaluate}; {@code required}: an error rather than a note when there are
    * too few labelled rows), then the date's report (when {@code report}).
    *
-   * @param documents the document corpus, whose first words the report shows, or null for images
+   * @param corpus the corpus the codes were made from (for documents, the report shows their first words)
    */
   AfterPublishing evaluateAndReport(AfterPublishing found, Dataset<Row> codes, Featurized featurized, CodesModel model,
-      String documents, boolean evaluate, boolean report, boolean required) {
+      String corpus, boolean evaluate, boolean report, boolean required) {
     Dataset<Row> features = featurized.split().accepted();
     AfterPublishing result = !evaluate ? found : found.withEvaluation(evaluate(codes, features,
         featurized.evaluationInputs(), model.validationFraction(), model.seed(), required));
@@ -191,7 +189,8 @@ final class Downstream {
         ? panels(features, heldOut(model.validationFraction(), model.seed()), model.network(), model.input(),
             model.corruption(), model.seed())
         : null;
-    return result.withReport(report(model.epochs(), result.evaluation(), panels, documents));
+    return result.withReport(report(model.epochs(), result.evaluation(), panels,
+        featurized.kind() == CorpusKind.TEXT ? corpus : null));
   }
 
   /**
@@ -341,18 +340,8 @@ final class Downstream {
 
   /** The date's metrics.json; {@link RunMetrics#NONE} when no run wrote one. */
   private RunMetrics metrics() {
-    Path file = new Path(out.metrics(runDate));
-    try {
-      FileSystem fs = file.getFileSystem(hadoop());
-      if (!fs.exists(file)) {
-        return RunMetrics.NONE;
-      }
-      try (InputStream in = fs.open(file)) {
-        return RunMetrics.read(in, file.toString());
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    RunMetrics written = HadoopFiles.readIfExists(hadoop(), new Path(out.metrics(runDate)), RunMetrics::read);
+    return written == null ? RunMetrics.NONE : written;
   }
 
   private Configuration hadoop() {

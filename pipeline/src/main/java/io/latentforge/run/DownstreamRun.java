@@ -97,7 +97,7 @@ public final class DownstreamRun {
             trained.model().trainingCorruption(), trained.train().stopping().validationFraction(),
             trained.train().seed(), epochs(model.card()));
         AfterPublishing found = downstream.evaluateAndReport(AfterPublishing.NONE, codes, featurized, codesModel,
-            kind == CorpusKind.TEXT ? input : null, true, true, true);
+            input, true, true, true);
         return new Evaluated(found.evaluation(), found.report());
       } finally {
         featurized.split().release();

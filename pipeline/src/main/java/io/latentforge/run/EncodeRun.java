@@ -124,7 +124,7 @@ public final class EncodeRun {
 
   private static PartitionManifest manifest(EncodeRequest request, ModelStore.Loaded model, CodeLayer codeLayer,
       RunCounts counts) {
-    return Runs.manifest(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
-        codeLayer.binary(), counts, request.input());
+    return PartitionManifest.codes(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
+        codeLayer.binary(), counts.rejected(), request.input());
   }
 }

@@ -67,5 +67,4 @@ final class Featurization {
     Quarantine.Split out = standardization == null ? split : split.withAccepted(standardization.apply(split.accepted()));
     return new Featurized(CorpusKind.IMAGE, out, size, null, null, standardization);
   }
-
 }

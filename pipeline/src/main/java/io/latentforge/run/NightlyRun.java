@@ -12,6 +12,7 @@ import io.latentforge.io.CorpusSource;
 import io.latentforge.io.ModelStore;
 import io.latentforge.io.OutputLayout;
 import io.latentforge.io.OutputLock;
+import io.latentforge.io.PartitionManifest;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeCentering;
 import io.latentforge.model.CodeLayer;
@@ -154,8 +155,8 @@ public final class NightlyRun {
     double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
         Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, trained.code(), featurized.inputSize(),
             config.encode().batchSize()),
-        counts.accepted(), Runs.manifest(modelId, sha256, config.model().codeSize(), trained.code().binary(), counts,
-            request.input())));
+        counts.accepted(), PartitionManifest.codes(modelId, sha256, config.model().codeSize(), trained.code().binary(),
+            counts.rejected(), request.input())));
     double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
         () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
 
@@ -189,8 +190,7 @@ public final class NightlyRun {
     Downstream.CodesModel model = new Downstream.CodesModel(trained.network(), featurized.inputSpec(config.image()),
         config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
         trained.result().epochs());
-    return downstream.evaluateAndReport(found, codes, featurized, model,
-        tonight.request().kind() == CorpusKind.TEXT ? tonight.request().input() : null,
+    return downstream.evaluateAndReport(found, codes, featurized, model, tonight.request().input(),
         config.nightly().runs(NightlySettings.Step.EVALUATE), config.nightly().runs(NightlySettings.Step.REPORT), false);
   }
 

@@ -3,7 +3,6 @@ package io.latentforge.run;
 import static org.apache.spark.sql.functions.col;
 
 import io.latentforge.LatentforgeException;
-import io.latentforge.io.PartitionManifest;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.util.Locale;
@@ -44,11 +43,5 @@ final class Runs {
       sampleVarianceSum += v;
     }
     return rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
-  }
-
-  /** The code table partition's {@code _MANIFEST.json} (row count and date are added on publish). */
-  static PartitionManifest manifest(String modelId, String modelSha256, int codeSize, boolean binary, RunCounts counts,
-      String input) {
-    return PartitionManifest.codes(modelId, modelSha256, codeSize, binary, counts.rejected(), input);
   }
 }

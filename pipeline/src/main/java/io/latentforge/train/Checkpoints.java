@@ -64,7 +64,6 @@ public final class Checkpoints {
     static State read(InputStream in, Path where) throws IOException {
       return VersionedJson.read(in, State.class, FORMAT_VERSION, where.toString());
     }
-
   }
 
   public String dir() {
