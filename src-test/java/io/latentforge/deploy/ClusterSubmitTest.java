@@ -2,7 +2,7 @@ package io.latentforge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latentforge.demo.DemoCorpora;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.StandaloneCluster;
 import java.nio.file.Files;

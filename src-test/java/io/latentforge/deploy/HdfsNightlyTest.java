@@ -2,8 +2,8 @@ package io.latentforge.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latentforge.demo.DemoCorpora;
 import io.latentforge.jobs.Main;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;

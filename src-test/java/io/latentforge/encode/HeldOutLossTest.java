@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.latentforge.config.ConfigLoader;
+import io.latentforge.config.ConvPlan;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.model.Autoencoder;
-import io.latentforge.model.ConvPlan;
 import io.latentforge.testing.SparkSessionExtension;
 import java.util.ArrayList;
 import java.util.List;

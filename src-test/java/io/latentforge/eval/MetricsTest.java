@@ -3,7 +3,7 @@ package io.latentforge.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.latentforge.retrieval.Metric;
+import io.latentforge.config.Metric;
 import org.junit.jupiter.api.Test;
 
 /** Known answers, worked by hand, for every evaluation metric. */

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.latentforge.config.TextFeatures;
-import io.latentforge.io.CorpusSource;
+import io.latentforge.features.text.TextFeaturizer;
+import io.latentforge.input.CorpusSource;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
-import io.latentforge.text.TextFeaturizer;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.Vector;

@@ -2,7 +2,7 @@ package io.latentforge.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.latentforge.demo.DemoCorpora;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.InputSettings;
-import io.latentforge.io.CorpusSource;
+import io.latentforge.input.CorpusSource;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;
 import java.awt.image.BufferedImage;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latentforge.demo.DemoCorpora;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.FailingCommitProtocol;
 import io.latentforge.testing.SparkSessionExtension;

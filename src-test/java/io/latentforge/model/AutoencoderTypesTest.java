@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.ConfigLoader;
+import io.latentforge.config.ConvPlan;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.encode.Encoder;
-import io.latentforge.io.ModelStore;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.testing.SparkSessionExtension;

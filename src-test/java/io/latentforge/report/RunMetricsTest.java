@@ -3,9 +3,9 @@ package io.latentforge.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
 import io.latentforge.cluster.ClusterFigures;
-import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.retrieval.NeighborFigures;

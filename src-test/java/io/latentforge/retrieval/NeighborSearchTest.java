@@ -3,6 +3,7 @@ package io.latentforge.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.latentforge.config.Metric;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.schema.Columns;
 import io.latentforge.testing.SparkSessionExtension;

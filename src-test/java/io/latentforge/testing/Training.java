@@ -1,10 +1,10 @@
 package io.latentforge.testing;
 
 import io.latentforge.config.ConfigLoader;
+import io.latentforge.config.ConvPlan;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.model.Autoencoder;
-import io.latentforge.model.ConvPlan;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.SparkTrainer;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latentforge.demo.DemoCorpora;
 import io.latentforge.jobs.Main;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.StandaloneCluster;
 import java.io.IOException;

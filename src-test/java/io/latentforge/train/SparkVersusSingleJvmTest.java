@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.encode.Features;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.Training;

@@ -1,8 +1,8 @@
 package io.latentforge.jobs;
 
-import io.latentforge.bench.FeaturizeBench;
+import io.latentforge.Stage;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.run.Stage;
+import io.latentforge.jobs.bench.FeaturizeBench;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;

@@ -1,7 +1,7 @@
 package io.latentforge.jobs;
 
-import io.latentforge.bench.QualityBench;
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.jobs.bench.QualityBench;
 import io.latentforge.schema.CorpusKind;
 import java.io.File;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.latentforge.jobs;
 
-import io.latentforge.bench.TrainBench;
+import io.latentforge.Stage;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.run.Stage;
+import io.latentforge.jobs.bench.TrainBench;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

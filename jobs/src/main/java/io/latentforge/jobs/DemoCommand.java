@@ -2,8 +2,8 @@ package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
-import io.latentforge.demo.DemoCorpora;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.run.RunResult;
 import io.latentforge.schema.CorpusKind;
 import java.io.PrintWriter;

@@ -1,8 +1,8 @@
 package io.latentforge.jobs;
 
-import io.latentforge.demo.DemoCorpora;
-import io.latentforge.io.TableSink;
-import io.latentforge.run.Stage;
+import io.latentforge.Stage;
+import io.latentforge.jobs.demo.DemoCorpora;
+import io.latentforge.publish.TableSink;
 import org.apache.spark.sql.SparkSession;
 
 /** Writes the generated demo corpora as Parquet for the demo and the benchmarks. */

@@ -1,20 +1,20 @@
 package io.latentforge.jobs;
 
+import io.latentforge.Stage;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.io.TableSink;
-import io.latentforge.io.importers.Cifar10;
-import io.latentforge.io.importers.Importer;
-import io.latentforge.io.importers.JsonLines;
-import io.latentforge.io.importers.LabelledDirectory;
-import io.latentforge.io.importers.MnistIdx;
-import io.latentforge.run.Stage;
+import io.latentforge.importers.Cifar10;
+import io.latentforge.importers.Importer;
+import io.latentforge.importers.JsonLines;
+import io.latentforge.importers.LabelledDirectory;
+import io.latentforge.importers.MnistIdx;
+import io.latentforge.publish.TableSink;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code latentforge import FORMAT SRC DEST}: writes a corpus in the input contract. */
 @Command(name = "import", mixinStandardHelpOptions = true,

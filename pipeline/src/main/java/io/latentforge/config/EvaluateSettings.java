@@ -1,6 +1,5 @@
 package io.latentforge.config;
 
-import io.latentforge.retrieval.Metric;
 import java.util.List;
 
 /**

@@ -1,12 +1,10 @@
 package io.latentforge.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import io.latentforge.LatentforgeException;
-import io.latentforge.model.ConvPlan;
-import io.latentforge.retrieval.Metric;
 import io.latentforge.schema.CorpusKind;
 import java.util.ArrayList;
 import java.util.List;

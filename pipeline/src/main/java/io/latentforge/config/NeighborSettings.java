@@ -1,7 +1,5 @@
 package io.latentforge.config;
 
-import io.latentforge.retrieval.Metric;
-
 /**
  * Nearest-neighbour search; see {@code neighbors} in conf/latentforge.conf.
  *

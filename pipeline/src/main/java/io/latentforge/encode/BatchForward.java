@@ -1,7 +1,6 @@
 package io.latentforge.encode;
 
 import io.latentforge.model.CodeLayer;
-import io.latentforge.train.Features;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.linalg.SparseVector;

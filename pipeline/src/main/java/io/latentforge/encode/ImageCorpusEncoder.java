@@ -2,13 +2,13 @@ package io.latentforge.encode;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.latentforge.image.ImageDecoder;
-import io.latentforge.image.ImageFeaturizer;
-import io.latentforge.image.Standardization;
-import io.latentforge.io.CorpusSource;
-import io.latentforge.io.ParquetTaskOutput;
-import io.latentforge.io.Quarantine;
+import io.latentforge.features.image.ImageDecoder;
+import io.latentforge.features.image.ImageFeaturizer;
+import io.latentforge.features.image.Standardization;
+import io.latentforge.input.CorpusSource;
+import io.latentforge.input.Quarantine;
 import io.latentforge.model.CodeLayer;
+import io.latentforge.parquet.ParquetTaskOutput;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.RejectReason;
 import java.io.Serializable;

@@ -7,8 +7,8 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.EvaluateSettings;
+import io.latentforge.config.Metric;
 import io.latentforge.config.TextFeatures;
-import io.latentforge.retrieval.Metric;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.latentforge.eval;
 
-import io.latentforge.retrieval.Metric;
+import io.latentforge.config.Metric;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,7 @@
 package io.latentforge.model;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.config.ConvPlan;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.config.TrainSettings;

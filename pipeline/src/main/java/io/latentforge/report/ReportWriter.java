@@ -1,8 +1,8 @@
 package io.latentforge.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.eval.Evaluation;
-import io.latentforge.io.HadoopFiles;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package io.latentforge.retrieval;
 
+import io.latentforge.config.Metric;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

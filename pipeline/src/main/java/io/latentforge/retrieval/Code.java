@@ -1,5 +1,6 @@
 package io.latentforge.retrieval;
 
+import io.latentforge.config.Metric;
 import java.io.Serializable;
 import java.util.List;
 import org.apache.spark.sql.Row;

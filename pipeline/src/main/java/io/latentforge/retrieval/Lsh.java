@@ -2,6 +2,7 @@ package io.latentforge.retrieval;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.latentforge.config.Metric;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.schema.Columns;
 import java.io.Serializable;

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.latentforge.config.Metric;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.schema.Columns;
 import java.util.ArrayList;

@@ -1,17 +1,18 @@
 package io.latentforge.run;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.Stage;
 import io.latentforge.config.ImageFeatures;
 import io.latentforge.encode.Encoder;
 import io.latentforge.encode.ImageCorpusEncoder;
-import io.latentforge.image.ImageDecoder;
-import io.latentforge.io.CorpusSource;
-import io.latentforge.io.ModelStore;
-import io.latentforge.io.OutputLayout;
-import io.latentforge.io.OutputLock;
-import io.latentforge.io.PartitionManifest;
+import io.latentforge.features.image.ImageDecoder;
+import io.latentforge.input.CorpusSource;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ModelCard;
+import io.latentforge.model.ModelStore;
+import io.latentforge.publish.OutputLayout;
+import io.latentforge.publish.OutputLock;
+import io.latentforge.publish.PartitionManifest;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
 import java.util.Map;

@@ -3,12 +3,12 @@ package io.latentforge.run;
 import io.latentforge.config.ImageFeatures;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.eval.Evaluation;
-import io.latentforge.image.Standardization;
-import io.latentforge.io.ModelStore;
-import io.latentforge.io.Quarantine;
+import io.latentforge.features.image.Standardization;
+import io.latentforge.features.text.TextFeaturizer;
+import io.latentforge.input.Quarantine;
 import io.latentforge.model.ModelCard;
+import io.latentforge.model.ModelStore;
 import io.latentforge.schema.CorpusKind;
-import io.latentforge.text.TextFeaturizer;
 import java.util.Locale;
 import org.apache.spark.ml.PipelineModel;
 

@@ -3,7 +3,7 @@ package io.latentforge.run;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import io.latentforge.io.Quarantine;
+import io.latentforge.input.Quarantine;
 import io.latentforge.model.ModelCard;
 import io.latentforge.schema.Columns;
 import java.util.Map;

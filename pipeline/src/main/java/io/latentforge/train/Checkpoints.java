@@ -2,7 +2,7 @@ package io.latentforge.train;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.latentforge.io.HadoopFiles;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.schema.VersionedJson;
 import java.io.IOException;

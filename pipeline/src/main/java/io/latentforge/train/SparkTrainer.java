@@ -5,15 +5,16 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
+import io.latentforge.Stage;
 import io.latentforge.config.TrainSettings;
+import io.latentforge.encode.Features;
 import io.latentforge.encode.HeldOutLoss;
-import io.latentforge.io.HadoopFiles;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.layers.GaussianSampling;
-import io.latentforge.run.Stage;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
