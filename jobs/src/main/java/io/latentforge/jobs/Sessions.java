@@ -1,6 +1,7 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.SparkSettings;
+import io.latentforge.train.SparkTrainer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -49,9 +50,8 @@ final class Sessions {
       // train.stats: DL4J times events with an NTP clock by default, which needs the internet.
       options += " -Dorg.deeplearning4j.spark.time.TimeSource=org.deeplearning4j.spark.time.SystemClockTimeSource";
     }
-    if (!options.contains("aeron.publication.unblock.timeout")) {
-      // train.strategy = sharing: DL4J's Aeron settings need a longer unblock timeout than Aeron's default.
-      options += " -Daeron.publication.unblock.timeout=60000000000";
+    if (!options.contains(SparkTrainer.AERON_UNBLOCK_TIMEOUT)) {
+      options += " -D" + SparkTrainer.AERON_UNBLOCK_TIMEOUT + "=" + SparkTrainer.AERON_UNBLOCK_TIMEOUT_NS;
     }
     conf.set("spark.executor.extraJavaOptions", options.trim());
     conf.setIfMissing("spark.executor.memoryOverhead", settings.executorMemoryOverhead());

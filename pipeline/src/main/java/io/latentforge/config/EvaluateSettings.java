@@ -13,4 +13,10 @@ public record EvaluateSettings(int maxRows, List<Integer> precisionAt, int knnK,
   public int[] ks() {
     return precisionAt.stream().mapToInt(Integer::intValue).toArray();
   }
+
+  /** The {@code evaluate} section. */
+  static EvaluateSettings from(ConfigReader r) {
+    return new EvaluateSettings(r.intAtLeast("max-rows", 2), r.positiveIntList("precision-at"), r.intAtLeast("knn-k", 1),
+        r.enumValue("metric", Metric.class), r.intAtLeast("pca-max-features", 1), r.fraction("holdout-fraction"));
+  }
 }

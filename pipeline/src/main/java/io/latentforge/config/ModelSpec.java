@@ -7,8 +7,47 @@ import java.util.List;
 
 /** The autoencoder architecture; see the {@code model} section of conf/latentforge.conf. */
 public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, List<Integer> decoderLayers,
-    Activation activation, Activation codeActivation, Loss loss, Corruption corruption, Conv conv,
-    boolean binaryCodes, double binaryNoise, double klWeight, int klWarmupEpochs) implements Serializable {
+    Activation activation, Activation codeActivation, Loss loss, Corruption corruption, Conv conv, Binary binary,
+    Vae vae) implements Serializable {
+
+  /**
+   * Binary codes for semantic hashing: a sigmoid code layer with Gaussian noise of standard
+   * deviation {@code noise} on its input while training.
+   */
+  public record Binary(boolean enabled, double noise) implements Serializable {}
+
+  /** The VAE's weight of the KL term, ramped up over {@code klWarmupEpochs}. */
+  public record Vae(double klWeight, int klWarmupEpochs) implements Serializable {}
+
+  /** The {@code model} section. */
+  static ModelSpec from(ConfigReader r) {
+    ConfigReader conv = r.section("conv");
+    ConfigReader vae = r.section("vae");
+    return new ModelSpec(r.enumValue("type", Type.class), r.intAtLeast("code-size", 1),
+        r.positiveIntList("encoder-layers"), r.intList("decoder-layers", 1),
+        // auto holds the images' relu until LatentforgeConfig.forKind decides it for the corpus.
+        r.enumOrAuto("activation", Activation.class, Activation.RELU), r.enumValue("code-activation", Activation.class),
+        r.enumValue("loss", Loss.class),
+        new Corruption(r.section("corruption").enumValue("type", CorruptionType.class),
+            r.section("corruption").nonNegativeDouble("level")),
+        new Conv(conv.enumValue("downsample", Downsample.class), conv.positiveIntList("channels"),
+            conv.positiveIntList("kernel-sizes"), conv.positiveIntList("strides"), conv.intList("padding", 0)),
+        new Binary(r.bool("binary-codes"), r.positiveDouble("binary-noise")),
+        new Vae(vae.nonNegativeDouble("kl-weight"), vae.intAtLeast("kl-warmup-epochs", 0)));
+  }
+
+  /**
+   * A shallow autoencoder {@code ? -> out -> ?} of this model's settings (corruption, conv) with the
+   * given activation and loss, and real-valued codes: one stage of layer-wise pretraining.
+   */
+  public ModelSpec shallowStage(int out, Activation stageActivation, Loss stageLoss) {
+    return new ModelSpec(Type.SHALLOW, out, List.of(), List.of(), stageActivation, stageActivation, stageLoss,
+        corruption, conv, new Binary(false, binary.noise()), vae);
+  }
+
+  public boolean binaryCodes() {
+    return binary.enabled();
+  }
 
   public enum Type {
     SHALLOW, DEEP, DENOISING, CONV, VAE
@@ -47,7 +86,7 @@ public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, Li
 
   /** A shallow autoencoder's code is s(Wx+b) with s = {@code model.activation}; binary codes are sigmoid. */
   public Activation codeLayerActivation() {
-    if (binaryCodes) {
+    if (binary.enabled()) {
       return Activation.SIGMOID;
     }
     return type == Type.SHALLOW ? activation : codeActivation;

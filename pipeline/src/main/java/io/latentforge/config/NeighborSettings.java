@@ -12,4 +12,14 @@ public record NeighborSettings(int k, Metric metric, int blockRows, Approximate 
    * for buckets of about {@code bucketRows} codes); recall measured on {@code recallQueries} queries.
    */
   public record Approximate(int tables, int bits, int bucketRows, int recallQueries) {}
+
+  /** The {@code neighbors} section; {@code seed} samples the recall queries and the hyperplanes. */
+  static NeighborSettings from(ConfigReader r, long seed) {
+    ConfigReader lsh = r.section("approximate");
+    return new NeighborSettings(r.intAtLeast("k", 1), r.enumValue("metric", Metric.class),
+        r.intBetween("block-rows", 1, 1 << 15),
+        new Approximate(lsh.intAtLeast("tables", 1), lsh.intBetween("bits", 0, 30), lsh.intAtLeast("bucket-rows", 2),
+            lsh.intAtLeast("recall-queries", 0)),
+        seed);
+  }
 }

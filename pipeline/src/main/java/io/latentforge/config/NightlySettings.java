@@ -12,4 +12,9 @@ public record NightlySettings(List<Step> steps) {
   public boolean runs(Step step) {
     return steps.contains(step);
   }
+
+  /** The {@code nightly} section. */
+  static NightlySettings from(ConfigReader r) {
+    return new NightlySettings(r.enumList("steps", Step.class));
+  }
 }

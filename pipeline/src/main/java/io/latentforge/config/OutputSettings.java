@@ -6,4 +6,9 @@ public record OutputSettings(String table) {
   public boolean registersTable() {
     return !table.isBlank();
   }
+
+  /** The {@code output} section. */
+  static OutputSettings from(ConfigReader r) {
+    return new OutputSettings(r.tableName("table"));
+  }
 }

@@ -110,4 +110,32 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
       case SHALLOW, DEEP, DENOISING -> kind == CorpusKind.TEXT ? 0.01 : 0.003;
     };
   }
+
+  /**
+   * The {@code train} section, with {@code model.type} to decide learning-rate = auto (until
+   * {@link LatentforgeConfig#forKind} decides it for the corpus, the images' value).
+   */
+  static TrainSettings from(ConfigReader r, ModelSpec.Type type) {
+    double learningRate = r.isAuto("learning-rate")
+        ? defaultLearningRate(type, CorpusKind.IMAGE) : r.positiveDouble("learning-rate");
+    Optimizer optimizer = new Optimizer(r.enumValue("updater", Updater.class), learningRate,
+        r.enumValue("weight-init", WeightInit.class), r.nonNegativeDouble("l2"),
+        new Schedule(r.enumValue("lr-schedule", ScheduleKind.class), r.nonNegativeDouble("warmup-epochs"),
+            r.fraction("lr-min-fraction"), r.fraction("plateau-factor"), r.intAtLeast("plateau-patience", 1)),
+        new Clipping(r.enumValue("gradient-clipping", GradientClipping.class),
+            r.positiveDouble("gradient-clipping-threshold")));
+    ConfigReader sharing = r.section("sharing");
+    Distribution distribution = new Distribution(r.intAtLeast("batch-size-per-worker", 1), r.intAtLeast("workers", 0),
+        r.enumValue("strategy", Strategy.class),
+        new Averaging(r.intAtLeast("averaging-frequency", 1), r.intAtLeast("prefetch", 0),
+            r.enumValue("repartition", Repartition.class), r.enumValue("storage-level", StorageLevel.class),
+            r.enumValue("approach", Approach.class), r.intAtLeast("aggregation-depth", 1)),
+        new Sharing(sharing.intBetween("port", 1024, 65535), sharing.string("network-mask"),
+            sharing.positiveDouble("threshold")));
+    return new TrainSettings(r.intAtLeast("epochs", 1), r.longValue("seed"), optimizer, distribution,
+        new Stopping(r.fractionBelowOne("validation-fraction"), r.intAtLeast("patience", 0),
+            r.nonNegativeDouble("max-minutes")),
+        new Checkpointing(r.intAtLeast("checkpoint-every", 0), r.bool("stats")),
+        new Pretrain(r.enumValue("pretrain", PretrainKind.class), r.intAtLeast("pretrain-epochs", 1)));
+  }
 }

@@ -194,11 +194,11 @@ public final class Autoencoder {
     int k = spec.codeSize();
     if (spec.type() == ModelSpec.Type.VAE) {
       stack.add(dense(2 * k, Activation.IDENTITY));
-      return new CodeLayer(stack.add(new GaussianSampling(spec.klWeight(), spec.klWarmupEpochs())), false);
+      return new CodeLayer(stack.add(new GaussianSampling(spec.vae().klWeight(), spec.vae().klWarmupEpochs())), false);
     }
     if (spec.binaryCodes()) {
       stack.add(dense(k, Activation.IDENTITY));
-      return new CodeLayer(stack.add(new NoisySigmoid(spec.binaryNoise())), true);
+      return new CodeLayer(stack.add(new NoisySigmoid(spec.binary().noise())), true);
     }
     return new CodeLayer(stack.add(dense(k, activation(spec.codeLayerActivation()))), false);
   }

@@ -81,9 +81,7 @@ public final class LayerwisePretraining {
     ModelSpec spec = plan.spec();
     ModelSpec.Activation activation = codeLayer ? spec.codeActivation() : spec.activation();
     ModelSpec.Loss loss = index == 0 ? plan.loss() : ModelSpec.Loss.MSE;
-    ModelSpec shallow = new ModelSpec(ModelSpec.Type.SHALLOW, out, List.of(), List.of(), activation, activation, loss,
-        spec.corruption(), spec.conv(), false, spec.binaryNoise(), spec.klWeight(), spec.klWarmupEpochs());
-    Autoencoder.Architecture architecture = Autoencoder.build(shallow, loss, in, null, plan.settings());
+    Autoencoder.Architecture architecture = Autoencoder.build(spec.shallowStage(out, activation, loss), loss, in, null, plan.settings());
     LOG.info("pretraining layer {} ({} -> {}) for {} epochs", index + 1, in, out, plan.settings().pretrain().epochs());
     SparkTrainer.Paths paths = new SparkTrainer.Paths(plan.paths().scratch() + "-pretrain-" + index,
         plan.paths().checkpoints() + "/pretrain-" + index);
