@@ -16,14 +16,13 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.input.Quarantine;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeLayer;
-import io.latentforge.parquet.ParquetTaskOutput;
+import io.latentforge.parquet.TableRows;
 import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.SparkSessionExtension;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -69,11 +68,12 @@ class ImageCorpusEncoderTest {
 
     Quarantine.Split reference = ImageFeaturizer.featurize(corpus, SPEC, MAX_PIXELS);
     String out = dir.resolve("out").toString();
-    ParquetTaskOutput output = ParquetTaskOutput.of(spark, out, tables(Encoder.schema(corpus.schema(), true)), Map.of());
-    ImageCorpusEncoder.Tally tally = ImageCorpusEncoder.write(spark, corpus,
-        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), standardization), network, "m", code,
-        SPEC.size(), 4, output);
+    EncodedCorpus encoded = new ImageCorpusEncoder(spark, corpus,
+        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), standardization))
+        .encode(new ModelToEncode(network, "m", code, 4), out);
     try {
+      assertThat(encoded.codes()).isEqualTo(new TableRows.Written(out + "/codes", Encoder.schema(corpus.schema(), true)));
+      assertThat(encoded.rejects()).isEqualTo(new TableRows.Written(out + "/rejects", Quarantine.REJECTS));
       Dataset<Row> codes = spark.read().parquet(out + "/codes");
       Dataset<Row> rejects = spark.read().parquet(out + "/rejects");
       Dataset<Row> features = standardization.apply(reference.accepted());
@@ -96,13 +96,13 @@ class ImageCorpusEncoderTest {
           .containsExactlyInAnyOrderElementsOf(reference.rejects().collectAsList().stream().map(Row::toString).toList());
       assertThat(rejects.collectAsList()).extracting(r -> r.getString(1)).containsExactlyInAnyOrder(
           "null_image", "null_id", "undecodable_image", "undecodable_image", "duplicate_id", "image_too_large");
-      assertThat(tally.accepted()).isEqualTo(40);
-      assertThat(tally.rejectsByReason()).isEqualTo(Map.of("null_image", 1L, "null_id", 1L,
-          "undecodable_image", 2L, "duplicate_id", 1L, "image_too_large", 1L));
-      assertThat(tally.meanReconError()).isCloseTo(meanReconError(expected), within(1e-6));
+      assertThat(encoded.counts()).isEqualTo(new RowCounts(46, 40, Map.of("null_image", 1L, "null_id", 1L,
+          "undecodable_image", 2L, "duplicate_id", 1L, "image_too_large", 1L)));
+      assertThat(encoded.counts()).as("as the features' encoder counts").isEqualTo(RowCounts.of(reference));
+      assertThat(encoded.meanReconError().getAsDouble()).isCloseTo(meanReconError(expected), within(1e-6));
 
       Dataset<Row> stats = spark.read().parquet(out + "/stats");
-      assertThat(ImageCorpusEncoder.meanInputBaseline(stats))
+      assertThat(encoded.meanInputBaseline().getAsDouble())
           .isCloseTo(populationVarianceSum(features.select("features").collectAsList()), within(1e-9));
       assertThat(stats.count()).as("one statistics row per task").isEqualTo(3);
       try (Stream<Path> files = Files.walk(Path.of(out))) {
@@ -118,13 +118,6 @@ class ImageCorpusEncoderTest {
     return codes.agg(avg("recon_error")).first().getDouble(0);
   }
 
-  private static Map<String, StructType> tables(StructType codes) {
-    Map<String, StructType> tables = new LinkedHashMap<>();
-    tables.put("codes", codes);
-    tables.put("rejects", Quarantine.REJECTS);
-    tables.put("stats", ImageCorpusEncoder.STATS_SCHEMA);
-    return tables;
-  }
 
   @Test
   void sparkImageSourceRowsAndUnlabelledCorporaEncodeLikeFeaturizingThenEncoding(SparkSession spark) throws Exception {
@@ -147,21 +140,20 @@ class ImageCorpusEncoderTest {
     network.init();
 
     String out = dir.resolve("spark-images").toString();
-    ImageCorpusEncoder.Tally tally = ImageCorpusEncoder.write(spark, corpus,
-        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), null), network, "m", architecture.code(),
-        SPEC.size(), 3, ParquetTaskOutput.of(spark, out, tables(Encoder.schema(corpus.schema(), false)), Map.of()));
+    EncodedCorpus encoded = new ImageCorpusEncoder(spark, corpus,
+        new ImageCorpusEncoder.Featurizer(new ImageDecoder(SPEC, MAX_PIXELS), null))
+        .encode(new ModelToEncode(network, "m", architecture.code(), 3), out);
     Quarantine.Split reference = ImageFeaturizer.featurize(corpus, SPEC, MAX_PIXELS);
     try {
       Dataset<Row> expected = Encoder.encode(spark, reference.accepted(), network, "m", architecture.code(), SPEC.size(), 3);
       Dataset<Row> codes = spark.read().parquet(out + "/codes");
-      assertThat(tally.accepted()).isEqualTo(20);
-      assertThat(tally.rejectsByReason()).isEmpty();
-      assertThat(tally.meanReconError()).isCloseTo(meanReconError(expected), within(1e-6));
+      assertThat(encoded.counts()).isEqualTo(new RowCounts(20, 20, Map.of()));
+      assertThat(encoded.meanReconError().getAsDouble()).isCloseTo(meanReconError(expected), within(1e-6));
       assertThat(codes.columns()).containsExactly("id", "code", "model_id", "recon_error");
       Map<String, Row> want = byId(expected.collectAsList());
-      Map<String, Row> encoded = byId(codes.collectAsList());
-      assertThat(encoded).hasSize(20).containsOnlyKeys(want.keySet());
-      encoded.forEach((id, actual) -> {
+      Map<String, Row> got = byId(codes.collectAsList());
+      assertThat(got).hasSize(20).containsOnlyKeys(want.keySet());
+      got.forEach((id, actual) -> {
         assertThat(actual.getList(1)).hasSize(3);
         CodeTolerance.assertSameCode(id, actual.getList(1), want.get(id).getList(1));
         assertThat(actual.getFloat(3)).isCloseTo(want.get(id).getFloat(3), within(1e-5f));

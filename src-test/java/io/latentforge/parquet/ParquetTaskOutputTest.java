@@ -3,7 +3,7 @@ package io.latentforge.parquet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.latentforge.publish.TableSink;
+import io.latentforge.parquet.TableRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ class ParquetTaskOutputTest {
     Map<String, StructType> tables = new LinkedHashMap<>();
     tables.put("even", EVEN);
     tables.put("odd", ODD);
-    return ParquetTaskOutput.of(spark, out, tables, Map.of(TableSink.DICTIONARY, "false"));
+    return ParquetTaskOutput.of(spark, out, tables, Map.of(TableRows.DICTIONARY, "false"));
   }
 
   private Dataset<Row> numbers(int n, int partitions) {

@@ -1,4 +1,4 @@
-package io.latentforge.run;
+package io.latentforge.encode;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -12,24 +12,24 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** Rows read = rows accepted + rows rejected, all counted from the one cached pass. */
-record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
+public record RowCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
 
-  long rejected() {
+  public long rejected() {
     return read - accepted;
   }
 
-  double rejectedFraction() {
+  public double rejectedFraction() {
     return read == 0 ? 0 : (double) rejected() / read;
   }
 
   /** Counts tallied by the tasks that read the rows. */
-  static RunCounts of(long accepted, Map<String, Long> rejectsByReason) {
-    return new RunCounts(accepted + rejectsByReason.values().stream().mapToLong(Long::longValue).sum(), accepted,
+  public static RowCounts of(long accepted, Map<String, Long> rejectsByReason) {
+    return new RowCounts(accepted + rejectsByReason.values().stream().mapToLong(Long::longValue).sum(), accepted,
         new TreeMap<>(rejectsByReason));
   }
 
   /** One job over the split's cached rows: the accepted ones counted under a null reason. */
-  static RunCounts of(Quarantine.Split split) {
+  public static RowCounts of(Quarantine.Split split) {
     Dataset<Row> reasons = split.accepted().select(lit(null).cast("string").as(Columns.REASON))
         .union(split.rejects().select(col(Columns.REASON)));
     long accepted = 0;
@@ -44,10 +44,10 @@ record RunCounts(long read, long accepted, Map<String, Long> rejectsByReason) {
       }
     }
     // Every row read is in exactly one of the two.
-    return new RunCounts(accepted + rejected, accepted, byReason);
+    return new RowCounts(accepted + rejected, accepted, byReason);
   }
 
-  ModelCard.Rows asRows() {
+  public ModelCard.Rows asRows() {
     return new ModelCard.Rows(read, accepted, rejected(), rejectsByReason);
   }
 }

@@ -7,6 +7,7 @@ import io.latentforge.LatentforgeException;
 import io.latentforge.fs.DirectorySwap;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.parquet.ParquetFooters;
+import io.latentforge.parquet.TableRows;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,8 +32,6 @@ public final class TableSink {
 
   /** Per-partition manifest, beside the data files (ignored by Parquet readers). */
   public static final String MANIFEST = "_MANIFEST.json";
-  /** Parquet writer setting, off for output tables: codes, errors and ids are nearly all distinct. */
-  public static final String DICTIONARY = "parquet.enable.dictionary";
 
   private final SparkSession spark;
 
@@ -66,13 +65,27 @@ public final class TableSink {
     if (expectedRows > 0) {
       staged = partition.staging();
       try {
-        rows.write().option(DICTIONARY, "false").parquet(staged.toString());
+        rows.write().option(TableRows.DICTIONARY, "false").parquet(staged.toString());
       } catch (RuntimeException e) {
         partition.discard(staged);
         throw e;
       }
     }
     return partition.publish(staged, rows.schema(), expectedRows, manifest, readBack);
+  }
+
+  /**
+   * Publishes {@code rows}, pending or already written, as {@code table/run_date=D}, as
+   * {@link #publishPartition(Dataset, String, String, long, PartitionManifest, Column...)} does.
+   */
+  public Row publish(TableRows rows, String table, String runDate, long expectedRows, PartitionManifest manifest,
+      Column... readBack) {
+    if (rows instanceof TableRows.Pending pending) {
+      return publishPartition(pending.rows(), table, runDate, expectedRows, manifest, readBack);
+    }
+    TableRows.Written written = (TableRows.Written) rows;
+    return partition(table, runDate).publish(new Path(written.dir()), written.schema(), expectedRows, manifest,
+        readBack);
   }
 
   /** {@code table/run_date=D}, recovered first if an earlier swap of it was interrupted. */

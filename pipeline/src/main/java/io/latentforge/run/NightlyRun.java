@@ -9,13 +9,17 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.encode.CodeMean;
-import io.latentforge.encode.Encoder;
+import io.latentforge.encode.EncodedCorpus;
+import io.latentforge.encode.FeatureEncoder;
+import io.latentforge.encode.ModelToEncode;
+import io.latentforge.encode.RowCounts;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeCentering;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ModelCard;
 import io.latentforge.model.ModelStore;
+import io.latentforge.parquet.TableRows;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
@@ -54,145 +58,209 @@ public final class NightlyRun {
   }
 
   public RunResult execute(NightlyRequest request) {
-    LatentforgeConfig config = request.config();
-    Autoencoder.requireFits(config.model(), request.kind());
-    CorpusSource.Layout layout = CorpusSource.layout(spark, request.input(), request.kind(), config.input());
-    String runDate = request.runDate().toString();
-    String modelId = modelId(request);
-    OutputLayout out = new OutputLayout(request.output());
-    OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
-    try (OutputLock lock = OutputLock.acquire(hadoop(), out.root(), "nightly " + modelId)) {
-      publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
-      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
-          () -> CorpusSource.checkIds(layout));
-      LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
-      Featurized featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
-          () -> Featurization.fit(corpus, request.kind(), config));
+    Night night = new Night(request);
+    try (OutputLock lock = OutputLock.acquire(hadoop(), night.out.root(), "nightly " + night.modelId)) {
+      night.requireCodeShape();
+      night.checkIds();
+      night.featurize();
       try {
-        return trainAndPublish(new Tonight(request, out, publisher, modelId), featurized);
+        night.admit();
+        night.train();
+        night.centreCodes();
+        try {
+          night.stageModel();
+          night.encodeAndPublishCodes();
+          night.meanInputBaseline();
+          night.commitModel();
+          night.writeMetrics();
+        } catch (RuntimeException e) {
+          night.discardStagedModel();
+          throw e;
+        }
+        return night.afterPublishing();
       } finally {
-        featurized.split().release();
+        night.releaseFeatures();
       }
     }
   }
 
-  /** What every step of one nightly run needs. */
-  private record Tonight(NightlyRequest request, OutputLayout out, OutputPublisher publisher, String modelId) {}
-
-  /** A model directory being written, published only when the codes are. */
-  private record StagedModel(ModelStore store, String dir) {}
-
-  private RunResult trainAndPublish(Tonight tonight, Featurized featurized) {
-    NightlyRequest request = tonight.request();
-    OutputPublisher publisher = tonight.publisher();
-    LatentforgeConfig config = request.config();
-    RunCounts counts = publisher.admit(featurized.split(), config.input().maxRejectFraction());
-    requireVocabulary(featurized, request);
-
-    ModelSpec.Loss loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(),
-        config.image().standardize());
-    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(),
-        imageShape(request), config.train());
-    SparkTrainer.Paths paths = new SparkTrainer.Paths(tonight.out().scratch(tonight.modelId()),
-        tonight.out().checkpoints(tonight.modelId()));
-    Consumer<MultiLayerNetwork> initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
-        featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
-    SparkTrainer.Trained trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(),
-        architecture, new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
-    boolean centred = centreCodes(tonight, featurized, architecture.code(), trained.network());
-
-    ModelStore store = new ModelStore(hadoop());
-    StagedModel staged = new StagedModel(store, store.stage(tonight.out().models(), tonight.modelId()));
-    try {
-      return publish(tonight, featurized, counts, new Trained(loss, architecture.code(), trained, centred), staged);
-    } catch (RuntimeException e) {
-      store.discard(staged.dir());
-      throw e;
-    }
-  }
-
   /**
-   * Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}); false
-   * when the model's codes are not centred.
+   * One nightly run, as the stages {@link #execute} calls in order; each stage reads what the ones
+   * before it set.
    */
-  private boolean centreCodes(Tonight tonight, Featurized featurized, CodeLayer code, MultiLayerNetwork network) {
-    LatentforgeConfig config = tonight.request().config();
-    if (!CodeCentering.applies(config.model())) {
-      return false;
+  private final class Night {
+    private final NightlyRequest request;
+    private final LatentforgeConfig config;
+    private final String runDate;
+    private final String modelId;
+    private final OutputLayout out;
+    private final OutputPublisher publisher;
+    private final CorpusSource.Layout layout;
+    private final ModelStore store = new ModelStore(hadoop());
+    private CorpusSource.Corpus corpus;
+    private Featurized featurized;
+    private FeatureEncoder features;
+    private RowCounts counts;
+    private ModelSpec.Loss loss;
+    private Autoencoder.Architecture architecture;
+    private SparkTrainer.Trained trained;
+    private boolean centred;
+    private String stagedModel;
+    private String sha256;
+    private EncodedCorpus encoded;
+    private double meanReconError;
+    private double baseline;
+
+    /** Everything checked that can be before any Spark job runs. */
+    Night(NightlyRequest request) {
+      this.request = request;
+      this.config = request.config();
+      Autoencoder.requireFits(config.model(), request.kind());
+      this.layout = CorpusSource.layout(spark, request.input(), request.kind(), config.input());
+      this.runDate = request.runDate().toString();
+      this.modelId = modelId(request);
+      this.out = new OutputLayout(request.output());
+      this.publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
     }
-    double[] mean = Stage.run(spark, Runs.GROUP, "mean code", () -> CodeMean.of(spark, featurized.split().accepted(),
-        network, "uncentred-" + tonight.modelId(), code, featurized.inputSize(), config.encode().batchSize()));
-    if (mean == null) {
-      return false;
+
+    void requireCodeShape() {
+      publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
     }
-    CodeCentering.centre(network, code, mean);
-    return true;
+
+    void checkIds() {
+      corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(), () -> CorpusSource.checkIds(layout));
+      LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
+    }
+
+    void featurize() {
+      featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
+          () -> Featurization.fit(corpus, request.kind(), config));
+      features = new FeatureEncoder(spark, featurized.split(), featurized.inputSize());
+    }
+
+    /** Rejects published, and the run stopped unless enough rows and some vocabulary are left. */
+    void admit() {
+      RowCounts read = Stage.run(spark, Runs.GROUP, "featurize and count rows and rejects", features::counts);
+      counts = publisher.admit(read, new TableRows.Pending(featurized.split().rejects()),
+          config.input().maxRejectFraction());
+      requireVocabulary(featurized, request);
+    }
+
+    void train() {
+      loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
+      architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(), imageShape(request), config.train());
+      SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId));
+      Consumer<MultiLayerNetwork> initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
+          featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
+      trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(), architecture,
+          new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
+    }
+
+    /** Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}). */
+    void centreCodes() {
+      if (!CodeCentering.applies(config.model())) {
+        return;
+      }
+      double[] mean = Stage.run(spark, Runs.GROUP, "mean code", () -> CodeMean.of(spark, featurized.split().accepted(),
+          network(), "uncentred-" + modelId, architecture.code(), featurized.inputSize(), config.encode().batchSize()));
+      if (mean != null) {
+        CodeCentering.centre(network(), architecture.code(), mean);
+        centred = true;
+      }
+    }
+
+    /** The model directory written, to be published only when the codes are. */
+    void stageModel() {
+      stagedModel = store.stage(out.models(), modelId);
+      sha256 = store.saveNetwork(stagedModel, network());
+      if (featurized.vocabulary() != null) {
+        store.saveVocabulary(stagedModel, featurized.vocabulary());
+      }
+    }
+
+    void encodeAndPublishCodes() {
+      CodeLayer code = architecture.code();
+      encoded = features.encode(new ModelToEncode(network(), modelId, code, config.encode().batchSize()), null);
+      meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(encoded,
+          PartitionManifest.codes(modelId, sha256, config.model().codeSize(), code.binary(), counts.rejected(),
+              request.input())));
+    }
+
+    void meanInputBaseline() {
+      baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline", () -> encoded.meanInputBaseline().getAsDouble());
+    }
+
+    /** The model card and the checkpoints join the staged model, which then replaces any earlier one. */
+    void commitModel() {
+      store.saveCard(stagedModel, card());
+      new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(stagedModel);
+      store.commit(stagedModel, out.models(), modelId);
+    }
+
+    void writeMetrics() {
+      publisher.metrics("published", counts, modelId, trained.epochs(), errors());
+      if (config.output().registersTable()) {
+        publisher.registerTable(config.output().table());
+      }
+    }
+
+    void discardStagedModel() {
+      if (stagedModel != null) {
+        store.discard(stagedModel);
+      }
+    }
+
+    void releaseFeatures() {
+      featurized.split().release();
+    }
+
+    /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
+    RunResult afterPublishing() {
+      Downstream downstream = new Downstream(spark, out, runDate, config);
+      Dataset<Row> codes = downstream.codes();
+      AfterPublishing found = AfterPublishing.NONE;
+      for (NightlySettings.Step step : config.nightly().steps()) {
+        found = switch (step) {
+          case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, false, config.neighbors()));
+          case CLUSTER -> found.withClustering(downstream.clusterIfEnough(codes, counts.accepted()));
+          case EVALUATE, REPORT -> found;
+        };
+      }
+      Downstream.CodesModel model = new Downstream.CodesModel(network(), featurized.inputSpec(config.image()),
+          config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
+          trained.epochs());
+      return result().withDownstream(downstream.evaluateAndReport(found, codes, featurized, model, request.input(),
+          config.nightly().runs(NightlySettings.Step.EVALUATE), config.nightly().runs(NightlySettings.Step.REPORT),
+          false));
+    }
+
+    private MultiLayerNetwork network() {
+      return trained.network();
+    }
+
+    private ModelCard.Metrics errors() {
+      return new ModelCard.Metrics(meanReconError, baseline);
+    }
+
+    private RunResult result() {
+      return new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(), trained.epochs(),
+          out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(), config.model().codeSize(),
+          meanReconError, baseline, AfterPublishing.NONE);
+    }
+
+    private ModelCard card() {
+      CodeLayer code = architecture.code();
+      return new ModelCard(ModelCard.FORMAT_VERSION, modelId, config.model().type().name().toLowerCase(Locale.ROOT),
+          loss.name().toLowerCase(Locale.ROOT), config.model().codeSize(), code.index(), code.binary(), centred,
+          featurized.inputSpec(config.image()), request.input(), runDate, counts.asRows(), trained.epochs(),
+          new ModelCard.Training(trained.stopReason(), trained.resumedFrom()), errors(), ModelStore.MODEL_FILE,
+          sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped());
+    }
   }
 
   private static ConvPlan.Shape imageShape(NightlyRequest request) {
     ImageFeatures image = request.config().image();
     return request.kind() == CorpusKind.IMAGE ? new ConvPlan.Shape(image.channels(), image.height(), image.width()) : null;
-  }
-
-  /** The trained network with the loss it was trained on, where its code is and whether it is centred. */
-  private record Trained(ModelSpec.Loss loss, CodeLayer code, SparkTrainer.Trained result, boolean centred) {
-    MultiLayerNetwork network() {
-      return result.network();
-    }
-  }
-
-  private RunResult publish(Tonight tonight, Featurized featurized, RunCounts counts, Trained trained,
-      StagedModel staged) {
-    NightlyRequest request = tonight.request();
-    OutputLayout out = tonight.out();
-    OutputPublisher publisher = tonight.publisher();
-    String modelId = tonight.modelId();
-    LatentforgeConfig config = request.config();
-    ModelStore store = staged.store();
-    String sha256 = store.saveNetwork(staged.dir(), trained.network());
-    if (featurized.vocabulary() != null) {
-      store.saveVocabulary(staged.dir(), featurized.vocabulary());
-    }
-    double meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(
-        Encoder.encode(spark, featurized.split().accepted(), trained.network(), modelId, trained.code(), featurized.inputSize(),
-            config.encode().batchSize()),
-        counts.accepted(), PartitionManifest.codes(modelId, sha256, config.model().codeSize(), trained.code().binary(),
-            counts.rejected(), request.input())));
-    double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
-        () -> Runs.meanInputBaseline(featurized.split().accepted(), counts.accepted()));
-
-    RunResult result = new RunResult(modelId, counts.read(), counts.accepted(), counts.rejectsByReason(),
-        trained.result().epochs(), out.codes(), out.rejects(), out.model(modelId), featurized.inputSize(),
-        config.model().codeSize(), meanReconError, baseline, AfterPublishing.NONE);
-    ModelCard card = card(request, result, trained, sha256, featurized, counts);
-    store.saveCard(staged.dir(), card);
-    new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(staged.dir());
-    store.commit(staged.dir(), out.models(), modelId);
-    publisher.metrics("published", counts, modelId, card.epochs(), card.metrics());
-    if (config.output().registersTable()) {
-      publisher.registerTable(config.output().table());
-    }
-    return result.withDownstream(afterPublishing(tonight, featurized, trained, counts.accepted()));
-  }
-
-  /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
-  private AfterPublishing afterPublishing(Tonight tonight, Featurized featurized, Trained trained, long rows) {
-    LatentforgeConfig config = tonight.request().config();
-    Downstream downstream = new Downstream(spark, tonight.out(), tonight.request().runDate().toString(), config);
-    Dataset<Row> codes = downstream.codes();
-    AfterPublishing found = AfterPublishing.NONE;
-    for (NightlySettings.Step step : config.nightly().steps()) {
-      found = switch (step) {
-        case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, false, config.neighbors()));
-        case CLUSTER -> found.withClustering(downstream.clusterIfEnough(codes, rows));
-        case EVALUATE, REPORT -> found;
-      };
-    }
-    Downstream.CodesModel model = new Downstream.CodesModel(trained.network(), featurized.inputSpec(config.image()),
-        config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
-        trained.result().epochs());
-    return downstream.evaluateAndReport(found, codes, featurized, model, tonight.request().input(),
-        config.nightly().runs(NightlySettings.Step.EVALUATE), config.nightly().runs(NightlySettings.Step.REPORT), false);
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
@@ -217,17 +285,5 @@ public final class NightlyRun {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static ModelCard card(NightlyRequest request, RunResult result, Trained trained, String sha256,
-      Featurized featurized, RunCounts counts) {
-    LatentforgeConfig config = request.config();
-    return new ModelCard(ModelCard.FORMAT_VERSION, result.modelId(), config.model().type().name().toLowerCase(Locale.ROOT),
-        trained.loss().name().toLowerCase(Locale.ROOT), result.codeSize(), trained.code().index(),
-        trained.code().binary(), trained.centred(), featurized.inputSpec(config.image()), request.input(),
-        request.runDate().toString(), counts.asRows(), result.epochs(),
-        new ModelCard.Training(trained.result().stopReason(), trained.result().resumedFrom()),
-        new ModelCard.Metrics(result.meanReconError(), result.meanBaselineError()), ModelStore.MODEL_FILE, sha256,
-        Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped());
   }
 }

@@ -3,13 +3,14 @@ package io.latentforge.run;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 
-import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
 import io.latentforge.Stage;
-import io.latentforge.input.Quarantine;
+import io.latentforge.encode.EncodedCorpus;
+import io.latentforge.encode.RowCounts;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
-import io.latentforge.parquet.ParquetTaskOutput;
+import io.latentforge.parquet.TableRows;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
@@ -19,7 +20,6 @@ import io.latentforge.schema.CorpusKind;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,10 +28,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Everything a run publishes for its date under one output root: the rejects, the code table
@@ -46,9 +43,6 @@ final class OutputPublisher {
   private final CorpusKind kind;
   private final String input;
   private final TableSink sink;
-  /** Subdirectories of a {@link TaskStaging}. */
-  private static final String CODES = "codes";
-  private static final String REJECTS = "rejects";
   private static final Column MEAN_RECON_ERROR = avg(col(Columns.RECON_ERROR));
 
   OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input) {
@@ -61,40 +55,19 @@ final class OutputPublisher {
   }
 
   /**
-   * Counts the featurized corpus, publishes its rejects, and lets the run go on only when the
-   * rejects are within {@code maxRejectFraction} and some rows were featurized.
+   * Publishes the rejects, and lets the run go on only when they are within
+   * {@code maxRejectFraction} and some rows were accepted.
    */
-  RunCounts admit(Quarantine.Split split, double maxRejectFraction) {
-    RunCounts counts = Stage.run(spark, Runs.GROUP, "featurize and count rows and rejects",
-        () -> RunCounts.of(split));
-    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
-      sink.publishPartition(split.rejects(), out.rejects(), runDate, counts.rejected(), rejectsManifest(counts));
-      return null;
-    });
-    return admitted(counts, maxRejectFraction);
-  }
-
-  /** As {@link #admit(Quarantine.Split, double)}, for rejects the tasks of one pass staged. */
-  RunCounts admit(TaskStaging staged, RunCounts counts, double maxRejectFraction) {
-    Stage.run(spark, Runs.GROUP, "publish rejects", () -> {
-      staged.publish(staged.rejects, REJECTS, Quarantine.REJECTS, counts.rejected(), rejectsManifest(counts));
-      return null;
-    });
-    return admitted(counts, maxRejectFraction);
-  }
-
-  private PartitionManifest rejectsManifest(RunCounts counts) {
-    return PartitionManifest.rejects(input, counts.rejectsByReason());
-  }
-
-  private RunCounts admitted(RunCounts counts, double maxRejectFraction) {
+  RowCounts admit(RowCounts counts, TableRows rejects, double maxRejectFraction) {
+    Stage.run(spark, Runs.GROUP, "publish rejects", () -> sink.publish(rejects, out.rejects(), runDate,
+        counts.rejected(), PartitionManifest.rejects(input, counts.rejectsByReason())));
     requireRejectsWithin(maxRejectFraction, counts);
     Runs.requireFeaturized(counts, input);
     return counts;
   }
 
   /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
-  private void requireRejectsWithin(double allowed, RunCounts counts) {
+  private void requireRejectsWithin(double allowed, RowCounts counts) {
     if (counts.rejectedFraction() > allowed) {
       metrics("too_many_rejects", counts, null, null, null);
       throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
@@ -139,60 +112,43 @@ final class OutputPublisher {
     }
   }
 
-  /** Publishes the code table partition and returns its mean reconstruction error, read back. */
-  double codes(Dataset<Row> codes, long rows, PartitionManifest manifest) {
-    return sink.publishPartition(codes, out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
-  }
-
-  /** As {@link #codes(Dataset, long, PartitionManifest)}, for code rows the tasks of one pass staged; their mean comes from the tasks. */
-  void codes(TaskStaging staged, long rows, PartitionManifest manifest) {
-    staged.publish(staged.codes, CODES, staged.codeSchema, rows, manifest);
+  /**
+   * Publishes the code table partition and returns the codes' mean reconstruction error: the
+   * encoding's, or read back from the published rows in the validation's read.
+   */
+  double codes(EncodedCorpus encoded, PartitionManifest manifest) {
+    long rows = encoded.counts().accepted();
+    if (encoded.meanReconError().isPresent()) {
+      sink.publish(encoded.codes(), out.codes(), runDate, rows, manifest);
+      return encoded.meanReconError().getAsDouble();
+    }
+    return sink.publish(encoded.codes(), out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
   }
 
   /**
-   * Where the tasks of one pass write tonight's code rows, rejects and {@code extra} tables: one
-   * staging directory under the code table's {@code _staging/}, committed as one job's output.
-   * Its code rows and rejects are published from there; {@link TaskStaging#close} removes the rest.
+   * A directory for an encoding's own tables, under the code table's {@code _staging/}, so that
+   * publishing them is a rename; removed with whatever is left in it when closed.
    */
-  TaskStaging stage(StructType codeSchema, Map<String, StructType> extra) {
-    return new TaskStaging(codeSchema, extra);
+  Staging staging() {
+    return new Staging(sink.partition(out.codes(), runDate));
   }
 
-  final class TaskStaging implements AutoCloseable {
-    private final TableSink.Partition codes = sink.partition(out.codes(), runDate);
-    private final TableSink.Partition rejects = sink.partition(out.rejects(), runDate);
-    private final Path dir = codes.staging();
-    private final StructType codeSchema;
-    private final ParquetTaskOutput output;
+  static final class Staging implements AutoCloseable {
+    private final TableSink.Partition partition;
+    private final Path dir;
 
-    private TaskStaging(StructType codeSchema, Map<String, StructType> extra) {
-      this.codeSchema = codeSchema;
-      Map<String, StructType> tables = new LinkedHashMap<>();
-      tables.put(CODES, codeSchema);
-      tables.put(REJECTS, Quarantine.REJECTS);
-      tables.putAll(extra);
-      this.output = ParquetTaskOutput.of(spark, dir.toString(), tables, Map.of(TableSink.DICTIONARY, "false"));
+    private Staging(TableSink.Partition partition) {
+      this.partition = partition;
+      this.dir = partition.staging();
     }
 
-    /** Tables in order: code rows, rejects, then the extra ones. */
-    ParquetTaskOutput output() {
-      return output;
-    }
-
-    /** A staged table, once the pass has committed. */
-    Dataset<Row> read(String table) {
-      return spark.read().schema(output.schema(table)).parquet(new Path(dir, table).toString());
-    }
-
-    /** Publishes a staged table, validated from its files' footers. */
-    private void publish(TableSink.Partition partition, String table, StructType schema, long rows,
-        PartitionManifest manifest) {
-      partition.publish(new Path(dir, table), schema, rows, manifest);
+    String dir() {
+      return dir.toString();
     }
 
     @Override
     public void close() {
-      codes.discard(dir);
+      partition.discard(dir);
     }
   }
 
@@ -206,7 +162,7 @@ final class OutputPublisher {
   }
 
   /** The date's metrics.json, begun afresh: the steps after publishing add their sections to it. */
-  void metrics(String status, RunCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
+  void metrics(String status, RowCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
         input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null);
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);

@@ -35,6 +35,11 @@ public final class ImageDecoder implements Serializable {
     this.spec = spec;
     this.maxPixels = maxPixels;
   }
+  /** The size, channels and geometry of the features this decoder makes. */
+  public ImageFeatures spec() {
+    return spec;
+  }
+
 
   /** A row that cannot become features: its reject reason and detail. */
   public static final class RejectedImageException extends Exception {
