@@ -8,9 +8,9 @@
 #
 # Options before COMMAND go to spark-submit unchanged (--master, --deploy-mode, --num-executors,
 # --executor-memory, --conf k=v, ...); COMMAND and everything after it go to latentforge. The
-# script adds: the main class, Kryo with ND4J's registrator, ND4J's off-heap limits for the
-# driver and one OpenMP thread per executor task. The executors' off-heap limits and memory
-# overhead come from the config (spark.executor-offheap, executor-physical,
+# script adds: the main class, ND4J's off-heap limits for the driver and one OpenMP thread per
+# executor task. Kryo (spark.kryo), the executors' off-heap limits and memory overhead come from
+# the config (spark.executor-offheap, executor-physical,
 # executor-memory-overhead; e.g. --set spark.executor-offheap=8G). A --conf given on the command
 # line for the same key wins.
 #
@@ -69,8 +69,6 @@ jvm_opts+=" $java17_extra"
 
 exec "${submit[@]}" \
   --class "$main_class" \
-  --conf spark.serializer=org.apache.spark.serializer.KryoSerializer \
-  --conf spark.kryo.registrator=org.nd4j.kryo.Nd4jRegistrator \
   --conf "spark.driver.extraJavaOptions=$jvm_opts" \
   --conf "spark.executor.extraJavaOptions=$java17_extra" \
   --conf spark.executorEnv.OMP_NUM_THREADS=1 \

@@ -14,10 +14,9 @@ JAR = "/opt/latentforge/jobs/target/latentforge-jobs-0.1.0-SNAPSHOT-spark.jar"
 JVM_OPTIONS = ("-Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=12G "
                "-Djdk.reflect.useDirectMethodHandle=false")
 SPARK_CONF = {  # what deploy/submit.sh adds
-    "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
-    "spark.kryo.registrator": "org.nd4j.kryo.Nd4jRegistrator",
     "spark.driver.extraJavaOptions": JVM_OPTIONS,
-    # Executors' ND4J limits and memory overhead come from latentforge's config (spark.executor-*).
+    # Kryo with ND4J's registrator, the executors' ND4J limits and memory overhead come from
+    # latentforge's config (spark.kryo, spark.executor-*).
     "spark.executor.extraJavaOptions": "-Djdk.reflect.useDirectMethodHandle=false",
     "spark.executorEnv.OMP_NUM_THREADS": "1",
 }

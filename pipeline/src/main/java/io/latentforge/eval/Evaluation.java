@@ -9,6 +9,7 @@ import io.latentforge.LatentforgeException;
 import io.latentforge.config.EvaluateSettings;
 import io.latentforge.config.Metric;
 import io.latentforge.config.TextFeatures;
+import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.util.ArrayList;
@@ -272,7 +273,7 @@ public final class Evaluation {
   static float[] unpack(byte[] bits, int size) {
     float[] out = new float[size];
     for (int j = 0; j < size; j++) {
-      out[j] = (bits[j / 8] & (0x80 >>> (j % 8))) != 0 ? 1f : 0f;
+      out[j] = CodeLayer.isSet(bits, j) ? 1f : 0f;
     }
     return out;
   }

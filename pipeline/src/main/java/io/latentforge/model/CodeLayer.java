@@ -13,9 +13,18 @@ public record CodeLayer(int index, boolean binary) implements Serializable {
     byte[] bits = new byte[(length + 7) / 8];
     for (int i = 0; i < length; i++) {
       if (code[from + i] >= 0.5f) {
-        bits[i >> 3] |= (byte) (0x80 >>> (i & 7));
+        bits[i >> 3] |= (byte) mask(i);
       }
     }
     return bits;
+  }
+
+  /** Whether code value {@code i} is set in bits packed by {@link #packBits}. */
+  public static boolean isSet(byte[] bits, int i) {
+    return (bits[i >> 3] & mask(i)) != 0;
+  }
+
+  private static int mask(int i) {
+    return 0x80 >>> (i & 7);
   }
 }

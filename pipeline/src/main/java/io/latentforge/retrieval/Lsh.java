@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.latentforge.config.Metric;
 import io.latentforge.config.NeighborSettings;
+import io.latentforge.model.CodeLayer;
 import io.latentforge.schema.Columns;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -102,8 +103,7 @@ final class Lsh implements Serializable {
 
   private boolean bit(Code code, int h) {
     if (metric == Metric.HAMMING) {
-      int p = positions[h];
-      return (code.bits()[p / 8] & (0x80 >>> (p % 8))) != 0;
+      return CodeLayer.isSet(code.bits(), positions[h]);
     }
     float[] values = code.values();
     double dot = 0;

@@ -73,7 +73,13 @@ public final class SparkTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
   private static final String GROUP = "latentforge.train";
   private static final long BUCKETS = 10_000;
+  /**
+   * DL4J's Aeron client settings (train.strategy = sharing) are inconsistent with its Aeron's
+   * defaults ("publicationUnblockTimeoutNs <= clientLivenessTimeoutNs") unless this system property
+   * raises the unblock timeout, on the driver and on every executor.
+   */
   public static final String AERON_UNBLOCK_TIMEOUT = "aeron.publication.unblock.timeout";
+  public static final String AERON_UNBLOCK_TIMEOUT_NS = "60000000000";
 
   private SparkTrainer() {}
 
@@ -297,9 +303,7 @@ public final class SparkTrainer {
      */
     private TrainingMaster<?, ?> sharingMaster(int workers, RDDTrainingApproach approach) {
       if (sharedMaster == null) {
-        // DL4J's Aeron client settings are inconsistent with its Aeron's defaults ("publicationUnblockTimeoutNs
-        // <= clientLivenessTimeoutNs") unless the unblock timeout is raised.
-        System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, "60000000000"));
+        System.setProperty(AERON_UNBLOCK_TIMEOUT, System.getProperty(AERON_UNBLOCK_TIMEOUT, AERON_UNBLOCK_TIMEOUT_NS));
         TrainSettings.Sharing sh = settings.distribution().sharing();
         VoidConfiguration transport = VoidConfiguration.builder().unicastPort(sh.port())
             .controllerAddress(sc.getConf().get("spark.driver.host", "127.0.0.1")).networkMask(sh.networkMask()).build();
