@@ -10,10 +10,8 @@ import io.latentforge.input.Quarantine;
 import io.latentforge.parquet.ParquetTaskOutput;
 import io.latentforge.parquet.TableRows;
 import io.latentforge.schema.Columns;
-import io.latentforge.schema.RejectReason;
 import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,16 +20,9 @@ import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.Platform;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Encodes an image corpus straight from its encoded bytes, in one pass that writes its output
@@ -127,9 +118,8 @@ public final class ImageCorpusEncoder implements CorpusEncoder {
     input.add(col(Quarantine.ID_DETAIL));
     int inputSize = featurizer.decoder().spec().size();
     Tally[] total = {new Tally(0, 0, Map.of())};
-    // Spark's internal rows, in and out: no conversion of the image bytes, ids or codes to Java objects.
-    out.run(spark, corpus.select(input.toArray(Column[]::new)).queryExecution().toRdd(),
-        new EncodeImages(new EncodeTask(Encoder.broadcast(spark, model.network()), model.modelId(), model.code(),
+    out.runOnInternalRows(spark, corpus.select(input.toArray(Column[]::new)),
+        new ImageRowsTask(new EncodeTask(Encoder.broadcast(spark, model.network()), model.modelId(), model.code(),
             inputSize, label, model.batchSize()),
             featurizer, corpus.schema().apply(CorpusSource.CONTENT).dataType() instanceof StructType),
         tally -> total[0] = total[0].merge(tally));
@@ -146,81 +136,5 @@ public final class ImageCorpusEncoder implements CorpusEncoder {
         .map(r -> FeatureMoments.of(r.getList(0)))
         .treeAggregate(FeatureMoments.none(), FeatureMoments::merge, FeatureMoments::merge)
         .populationVarianceSum();
-  }
-
-  static final class EncodeImages implements ParquetTaskOutput.TaskBody<InternalRow, Tally> {
-    private final EncodeTask task;
-    private final Featurizer featurizer;
-    /** Content is Spark's image source struct {@code (height, width, nChannels, data)}, not encoded bytes. */
-    private final boolean sparkImage;
-
-    EncodeImages(EncodeTask task, Featurizer featurizer, boolean sparkImage) {
-      this.task = task;
-      this.featurizer = featurizer;
-      this.sparkImage = sparkImage;
-    }
-
-    @Override
-    public Tally write(Iterator<InternalRow> rows, ParquetTaskOutput.Files files) {
-      boolean label = task.label();
-      int idReason = label ? 3 : 2;
-      DataType labelType = label ? files.schema(CODES).apply(Columns.LABEL).dataType() : null;
-      UTF8String modelId = UTF8String.fromString(task.modelId());
-      FeatureMoments moments = new FeatureMoments(task.inputSize());
-      Map<String, Long> rejects = new TreeMap<>();
-      double[] reconErrorSum = {0};
-      Iterator<InternalRow> codes = new BatchingIterator<InternalRow, InternalRow>(rows, task) {
-        @Override
-        void consume(InternalRow row) {
-          if (!row.isNullAt(idReason)) {
-            reject(row, row.getUTF8String(idReason).toString(), row.getUTF8String(idReason + 1).toString());
-          } else if (row.isNullAt(1)) {
-            reject(row, RejectReason.NULL_IMAGE.code(), ImageFeaturizer.NULL_IMAGE_DETAIL);
-          } else {
-            try {
-              double[] x = decode(row);
-              if (featurizer.standardization() != null) {
-                featurizer.standardization().standardizeInPlace(x);
-              }
-              moments.add(x);
-              // The input row's buffers and x are reused for the next row: the batch keeps copies.
-              add(row.getUTF8String(0).clone(), label ? InternalRow.copyValue(row.get(2, labelType)) : null, x);
-            } catch (ImageDecoder.RejectedImageException e) {
-              reject(row, e.reason().code(), e.getMessage());
-            }
-          }
-        }
-
-        @Override
-        InternalRow codeRow(Object id, Object rowLabel, BatchForward.Result batch, int i) {
-          reconErrorSum[0] += batch.reconErrors()[i];
-          return new GenericInternalRow(codeValues(id, UnsafeArrayData.fromPrimitiveArray(batch.codes(),
-              Platform.FLOAT_ARRAY_OFFSET + i * batch.codeSize() * Float.BYTES, batch.codeSize(), Float.BYTES),
-              modelId, batch, i, rowLabel));
-        }
-
-        private void reject(InternalRow row, String reason, String detail) {
-          files.write(REJECTS, RowFactory.create(row.isNullAt(0) ? null : row.getUTF8String(0).toString(), reason, detail));
-          rejects.merge(reason, 1L, Long::sum);
-        }
-      };
-      long accepted = 0;
-      while (codes.hasNext()) {
-        files.write(CODES, codes.next());
-        accepted++;
-      }
-      if (moments.rows() > 0) {
-        files.write(STATS, RowFactory.create((Object) moments.toArray()));
-      }
-      return new Tally(accepted, reconErrorSum[0], rejects);
-    }
-
-    private double[] decode(InternalRow row) throws ImageDecoder.RejectedImageException {
-      if (sparkImage) {
-        InternalRow image = row.getStruct(1, 4);
-        return featurizer.decoder().fromSparkImage(image.getInt(0), image.getInt(1), image.getInt(2), image.getBinary(3));
-      }
-      return featurizer.decoder().decodeReusing(row.getBinary(1));
-    }
   }
 }

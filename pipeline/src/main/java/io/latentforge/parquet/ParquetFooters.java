@@ -15,7 +15,6 @@ import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.spark.sql.execution.datasources.parquet.ParquetReadSupport;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructType;
 
@@ -31,6 +30,12 @@ public final class ParquetFooters {
 
   /** Rows of all data files, and the schema of each file (null for a file Spark did not write). */
   public record Summary(long rows, List<StructType> schemas) {}
+
+  /**
+   * Where Spark's Parquet writer records the written rows' Spark schema as JSON, in each file's
+   * key-value metadata (ParquetReadSupport.SPARK_METADATA_KEY, named here to keep to public APIs).
+   */
+  private static final String SPARK_SCHEMA_KEY = "org.apache.spark.sql.parquet.row.metadata";
 
   private ParquetFooters() {}
 
@@ -62,7 +67,7 @@ public final class ParquetFooters {
       for (Future<ParquetMetadata> footer : footers) {
         ParquetMetadata metadata = footer.get();
         rows += metadata.getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
-        String json = metadata.getFileMetaData().getKeyValueMetaData().get(ParquetReadSupport.SPARK_METADATA_KEY());
+        String json = metadata.getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
         schemas.add(json == null ? null : (StructType) DataType.fromJson(json));
       }
       return new Summary(rows, schemas);

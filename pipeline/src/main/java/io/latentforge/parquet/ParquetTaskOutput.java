@@ -25,6 +25,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.internal.io.FileCommitProtocol;
 import org.apache.spark.internal.io.SparkHadoopWriterUtils;
 import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -127,6 +128,15 @@ public final class ParquetTaskOutput implements Serializable {
       committer.abortJob(job);
       throw e;
     }
+  }
+
+  /**
+   * As {@link #run(SparkSession, RDD, TaskBody, Consumer)}, over Spark's internal rows of
+   * {@code rows}: the tasks read them without conversion to Java objects.
+   */
+  public <R> void runOnInternalRows(SparkSession spark, Dataset<Row> rows, TaskBody<InternalRow, R> body,
+      Consumer<R> onResult) {
+    run(spark, rows.queryExecution().toRdd(), body, onResult);
   }
 
   /** A task's result: its commit message and its own summary. A class, not a record: Kryo cannot set a record's fields. */
