@@ -3,9 +3,10 @@ package io.latentforge.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
 import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.eval.EvaluationFigures;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.retrieval.NeighborFigures;
@@ -34,10 +35,12 @@ class RunMetricsTest {
         "2026-11-30T01:02:03Z", null, null, null)
         .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
-        .withEvaluation(Map.of("evaluated_rows", 5, "representations", Map.of("codes", Map.of("precision_at_10", 0.5))));
+        .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
+            Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null));
     Path file = tmp.resolve("metrics.json");
     HadoopFiles.writeJson(new Configuration(), new org.apache.hadoop.fs.Path(file.toString()), metrics);
-    assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93");
+    assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93",
+        "\"precision_at_10\" : 0.5", "\"recon_error_vs_pca\" : 0.5");
     try (InputStream in = Files.newInputStream(file)) {
       assertThat(RunMetrics.read(in, file.toString())).isEqualTo(metrics);
     }
@@ -64,7 +67,12 @@ class RunMetricsTest {
           1.962276603));
       assertThat(m.clustering()).isEqualTo(new ClusterFigures("kmeans", 5, 2000L, 0.20392244880067187,
           List.of(439L, 484L, 375L, 395L, 307L), null));
-      assertThat(m.evaluation()).containsKey("representations");
+      EvaluationFigures.Scores codes = m.evaluation().representations().get("codes");
+      assertThat(m.evaluation().evaluatedRows()).isEqualTo(224);
+      assertThat(m.evaluation().representations()).containsOnlyKeys("codes", "raw", "pca");
+      assertThat(codes.precisionAt()).containsOnlyKeys(1, 10, 50).containsEntry(10, 0.8053571428571437);
+      assertThat(codes.reconErrorVsPca()).isEqualTo(0.45189011641075966);
+      assertThat(m.evaluation().representations().get("raw").meanReconError()).isNull();
     }
   }
 }

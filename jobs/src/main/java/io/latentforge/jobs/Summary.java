@@ -2,13 +2,13 @@ package io.latentforge.jobs;
 
 import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.RunResult;
 import java.io.PrintWriter;
 import java.util.Locale;
-import java.util.Map;
 
 /** The short human-readable account of a run printed at its end. */
 final class Summary {
@@ -56,7 +56,7 @@ final class Summary {
     Evaluation.Result e = found.evaluation();
     if (e != null) {
       out.printf(Locale.ROOT, "  evaluation       %d held-out rows, %d labels%n", e.labels().length, e.labelNames().size());
-      e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(e.scores(r))));
+      scoreLines(out, e);
     }
     if (found.report() != null) {
       out.printf(Locale.ROOT, "  report           %s%n", found.report());
@@ -69,19 +69,20 @@ final class Summary {
       return;
     }
     out.printf(Locale.ROOT, "evaluation: %d held-out rows, %d labels%n", e.labels().length, e.labelNames().size());
-    e.representations().forEach((name, r) -> out.printf(Locale.ROOT, "    %-10s %s%n", name, scoreLine(e.scores(r))));
+    scoreLines(out, e);
   }
 
-  /** precision@k, mAP, k-NN accuracy, k-means NMI and accuracy on one line. */
-  private static String scoreLine(Map<?, ?> scores) {
-    StringBuilder line = new StringBuilder();
-    scores.forEach((k, v) -> {
-      String key = String.valueOf(k);
-      if (v instanceof Double d && !key.equals("mean_recon_error")) {
-        line.append(String.format(Locale.ROOT, " %s %.3f", key.replace("precision_at_", "P@")
-            .replace("mean_average_precision", "mAP").replace("knn_accuracy", "kNN").replace("kmeans_", "km-"), d));
+  /** Per representation: precision@k, mAP, k-NN accuracy, k-means NMI and accuracy, and reconstruction against PCA. */
+  private static void scoreLines(PrintWriter out, Evaluation.Result e) {
+    EvaluationFigures.of(e).representations().forEach((name, s) -> {
+      StringBuilder line = new StringBuilder();
+      s.precisionAt().forEach((k, p) -> line.append(String.format(Locale.ROOT, " P@%d %.3f", k, p)));
+      line.append(String.format(Locale.ROOT, " mAP %.3f kNN %.3f km-nmi %.3f km-accuracy %.3f",
+          s.meanAveragePrecision(), s.knnAccuracy(), s.kmeansNmi(), s.kmeansAccuracy()));
+      if (s.reconErrorVsPca() != null) {
+        line.append(String.format(Locale.ROOT, " recon_error_vs_pca %.3f", s.reconErrorVsPca()));
       }
+      out.printf(Locale.ROOT, "    %-10s %s%n", name, line.toString().trim());
     });
-    return line.toString().trim();
   }
 }

@@ -65,18 +65,7 @@ public final class Evaluation {
   /** Scores of one representation of the evaluated rows. */
   public record Representation(int dimensions, Metric metric, RetrievalMetrics.Scores retrieval, double kmeansNmi,
       double kmeansAccuracy, Double meanReconError) {
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("dimensions", dimensions);
-      m.put("metric", metric.key());
-      m.putAll(retrieval.toMap());
-      m.put("kmeans_nmi", kmeansNmi);
-      m.put("kmeans_accuracy", kmeansAccuracy);
-      if (meanReconError != null) {
-        m.put("mean_recon_error", meanReconError);
-      }
-      return m;
-    }
+
   }
 
   /**
@@ -86,32 +75,6 @@ public final class Evaluation {
   public record Result(long heldOutRows, boolean modelSawRows, List<String> labelNames,
       Map<String, Representation> representations, double meanInputError, Map<String, String> skipped,
       float[][] codes, int[] labels, Examples examples) {
-
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("held_out_rows", heldOutRows);
-      m.put("evaluated_rows", labels.length);
-      m.put("labels", labelNames.size());
-      m.put("codes_trained_on_evaluated_rows", modelSawRows);
-      Map<String, Object> reps = new LinkedHashMap<>();
-      representations.forEach((name, r) -> reps.put(name, scores(r)));
-      m.put("representations", reps);
-      m.put("mean_input_recon_error", meanInputError);
-      if (!skipped.isEmpty()) {
-        m.put("skipped_baselines", skipped);
-      }
-      return m;
-    }
-
-    /** A representation's scores with its reconstruction error over PCA's at the code's size, where both have one. */
-    public Map<String, Object> scores(Representation r) {
-      Map<String, Object> scores = r.toMap();
-      Double ratio = reconVsPca(r);
-      if (ratio != null) {
-        scores.put("recon_error_vs_pca", ratio);
-      }
-      return scores;
-    }
 
     /** {@code r}'s reconstruction error over PCA's at the code's size; null unless both have one. */
     public Double reconVsPca(Representation r) {

@@ -19,15 +19,7 @@ public final class RetrievalMetrics {
   private static final int CHUNK = 512;
 
   /** @param precisionAtK mean precision at each k (k capped at rows - 1) */
-  public record Scores(Map<Integer, Double> precisionAtK, double meanAveragePrecision, double knnAccuracy) {
-    public Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      precisionAtK.forEach((k, p) -> m.put("precision_at_" + k, p));
-      m.put("mean_average_precision", meanAveragePrecision);
-      m.put("knn_accuracy", knnAccuracy);
-      return m;
-    }
-  }
+  public record Scores(Map<Integer, Double> precisionAtK, double meanAveragePrecision, double knnAccuracy) {}
 
   private RetrievalMetrics() {}
 

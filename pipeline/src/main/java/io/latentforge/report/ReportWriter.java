@@ -1,8 +1,9 @@
 package io.latentforge.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.latentforge.fs.HadoopFiles;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.eval.EvaluationFigures;
+import io.latentforge.fs.HadoopFiles;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -88,7 +89,8 @@ public final class ReportWriter {
         .append("Mean reconstruction error of predicting the mean input: ")
         .append(num(e.meanInputError())).append(".");
     Evaluation.Representation codes = e.representations().get("codes");
-    if (codes != null && e.scores(codes).get("recon_error_vs_pca") instanceof Double ratio) {
+    Double ratio = codes == null ? null : e.reconVsPca(codes);
+    if (ratio != null) {
       html.append(" The codes reconstruct the rows with <b>").append(num(ratio))
           .append("</b> of PCA's error at the same number of dimensions (below 1: better than PCA).");
     }
@@ -96,17 +98,17 @@ public final class ReportWriter {
     List<String> columns = new ArrayList<>();
     List<List<String>> rows = new ArrayList<>();
     Map<String, Map<Integer, Double>> precision = new LinkedHashMap<>();
-    e.representations().forEach((name, r) -> {
-      Map<String, Object> values = e.scores(r);
+    EvaluationFigures.of(e).representations().forEach((name, scores) -> {
+      Map<String, Object> values = scores.asJson();
       if (columns.isEmpty()) {
-        columns.addAll(r.toMap().keySet());
-        columns.remove("mean_recon_error");
+        columns.addAll(values.keySet());
+        columns.removeAll(List.of("mean_recon_error", "recon_error_vs_pca"));
         columns.addAll(List.of("mean_recon_error", "recon_error_vs_pca"));
       }
       List<String> row = new ArrayList<>(List.of(name));
       columns.forEach(col -> row.add(values.containsKey(col) ? text(values.get(col)) : ""));
       rows.add(row);
-      precision.put(name, r.retrieval().precisionAtK());
+      precision.put(name, scores.precisionAt());
     });
     List<String> header = new ArrayList<>(List.of("representation"));
     header.addAll(columns);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.retrieval.NeighborFigures;
@@ -11,7 +12,6 @@ import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A run date's {@code metrics.json}: how the run ended and what it published, then one section per
@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code format_version} existed are version 1; a newer version is refused by name.
  *
  * @param status published, or too_many_rejects
- * @param evaluation evaluate's section as it wrote it (scores per representation), or why it was skipped
+ * @param evaluation evaluate's section: scores per representation, or why it was skipped
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -36,7 +36,7 @@ public record RunMetrics(
     @JsonProperty("created") String created,
     @JsonProperty("neighbors") NeighborFigures neighbors,
     @JsonProperty("clustering") ClusterFigures clustering,
-    @JsonProperty("evaluation") Map<String, Object> evaluation) {
+    @JsonProperty("evaluation") EvaluationFigures evaluation) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -58,7 +58,7 @@ public record RunMetrics(
         neighbors, c, evaluation);
   }
 
-  public RunMetrics withEvaluation(Map<String, Object> e) {
+  public RunMetrics withEvaluation(EvaluationFigures e) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
         neighbors, clustering, e);
   }

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
 import io.latentforge.Stage;
 import io.latentforge.cluster.ClusterFigures;
@@ -14,6 +13,8 @@ import io.latentforge.config.Metric;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.eval.EvaluationFigures;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
@@ -201,7 +202,7 @@ final class Downstream {
   Evaluation.Result evaluate(Dataset<Row> codes, Dataset<Row> features, Evaluation.Inputs inputs, double validationFraction,
       long seed, boolean required) {
     if (!List.of(codes.columns()).contains(Columns.LABEL)) {
-      recordEvaluation(Map.of("skipped", "the corpus has no label column"));
+      recordEvaluation(EvaluationFigures.skipped("the corpus has no label column"));
       return null;
     }
     boolean trainedOnAll = validationFraction == 0;
@@ -214,12 +215,12 @@ final class Downstream {
         throw LatentforgeException.badInput(problem + ".",
             "add labelled rows or raise evaluate.holdout-fraction / train.validation-fraction.");
       }
-      recordEvaluation(Map.of("skipped", problem));
+      recordEvaluation(EvaluationFigures.skipped(problem));
       return null;
     }
     Evaluation.Result result = Stage.run(spark, Runs.GROUP, "evaluate codes and baselines",
         () -> Evaluation.run(spark, features, held, labelled, heldOut, trainedOnAll, inputs, config.evaluate(), seed));
-    recordEvaluation(result.toMap());
+    recordEvaluation(EvaluationFigures.of(result));
     return result;
   }
 
@@ -330,7 +331,7 @@ final class Downstream {
     return PartitionManifest.step(codes == null ? null : codes.modelId(), figures);
   }
 
-  private void recordEvaluation(Map<String, Object> section) {
+  private void recordEvaluation(EvaluationFigures section) {
     updateMetrics(m -> m.withEvaluation(section));
   }
 
