@@ -34,9 +34,16 @@ public final class TableSink {
   public static final String MANIFEST = "_MANIFEST.json";
 
   private final SparkSession spark;
+  /** Run before any partition is published or removed; throws to stop it (the output lock's check). */
+  private final Runnable fence;
 
   public TableSink(SparkSession spark) {
+    this(spark, () -> {});
+  }
+
+  public TableSink(SparkSession spark, Runnable fence) {
     this.spark = spark;
+    this.fence = fence;
   }
 
   /** The manifest of the partition at {@code partition}; null when it has none. */
@@ -133,6 +140,14 @@ public final class TableSink {
      */
     public Row publish(Path staged, StructType schema, long expectedRows, PartitionManifest manifest,
         Column... readBack) {
+      try {
+        fence.run();
+      } catch (RuntimeException e) {
+        if (staged != null) {
+          discard(staged);
+        }
+        throw e;
+      }
       if (expectedRows == 0) {
         if (staged != null) {
           discard(staged);

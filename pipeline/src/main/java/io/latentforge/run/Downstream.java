@@ -19,6 +19,7 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.publish.OutputLayout;
+import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.report.ReportContent;
@@ -66,20 +67,24 @@ final class Downstream {
   private final String runDate;
   private final LatentforgeConfig config;
   private final TableSink sink;
+  private final OutputLock lock;
   private final String codesTable;
 
   /** Reads {@code OUT/codes}. */
-  Downstream(SparkSession spark, OutputLayout out, String runDate, LatentforgeConfig config) {
-    this(spark, out, out.codes(), runDate, config);
+  Downstream(SparkSession spark, OutputLayout out, String runDate, LatentforgeConfig config, OutputLock lock) {
+    this(spark, out, out.codes(), runDate, config, lock);
   }
 
-  Downstream(SparkSession spark, OutputLayout out, String codesTable, String runDate, LatentforgeConfig config) {
+  /** @param lock the run's lock on {@code out}, checked before anything is published */
+  Downstream(SparkSession spark, OutputLayout out, String codesTable, String runDate, LatentforgeConfig config,
+      OutputLock lock) {
     this.spark = spark;
     this.out = out;
     this.codesTable = codesTable;
     this.runDate = runDate;
     this.config = config;
-    this.sink = new TableSink(spark);
+    this.lock = lock;
+    this.sink = new TableSink(spark, lock::requireHeld);
   }
 
   /** The date's published codes. */
@@ -337,6 +342,7 @@ final class Downstream {
 
   /** Sets one step's section of the date's metrics.json, keeping the others. */
   private void updateMetrics(UnaryOperator<RunMetrics> change) {
+    lock.requireHeld();
     HadoopFiles.writeJson(hadoop(), new Path(out.metrics(runDate)), change.apply(metrics()));
   }
 

@@ -146,7 +146,8 @@ public final class DownstreamRun {
     OutputLayout out = new OutputLayout(target.output());
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
         job + " " + target.runDate())) {
-      return step.run(new Downstream(spark, out, target.codesTable(), target.runDate().toString(), target.config()));
+      return step.run(new Downstream(spark, out, target.codesTable(), target.runDate().toString(), target.config(),
+          lock));
     }
   }
 }

@@ -42,39 +42,47 @@ public final class EncodeRun {
   public RunResult execute(EncodeRequest request) {
     ModelStore.Loaded model = loadModel(request);
     CorpusSource.Layout layout = CorpusSource.layout(spark, request.input(), request.kind(), request.config().input());
-    String runDate = request.runDate().toString();
     OutputLayout out = new OutputLayout(request.output());
-    OutputPublisher publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
-    CodeLayer code = model.card().code();
     try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
-        "encode " + model.modelId()); OutputPublisher.Staging staging = publisher.staging()) {
-      publisher.requireCodeShape(model.card().codeSize(), code.binary());
-      CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
-          () -> CorpusSource.checkIds(layout));
-      LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(),
-          model.modelId());
-      Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
-          () -> encoder(corpus, request, model));
-      try {
-        EncodedCorpus encoded = Stage.run(spark, Runs.GROUP, "featurize and encode " + request.input(),
-            () -> encoding.encoder().encode(new ModelToEncode(model.network(), model.modelId(), code,
-                request.config().encode().batchSize()), staging.dir()));
-        RowCounts counts = publisher.admit(encoded.counts(), encoded.rejects(), request.config().input().maxRejectFraction());
-        double meanReconError = Stage.run(spark, Runs.GROUP, "publish codes", () -> publisher.codes(encoded,
-            PartitionManifest.codes(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
-                code.binary(), counts.rejected(), request.input())));
-        double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
-            () -> encoded.meanInputBaseline().getAsDouble());
-        publisher.metrics("published", counts, model.modelId(), null, new ModelCard.Metrics(meanReconError, baseline));
-        if (request.config().output().registersTable()) {
-          publisher.registerTable(request.config().output().table());
-        }
-        return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
-            out.codes(), out.rejects(), request.modelDir(), encoding.inputSize(), model.card().codeSize(),
-            meanReconError, baseline, AfterPublishing.NONE);
-      } finally {
-        encoding.release().run();
+        "encode " + model.modelId())) {
+      OutputPublisher publisher = new OutputPublisher(spark, out, request.runDate().toString(), request.kind(),
+          request.input(), lock);
+      try (OutputPublisher.Staging staging = publisher.staging()) {
+        return encode(request, model, layout, publisher, staging);
       }
+    }
+  }
+
+  private RunResult encode(EncodeRequest request, ModelStore.Loaded model, CorpusSource.Layout layout,
+      OutputPublisher publisher, OutputPublisher.Staging staging) {
+    CodeLayer code = model.card().code();
+    publisher.requireCodeShape(model.card().codeSize(), code.binary());
+    CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
+        () -> CorpusSource.checkIds(layout));
+    LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), request.runDate(), request.input(),
+        model.modelId());
+    Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
+        () -> encoder(corpus, request, model));
+    try {
+      EncodedCorpus encoded = Stage.run(spark, Runs.GROUP, "featurize and encode " + request.input(),
+          () -> encoding.encoder().encode(new ModelToEncode(model.network(), model.modelId(), code,
+              request.config().encode().batchSize()), staging.dir()));
+      RowCounts counts = publisher.admit(encoded.counts(), encoded.rejects(), request.config().input().maxRejectFraction());
+      double meanReconError = Stage.run(spark, Runs.GROUP, "publish codes", () -> publisher.codes(encoded,
+          PartitionManifest.codes(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
+              code.binary(), counts.rejected(), request.input())));
+      double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
+          () -> encoded.meanInputBaseline().getAsDouble());
+      publisher.metrics("published", counts, model.modelId(), null, new ModelCard.Metrics(meanReconError, baseline));
+      if (request.config().output().registersTable()) {
+        publisher.registerTable(request.config().output().table());
+      }
+      OutputLayout out = new OutputLayout(request.output());
+      return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
+          out.codes(), out.rejects(), request.modelDir(), encoding.inputSize(), model.card().codeSize(),
+          meanReconError, baseline, AfterPublishing.NONE);
+    } finally {
+      encoding.release().run();
     }
   }
 

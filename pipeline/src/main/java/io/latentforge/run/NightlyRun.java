@@ -60,6 +60,7 @@ public final class NightlyRun {
   public RunResult execute(NightlyRequest request) {
     Night night = new Night(request);
     try (OutputLock lock = OutputLock.acquire(hadoop(), night.out.root(), "nightly " + night.modelId)) {
+      night.hold(lock);
       night.requireCodeShape();
       night.checkIds();
       night.featurize();
@@ -94,7 +95,8 @@ public final class NightlyRun {
     private final String runDate;
     private final String modelId;
     private final OutputLayout out;
-    private final OutputPublisher publisher;
+    private OutputLock lock;
+    private OutputPublisher publisher;
     private final CorpusSource.Layout layout;
     private final ModelStore store = new ModelStore(hadoop());
     private CorpusSource.Corpus corpus;
@@ -120,7 +122,12 @@ public final class NightlyRun {
       this.runDate = request.runDate().toString();
       this.modelId = modelId(request);
       this.out = new OutputLayout(request.output());
-      this.publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input());
+    }
+
+    /** The output root's lock, checked before each thing the run publishes. */
+    void hold(OutputLock outputLock) {
+      lock = outputLock;
+      publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input(), lock);
     }
 
     void requireCodeShape() {
@@ -194,6 +201,7 @@ public final class NightlyRun {
     void commitModel() {
       store.saveCard(stagedModel, card());
       new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(stagedModel);
+      lock.requireHeld();
       store.commit(stagedModel, out.models(), modelId);
     }
 
@@ -216,7 +224,7 @@ public final class NightlyRun {
 
     /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
     RunResult afterPublishing() {
-      Downstream downstream = new Downstream(spark, out, runDate, config);
+      Downstream downstream = new Downstream(spark, out, runDate, config, lock);
       Dataset<Row> codes = downstream.codes();
       AfterPublishing found = AfterPublishing.NONE;
       for (NightlySettings.Step step : config.nightly().steps()) {

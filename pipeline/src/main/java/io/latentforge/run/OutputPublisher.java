@@ -12,6 +12,7 @@ import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.parquet.TableRows;
 import io.latentforge.publish.OutputLayout;
+import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.report.RunMetrics;
@@ -43,15 +44,19 @@ final class OutputPublisher {
   private final CorpusKind kind;
   private final String input;
   private final TableSink sink;
+  private final OutputLock lock;
   private static final Column MEAN_RECON_ERROR = avg(col(Columns.RECON_ERROR));
 
-  OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input) {
+  /** @param lock the run's lock on {@code out}, checked before anything is published */
+  OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input,
+      OutputLock lock) {
     this.spark = spark;
     this.out = out;
     this.runDate = runDate;
     this.kind = kind;
     this.input = input;
-    this.sink = new TableSink(spark);
+    this.lock = lock;
+    this.sink = new TableSink(spark, lock::requireHeld);
   }
 
   /**
@@ -165,6 +170,7 @@ final class OutputPublisher {
   void metrics(String status, RowCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
         input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null);
+    lock.requireHeld();
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);
   }
 }
