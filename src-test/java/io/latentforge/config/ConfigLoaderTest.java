@@ -22,7 +22,7 @@ class ConfigLoaderTest {
     assertThat(c.model().type()).isEqualTo(ModelSpec.Type.DENOISING);
     assertThat(c.model().corruption().level()).isEqualTo(0.2);
     assertThat(c.model().codeSize()).isEqualTo(32);
-    assertThat(c.model().encoderLayers()).containsExactly(256, 64);
+    assertThat(c.model().encoderLayers()).as("auto, the images' widths until forKind").containsExactly(512, 64);
     assertThat(c.image()).isEqualTo(new ImageFeatures(28, 28, 1));
     assertThat(c.text().weighting()).isEqualTo(TextFeatures.Weighting.TFIDF);
     assertThat(c.text().normalize()).isEqualTo(TextFeatures.Normalize.L2);
@@ -30,22 +30,25 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void autoActivationAndLearningRateAreDecidedByTheKindOfCorpus() {
+  void autoActivationWidthsAndLearningRateAreDecidedByTheKindOfCorpus() {
     LatentforgeConfig c = ConfigLoader.load(null, List.of());
     LatentforgeConfig images = c.forKind(CorpusKind.IMAGE);
     assertThat(images.model().activation()).isEqualTo(ModelSpec.Activation.RELU);
     assertThat(images.train().optimizer().learningRate()).isEqualTo(0.003);
+    assertThat(images.model().encoderLayers()).containsExactly(512, 64);
     LatentforgeConfig documents = c.forKind(CorpusKind.TEXT);
     assertThat(documents.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
+    assertThat(documents.model().encoderLayers()).containsExactly(256, 64);
     assertThat(documents.train().optimizer().learningRate()).isEqualTo(0.01);
     assertThat(documents.forKind(CorpusKind.TEXT)).isEqualTo(documents);
     assertThat(ConfigLoader.load(null, List.of("model.type=vae")).forKind(CorpusKind.TEXT).train().optimizer()
         .learningRate()).isEqualTo(0.001);
 
     // What the user set is kept.
-    LatentforgeConfig set = ConfigLoader.load(null, List.of("model.activation=elu", "train.learning-rate=0.002"))
-        .forKind(CorpusKind.TEXT);
+    LatentforgeConfig set = ConfigLoader.load(null, List.of("model.activation=elu", "train.learning-rate=0.002",
+            "model.encoder-layers=[100]")).forKind(CorpusKind.TEXT);
     assertThat(set.model().activation()).isEqualTo(ModelSpec.Activation.ELU);
+    assertThat(set.model().encoderLayers()).containsExactly(100);
     assertThat(set.train().optimizer().learningRate()).isEqualTo(0.002);
     assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.activation=swish")))
         .hasMessageContaining("model.activation").hasMessageContaining("auto");

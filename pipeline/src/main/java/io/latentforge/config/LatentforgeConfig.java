@@ -28,13 +28,17 @@ public record LatentforgeConfig(
    * This configuration with the {@code auto} defaults that depend on the corpus decided for
    * {@code kind}: until then they hold the images' values. For documents, model.activation = auto
    * is tanh and train.learning-rate = auto is 0.01 for the dense types: on sparse tf-idf vectors a
-   * ReLU network stayed at the mean input (README, "Code quality on real corpora").
+   * ReLU network stayed at the mean input (deploy/PERFORMANCE.md, "Code quality on real corpora");
+   * model.encoder-layers = auto is [256, 64] (images: [512, 64]).
    */
   public LatentforgeConfig forKind(CorpusKind kind) {
     Config c = ConfigFactory.parseString(rendered);
     List<String> decided = new ArrayList<>();
     if (kind == CorpusKind.TEXT && isAuto(c, "model.activation")) {
       decided.add("model.activation = tanh");
+    }
+    if (kind == CorpusKind.TEXT && isAuto(c, "model.encoder-layers")) {
+      decided.add("model.encoder-layers = " + ModelSpec.TEXT_LAYERS);
     }
     if (kind == CorpusKind.TEXT && isAuto(c, "train.learning-rate")) {
       decided.add("train.learning-rate = " + TrainSettings.defaultLearningRate(model.type(), kind));

@@ -19,12 +19,17 @@ public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, Li
   /** The VAE's weight of the KL term, ramped up over {@code klWarmupEpochs}. */
   public record Vae(double klWeight, int klWarmupEpochs) implements Serializable {}
 
+  /** model.encoder-layers = auto, by kind (see conf/latentforge.conf for the figures that chose them). */
+  public static final List<Integer> IMAGE_LAYERS = List.of(512, 64);
+  public static final List<Integer> TEXT_LAYERS = List.of(256, 64);
+
   /** The {@code model} section. */
   static ModelSpec from(ConfigReader r) {
     ConfigReader conv = r.section("conv");
     ConfigReader vae = r.section("vae");
     return new ModelSpec(r.enumValue("type", Type.class), r.intAtLeast("code-size", 1),
-        r.positiveIntList("encoder-layers"), r.intList("decoder-layers", 1),
+        // auto holds the images' widths until LatentforgeConfig.forKind decides them for the corpus.
+        r.isAuto("encoder-layers") ? IMAGE_LAYERS : r.positiveIntList("encoder-layers"), r.intList("decoder-layers", 1),
         // auto holds the images' relu until LatentforgeConfig.forKind decides it for the corpus.
         r.enumOrAuto("activation", Activation.class, Activation.RELU), r.enumValue("code-activation", Activation.class),
         r.enumValue("loss", Loss.class),
