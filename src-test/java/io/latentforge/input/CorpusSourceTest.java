@@ -70,6 +70,26 @@ class CorpusSourceTest {
   }
 
   @Test
+  void aTruncatedFileAmongTheCorpusFilesIsBadInputNamingIt(SparkSession spark) throws Exception {
+    String path = dir.resolve("truncated").toString();
+    spark.createDataFrame(List.of(RowFactory.create("a", "one two"), RowFactory.create("b", "three four"),
+            RowFactory.create("c", "five six")),
+        new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType))
+        .repartition(3).write().parquet(path);
+    Path victim;
+    try (var files = Files.list(Path.of(path))) {
+      victim = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).sorted().reduce((a, b) -> b)
+          .orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(victim);
+    Files.write(victim, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+    // Spark infers the schema from another file; the truncated one would fail a task later.
+    assertThatThrownBy(() -> CorpusSource.read(spark, path, CorpusKind.TEXT, columns))
+        .hasMessageContaining("is not a readable Parquet file", victim.getFileName().toString(), "truncated")
+        .satisfies(e -> assertThat(((LatentforgeException) e).kind()).isEqualTo(LatentforgeException.Kind.BAD_INPUT));
+  }
+
+  @Test
   void withoutIdColumnTheIdIsTheSha256OfTheContent(SparkSession spark) throws Exception {
     String path = write(spark, new StructType().add("text", DataTypes.StringType).add("label", DataTypes.IntegerType),
         RowFactory.create("grüße aus köln", 7));

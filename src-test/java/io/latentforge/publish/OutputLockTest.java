@@ -169,12 +169,28 @@ class OutputLockTest {
   }
 
   @Test
-  void aLockThatCannotBeWrittenFailsClearlyAndLeavesNothing() throws Exception {
+  void anOutputRootUnderARegularFileFailsClearlyAndLeavesNothing() throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
     assertThatThrownBy(() -> OutputLock.acquire(new Configuration(), file.resolve("out").toString(), "nightly"))
         .isInstanceOf(LatentforgeException.class)
-        .hasMessageContaining("Cannot take the lock", "No lock was left behind", "writable directory");
+        .hasMessageContaining(file + " is a file, not a directory", "parents are directories")
+        .satisfies(e -> assertThat(((LatentforgeException) e).kind()).isEqualTo(LatentforgeException.Kind.USAGE));
     assertThat(Files.readString(file)).isEqualTo("not a directory");
+  }
+
+  @Test
+  void aFailureWhileTakingTheLockSaysSoAndLeavesNoLockFile() throws Exception {
+    Path root = Files.createDirectories(dir.resolve("odd"));
+    // Something that is not a lock file where the lock goes: reading it fails as a full disk's write would.
+    Files.createDirectories(root.resolve(OutputLock.LOCK_FILE));
+    assertThatThrownBy(() -> OutputLock.acquire(new Configuration(), root.toString(), "nightly"))
+        .isInstanceOf(LatentforgeException.class)
+        .hasMessageContaining("Cannot take the lock", "No lock was left behind", "free space")
+        .satisfies(e -> assertThat(((LatentforgeException) e).kind()).isEqualTo(LatentforgeException.Kind.INTERNAL));
+    try (Stream<Path> left = Files.list(root)) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly(OutputLock.LOCK_FILE);
+    }
+    assertThat(root.resolve(OutputLock.LOCK_FILE)).isDirectory().isEmptyDirectory();
   }
 
   @Test

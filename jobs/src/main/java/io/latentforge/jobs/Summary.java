@@ -38,7 +38,11 @@ final class Summary {
     out.printf(Locale.ROOT, "  recon error      %.4f per row (predicting the mean input: %.4f)%n", r.meanReconError(),
         r.meanBaselineError());
     out.printf(Locale.ROOT, "  codes            %s/run_date=%s (%d floats per row)%n", r.codesPath(), runDate, r.codeSize());
-    out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
+    if (r.rowsRead() > r.rowsFeaturized()) {
+      out.printf(Locale.ROOT, "  rejects          %s/run_date=%s%n", r.rejectsPath(), runDate);
+    } else {
+      out.printf(Locale.ROOT, "  rejects          none (a date without rejects has no rejects partition)%n");
+    }
     out.printf(Locale.ROOT, "  model            %s%n", r.modelPath());
     afterPublishing(out, r.downstream());
     out.printf(Locale.ROOT, "  took             %.0f s%n", (System.nanoTime() - startNanos) / 1e9);

@@ -116,7 +116,17 @@ public abstract class AtomicFiles {
 
     @Override
     public void mkdirs(Path dir) throws IOException {
-      Files.createDirectories(nio(dir));
+      try {
+        Files.createDirectories(nio(dir));
+      } catch (java.nio.file.FileSystemException e) {
+        for (java.nio.file.Path p = nio(dir); p != null; p = p.getParent()) {
+          if (Files.isRegularFile(p)) {
+            throw LatentforgeException.usage("Cannot create " + dir + ": " + p + " is a file, not a directory.",
+                "choose an output path whose parents are directories.");
+          }
+        }
+        throw e;
+      }
     }
   }
 

@@ -14,13 +14,16 @@ import static org.apache.spark.sql.functions.when;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.InputSettings;
+import io.latentforge.parquet.ParquetFooters;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.schema.RejectReason;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -80,6 +83,7 @@ public final class CorpusSource {
       throw LatentforgeException.badInput("Cannot read " + path + " as Parquet: " + e.getMessage(),
           "point --input at a Parquet file or a directory of Parquet files.");
     }
+    requireReadableFiles(spark, raw, path);
     StructType schema = raw.schema();
     Column content = contentColumn(schema, kind, columns, path);
     Column id = idColumn(schema, columns, content, kind, path);
@@ -98,6 +102,24 @@ public final class CorpusSource {
       rows = rows.repartition(cores);
     }
     return new Layout(rows, hasLabel, path);
+  }
+
+  /**
+   * Every file's footer, read before any Spark job: a truncated or foreign file among the corpus's
+   * files is bad input, named, not a failed task halfway through a run.
+   */
+  private static void requireReadableFiles(SparkSession spark, Dataset<Row> raw, String path) {
+    List<org.apache.hadoop.fs.Path> files = Arrays.stream(raw.inputFiles()).map(org.apache.hadoop.fs.Path::new).toList();
+    Optional<String> unreadable;
+    try {
+      unreadable = ParquetFooters.firstUnreadable(spark.sparkContext().hadoopConfiguration(), files);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Parquet footers of " + path, e);
+    }
+    unreadable.ifPresent(why -> {
+      throw LatentforgeException.badInput("A file of the corpus " + path + " is not a readable Parquet file: " + why,
+          "replace the file with a complete copy (it may have been truncated while copied), or remove it.");
+    });
   }
 
   /** Tags null and duplicate ids: one job over the ids (see {@link #withIdChecks}). */

@@ -3,6 +3,7 @@ package io.latentforge.parquet;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,30 +53,64 @@ public final class ParquetFooters {
     if (files.isEmpty()) {
       return new Summary(0, List.of());
     }
-    ExecutorService readers = Executors.newFixedThreadPool(Math.min(READERS, files.size()), r -> {
+    long rows = 0;
+    List<StructType> schemas = new ArrayList<>();
+    for (Footer footer : read(hadoop, files)) {
+      if (footer.metadata() == null) {
+        throw footer.failure() instanceof IOException io ? io : new IOException(footer.failure());
+      }
+      rows += footer.metadata().getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
+      String json = footer.metadata().getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
+      schemas.add(json == null ? null : (StructType) DataType.fromJson(json));
+    }
+    return new Summary(rows, schemas);
+  }
+
+  /**
+   * The first of {@code files} whose footer cannot be read (a truncated or foreign file), with why;
+   * empty when every footer reads.
+   */
+  public static Optional<String> firstUnreadable(Configuration hadoop, List<Path> files) throws IOException {
+    for (Footer footer : read(hadoop, files)) {
+      if (footer.metadata() == null) {
+        Throwable why = footer.failure();
+        while (why.getCause() != null) {
+          why = why.getCause();
+        }
+        // The innermost message names the file (e.g. "FILE is not a Parquet file. Expected magic number ...").
+        String message = why.getMessage() == null ? why.toString() : why.getMessage();
+        return Optional.of(message.contains(footer.file().getName()) ? message : footer.file() + ": " + message);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** One file's footer, or why it could not be read. */
+  private record Footer(Path file, ParquetMetadata metadata, Throwable failure) {}
+
+  private static List<Footer> read(Configuration hadoop, List<Path> files) throws IOException {
+    ExecutorService readers = Executors.newFixedThreadPool(Math.max(1, Math.min(READERS, files.size())), r -> {
       Thread thread = new Thread(r, "parquet-footers");
       thread.setDaemon(true);
       return thread;
     });
     try {
-      List<Future<ParquetMetadata>> footers = new ArrayList<>();
+      List<Future<ParquetMetadata>> pending = new ArrayList<>();
       for (Path file : files) {
-        footers.add(readers.submit(() -> footer(hadoop, file)));
+        pending.add(readers.submit(() -> footer(hadoop, file)));
       }
-      long rows = 0;
-      List<StructType> schemas = new ArrayList<>();
-      for (Future<ParquetMetadata> footer : footers) {
-        ParquetMetadata metadata = footer.get();
-        rows += metadata.getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
-        String json = metadata.getFileMetaData().getKeyValueMetaData().get(SPARK_SCHEMA_KEY);
-        schemas.add(json == null ? null : (StructType) DataType.fromJson(json));
+      List<Footer> footers = new ArrayList<>();
+      for (int f = 0; f < files.size(); f++) {
+        try {
+          footers.add(new Footer(files.get(f), pending.get(f).get(), null));
+        } catch (ExecutionException e) {
+          footers.add(new Footer(files.get(f), null, e.getCause()));
+        }
       }
-      return new Summary(rows, schemas);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+      return footers;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading the footers of " + dir, e);
+      throw new IOException("interrupted while reading Parquet footers", e);
     } finally {
       readers.shutdownNow();
     }
