@@ -1,5 +1,6 @@
 package io.latentforge.jobs;
 
+import com.typesafe.config.ConfigFactory;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.jobs.bench.QualityBench;
 import io.latentforge.schema.CorpusKind;
@@ -45,7 +46,9 @@ public final class BenchQualityCommand extends SparkJob {
       results.add(bench.run(corpus, output, common.runDate));
     }
     out.printf(Locale.ROOT, "%nquality benchmark: held-out rows, model %s %s->%d, master %s%n",
-        config.model().type().name().toLowerCase(Locale.ROOT), config.model().encoderLayers(),
+        // As configured: auto is decided per corpus (images [512, 64], documents [256, 64]).
+        config.model().type().name().toLowerCase(Locale.ROOT),
+        ConfigFactory.parseString(config.rendered()).getValue("model.encoder-layers").unwrapped(),
         config.model().codeSize(), spark.sparkContext().master());
     out.printf(Locale.ROOT, "  %-16s %-10s %7s %7s %7s %7s %10s%n", "corpus", "", "P@10", "mAP", "10-NN", "NMI",
         "recon/PCA");

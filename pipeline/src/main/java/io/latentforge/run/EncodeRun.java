@@ -48,13 +48,13 @@ public final class EncodeRun {
       OutputPublisher publisher = new OutputPublisher(spark, out, request.runDate().toString(), request.kind(),
           request.input(), lock);
       try (OutputPublisher.Staging staging = publisher.staging()) {
-        return encode(request, model, layout, publisher, staging);
+        return encode(request, model, layout, out, publisher, staging);
       }
     }
   }
 
   private RunResult encode(EncodeRequest request, ModelStore.Loaded model, CorpusSource.Layout layout,
-      OutputPublisher publisher, OutputPublisher.Staging staging) {
+      OutputLayout out, OutputPublisher publisher, OutputPublisher.Staging staging) {
     CodeLayer code = model.card().code();
     publisher.requireCodeShape(model.card().codeSize(), code.binary());
     CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
@@ -77,7 +77,6 @@ public final class EncodeRun {
       if (request.config().output().registersTable()) {
         publisher.registerTable(request.config().output().table());
       }
-      OutputLayout out = new OutputLayout(request.output());
       return new RunResult(model.modelId(), counts.read(), counts.accepted(), counts.rejectsByReason(), List.of(),
           out.codes(), out.rejects(), request.modelDir(), encoding.inputSize(), model.card().codeSize(),
           meanReconError, baseline, AfterPublishing.NONE);
