@@ -55,7 +55,7 @@ class HdfsNightlyTest {
       FileStatus[] models = fs.listStatus(new org.apache.hadoop.fs.Path(out + "/models"),
           p -> !p.getName().startsWith("_"));
       assertThat(models).hasSize(1);
-      assertThat(fs.exists(new org.apache.hadoop.fs.Path(models[0].getPath(), "model.zip"))).isTrue();
+      assertThat(fs.exists(new org.apache.hadoop.fs.Path(models[0].getPath(), "network.bin"))).isTrue();
       assertThat(fs.exists(new org.apache.hadoop.fs.Path(models[0].getPath(), "model.json"))).isTrue();
       // Nothing left behind: no lock, no DL4J scratch files.
       assertThat(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(out))).map(s -> s.getPath().getName()))

@@ -68,7 +68,8 @@ class IngestionEndToEndTest {
   }
 
   @Test
-  void tooManyRejectsFailsWithExitCode4AfterWritingRejectsAndPublishesNoCodes(SparkSession spark) throws Exception {
+  void tooManyRejectsFailsWithExitCode4PublishesNothingAndKeepsItsRejectsAndMetricsInItsOwnArea(SparkSession spark)
+      throws Exception {
     String input = corpusWithBadRows(spark);
     String out = dir.resolve("strict").toString();
     CliErrorsTest.Outcome r = CliErrorsTest.cli("nightly", "--kind", "text", "--input", input, "--output", out,
@@ -76,10 +77,15 @@ class IngestionEndToEndTest {
     assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(4);
     assertThat(r.err()).contains("18 of 118 rows", "input.max-reject-fraction = 0.01", "duplicate_id=5",
         "empty_text=4", "null_text=3", "no_vocabulary_tokens=6");
-    assertThat(spark.read().parquet(out + "/rejects").count()).isEqualTo(18);
-    assertThat(Path.of(out, "codes")).doesNotExist();
-    assertThat(Path.of(out, "models")).doesNotExist();
-    JsonNode metrics = new ObjectMapper().readTree(Path.of(out, "reports", "run_date=2026-05-06", "metrics.json").toFile());
+    java.util.regex.Matcher kept = java.util.regex.Pattern.compile("rejects are in (\\S+), its metrics in (\\S+)\\.")
+        .matcher(r.err());
+    assertThat(kept.find()).as(r.err()).isTrue();
+    assertThat(kept.group(1)).startsWith(out + "/_runs/run_date=2026-05-06/");
+    assertThat(spark.read().parquet(kept.group(1)).count()).isEqualTo(18);
+    for (String published : List.of("codes", "models", "rejects", "reports")) {
+      assertThat(Path.of(out, published)).doesNotExist();
+    }
+    JsonNode metrics = new ObjectMapper().readTree(Path.of(kept.group(2)).toFile());
     assertThat(metrics.get("status").asText()).isEqualTo("too_many_rejects");
     assertThat(metrics.get("rows").get("rejected").asLong()).isEqualTo(18);
   }

@@ -33,7 +33,6 @@ import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -107,8 +106,9 @@ class NightlyEndToEndTest {
     // model.json describes the model file, and the saved model reproduces the published codes.
     Path modelDir = Files.list(Path.of(out, "models")).findFirst().orElseThrow();
     JsonNode card = new ObjectMapper().readTree(modelDir.resolve("model.json").toFile());
-    byte[] zip = Files.readAllBytes(modelDir.resolve("model.zip"));
-    assertThat(card.get("model_sha256").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip)));
+    byte[] network = Files.readAllBytes(modelDir.resolve("network.bin"));
+    assertThat(card.get("model_sha256").asText()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(network)));
+    assertThat(card.get("files").get("network.bin").asText()).isEqualTo(card.get("model_sha256").asText());
     assertThat(card.get("rows").get("read").asLong()).isEqualTo(400);
     // At most the configured epochs (early stopping may end sooner), each with a validation error,
     // and the checkpoints moved under the published model: the last two and the best epoch's.
@@ -117,7 +117,7 @@ class NightlyEndToEndTest {
     assertThat(card.get("training").get("stop_reason").asText()).isNotBlank();
     try (var checkpoints = Files.list(modelDir.resolve("checkpoints"))) {
       assertThat(checkpoints.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
-          .contains("best.zip").filteredOn(n -> n.matches("epoch-\\d+\\.zip")).hasSize(2);
+          .contains("best.network").filteredOn(n -> n.matches("epoch-\\d+\\.network")).hasSize(2);
     }
     assertThat(Path.of(out, "_checkpoints")).doesNotExist();
     assertThat(card.get("config").get("model").get("code-size").asInt()).isEqualTo(CODE_SIZE);
@@ -131,7 +131,10 @@ class NightlyEndToEndTest {
     }
     assertThat(rows.get(0).getString(rows.get(0).fieldIndex("model_id"))).isEqualTo(card.get("model_id").asText());
 
-    MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(modelDir.resolve("model.zip").toFile(), true);
+    MultiLayerNetwork net;
+    try (java.io.InputStream in = Files.newInputStream(modelDir.resolve("network.bin"))) {
+      net = io.latentforge.model.NetworkFormat.read(in, true, "network.bin");
+    }
     Row first = rows.get(0);
     double[] x = pixels.get(first.getString(0));
     float[] code = net.feedForward(Nd4j.create(new double[][] {x}).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT), false)
@@ -178,16 +181,50 @@ class NightlyEndToEndTest {
   }
 
   @Test
-  void aDivergingRunStopsWithExitCode5AndPublishesNothing() {
+  void aDivergingRunStopsWithExitCode5PublishesNothingAndSaysWhereItsMetricsAre() throws Exception {
     String out = dir.resolve("out-diverged").toString();
     CliErrorsTest.Outcome r = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out,
         "--run-date", DATE, "--set", "train.updater=sgd", "--set", "train.learning-rate=1e12", "--set", "model.loss=mse",
         "--set", "train.epochs=3");
     assertThat(r.exitCode()).as(r.err()).isEqualTo(5);
     assertThat(r.err()).contains("Training diverged at epoch", "lower train.learning-rate");
+    java.util.regex.Matcher metrics = java.util.regex.Pattern.compile("Its metrics are in (\\S+metrics\\.json)")
+        .matcher(r.err());
+    assertThat(metrics.find()).as(r.err()).isTrue();
+    JsonNode written = new ObjectMapper().readTree(Path.of(metrics.group(1)).toFile());
+    assertThat(written.get("status").asText()).isEqualTo("diverged");
+    assertThat(written.at("/rows/read").asLong()).isPositive();
     assertThat(Path.of(out, "codes")).doesNotExist();
+    assertThat(Path.of(out, "reports")).doesNotExist();
     assertThat(Path.of(out, "models")).doesNotExist();
     assertThat(Path.of(out, "_lock")).doesNotExist();
+  }
+
+  /**
+   * The disk fills while training: writing a checkpoint raises Hadoop's FSError, a Java Error that
+   * picocli's handler never sees. The run still ends with one latentforge line and exit code 1,
+   * leaves no lock and publishes nothing.
+   */
+  @Test
+  void aFullDiskDuringTrainingEndsWithOneLineExitCode1NoLockAndNothingPublished(SparkSession spark) {
+    String out = dir.resolve("out-full-disk").toString();
+    org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    hadoop.set("fs.file.impl", io.latentforge.testing.FullDiskFileSystem.class.getName());
+    hadoop.setBoolean("fs.file.impl.disable.cache", true);
+    CliErrorsTest.Outcome r;
+    try {
+      r = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out, "--run-date", DATE,
+          "--set", "train.epochs=2", "--set", "model.code-size=4");
+    } finally {
+      hadoop.unset("fs.file.impl");
+      hadoop.unset("fs.file.impl.disable.cache");
+    }
+    assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+    assertThat(r.err()).contains("latentforge: failed: the file system failed", "No space left on device",
+        "free space");
+    assertThat(Path.of(out, "_lock")).doesNotExist();
+    assertThat(Path.of(out, "codes")).doesNotExist();
+    assertThat(Path.of(out, "models")).doesNotExist();
   }
 
   @Test

@@ -236,18 +236,40 @@ class PublishingTest {
     // The same date may change size: its partition is replaced whole.
     assertThat(nightly(out, "2026-06-01", "model.code-size=16").exitCode()).isZero();
 
-    Path model = Files.list(Path.of(out, "models")).filter(p -> p.getFileName().toString().contains("2026-06-01"))
-        .findFirst().orElseThrow();
-    Path zip = model.resolve("model.zip");
-    byte[] bytes = Files.readAllBytes(zip);
-    bytes[bytes.length / 2] ^= 1;
-    Files.write(zip, bytes);
-    // Without Hadoop's local .crc file, only the SHA-256 in model.json can tell.
-    Files.deleteIfExists(model.resolve(".model.zip.crc"));
-    CliErrorsTest.Outcome tampered = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text",
-        "--input", documents, "--output", dir.resolve("tampered").toString());
+    List<Path> models;
+    try (Stream<Path> list = Files.list(Path.of(out, "models"))) {
+      models = list.filter(p -> p.getFileName().toString().contains("2026-06-01")).sorted().toList();
+    }
+    assertThat(models).hasSize(2);
+    flipAByte(models.get(0), "network.bin");
+    CliErrorsTest.Outcome tampered = encodeWith(models.get(0));
     assertThat(tampered.exitCode()).isEqualTo(3);
-    assertThat(tampered.err()).contains("Refusing to load", "its SHA-256 is", "model.json records");
+    assertThat(tampered.err()).contains("Refusing to load", "the SHA-256 of network.bin is", "model.json records");
+
+    // The vocabulary is the model's too: a changed term list would shift every document's features.
+    Path vocabularyFile;
+    try (Stream<Path> files = Files.walk(models.get(1).resolve("vocabulary"))) {
+      vocabularyFile = files.filter(p -> Files.isRegularFile(p) && p.toString().contains("metadata")
+          && !p.getFileName().toString().startsWith(".") && p.toFile().length() > 10).findFirst().orElseThrow();
+    }
+    flipAByte(vocabularyFile.getParent(), vocabularyFile.getFileName().toString());
+    CliErrorsTest.Outcome vocabulary = encodeWith(models.get(1));
+    assertThat(vocabulary.exitCode()).isEqualTo(3);
+    assertThat(vocabulary.err()).contains("Refusing to load", "the SHA-256 of vocabulary/");
+  }
+
+  /** Changes one byte of {@code dir/name}; without Hadoop's local .crc file only the card's SHA-256 can tell. */
+  private static void flipAByte(Path dir, String name) throws IOException {
+    Path file = dir.resolve(name);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(file, bytes);
+    Files.deleteIfExists(dir.resolve("." + name + ".crc"));
+  }
+
+  private CliErrorsTest.Outcome encodeWith(Path model) {
+    return CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text", "--input", documents, "--output",
+        dir.resolve("tampered").toString());
   }
 
   @Test

@@ -24,7 +24,7 @@ class PartitionManifestTest {
   private PartitionManifest writeAndRead(PartitionManifest manifest) throws IOException {
     Path partition = Files.createTempDirectory(tmp, "run_date=");
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(partition.toString(), TableSink.MANIFEST);
-    HadoopFiles.writeJson(new Configuration(), file, manifest.published("2026-11-30", 7));
+    HadoopFiles.writeJson(new Configuration(), file, manifest.published("2026-11-30", 7, "20261130T010203Z-0123abcd"));
     assertThat(Files.readString(partition.resolve(TableSink.MANIFEST))).contains("\"format_version\" : 1");
     return TableSink.manifest(new Configuration(), new org.apache.hadoop.fs.Path(partition.toString()));
   }
@@ -35,7 +35,7 @@ class PartitionManifestTest {
         PartitionManifest.codes("image-deep-2026-11-30-0123abcd", "ab".repeat(32), 16, true, 3, "/data/images"),
         PartitionManifest.rejects("/data/images", Map.of("image_undecodable", 2L, "null_id", 1L)),
         PartitionManifest.step("image-deep-2026-11-30-0123abcd", Map.of("k", 10, "metric", "cosine"))}) {
-      assertThat(writeAndRead(manifest)).isEqualTo(manifest.published("2026-11-30", 7));
+      assertThat(writeAndRead(manifest)).isEqualTo(manifest.published("2026-11-30", 7, "20261130T010203Z-0123abcd"));
     }
     assertThat(writeAndRead(PartitionManifest.codes("m", "s", 16, true, 0, "in")).binary()).isTrue();
   }
@@ -60,7 +60,7 @@ class PartitionManifestTest {
     PartitionManifest codes = fixture("codes-manifest-before-versions.json");
     assertThat(codes).isEqualTo(new PartitionManifest(1, "2026-11-30", 2000L, "image-deep-2026-11-30-f36e9b59",
         "3d29453ba8787af7081201420c57d06a0a94bc98f34889b1a5402b951e67decb", 32, false, 0L, null,
-        "/tmp/exp/demo/corpora/images", null, "2026-11-30T03:22:02.701939627Z"));
+        "/tmp/exp/demo/corpora/images", null, "2026-11-30T03:22:02.701939627Z", null));
 
     PartitionManifest rejects = fixture("rejects-manifest-before-versions.json");
     assertThat(rejects.rejectsByReason()).isEqualTo(Map.of("no_vocabulary_tokens", 2L));

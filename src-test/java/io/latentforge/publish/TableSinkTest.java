@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Staged files are published only when their footers show every expected row and the schema
+ * Staged files are committed only when their footers show every expected row and the schema
  * written; otherwise the old partition stays as it was and the staged files are gone.
  */
 @ExtendWith(SparkSessionExtension.class)
@@ -47,43 +47,59 @@ class TableSinkTest {
 
   private static final PartitionManifest NONE = PartitionManifest.step(null, Map.of());
 
+  private DateCommit commit(SparkSession spark, String runId) {
+    return new DateCommit(spark.sparkContext().hadoopConfiguration(), new OutputLayout(dir.toString()), DATE, runId,
+        () -> {});
+  }
+
+  private static org.apache.hadoop.fs.Path writeElsewhere(Dataset<Row> rows, Path where) {
+    rows.write().parquet(where.toString());
+    return new org.apache.hadoop.fs.Path(where.toString());
+  }
+
   @Test
   void stagedFilesAreCountedFromTheirFootersAndRefusedWhenRowsOrColumnsDiffer(SparkSession spark) throws IOException {
     String table = dir.resolve("table").toString();
-    TableSink sink = new TableSink(spark);
-    sink.publishPartition(rows(spark, 30, 3), table, DATE, 30, PartitionManifest.step("m1", Map.of()));
+    DateCommit first = commit(spark, "20240301T000000Z-00000001");
+    new TableSink(spark, first).stage(rows(spark, 30, 3), table, 30, PartitionManifest.step("m1", Map.of()));
     Path published = dir.resolve("table/run_date=" + DATE);
+    assertThat(published).as("staged only").doesNotExist();
+    first.commit();
     Map<String, byte[]> before = contents(published);
     assertThat(spark.read().parquet(table).count()).isEqualTo(30);
 
-    TableSink.Partition partition = sink.partition(table, DATE);
-    org.apache.hadoop.fs.Path staged = partition.staging();
-    rows(spark, 41, 4).write().parquet(staged.toString());
-    assertThatThrownBy(() -> partition.publish(staged, SCHEMA, 42, NONE))
-        .hasMessageContaining("holds 41 rows, expected 42").hasMessageContaining("nothing was published");
-    assertThat(Files.exists(Path.of(staged.toString()))).as("refused files discarded").isFalse();
+    DateCommit second = commit(spark, "20240301T000001Z-00000002");
+    TableSink sink = new TableSink(spark, second);
+    org.apache.hadoop.fs.Path short1 = writeElsewhere(rows(spark, 41, 4), dir.resolve("w1"));
+    assertThatThrownBy(() -> sink.stage(new io.latentforge.parquet.TableRows.Written(short1.toString(), SCHEMA), table,
+        42, NONE)).hasMessageContaining("holds 41 rows, expected 42").hasMessageContaining("nothing was published");
+    assertThat(dir.resolve("w1")).as("refused files discarded").doesNotExist();
 
-    org.apache.hadoop.fs.Path otherColumns = partition.staging();
-    rows(spark, 41, 2).withColumnRenamed("value", "score").write().parquet(otherColumns.toString());
-    assertThatThrownBy(() -> partition.publish(otherColumns, SCHEMA, 41, NONE))
-        .hasMessageContaining("has columns struct<id:string,score:double>, expected struct<id:string,value:double>");
+    org.apache.hadoop.fs.Path otherColumns = writeElsewhere(rows(spark, 41, 2).withColumnRenamed("value", "score"),
+        dir.resolve("w2"));
+    assertThatThrownBy(() -> sink.stage(new io.latentforge.parquet.TableRows.Written(otherColumns.toString(), SCHEMA),
+        table, 41, NONE)).hasMessageContaining("has columns struct<id:string,score:double>, expected struct<id:string,value:double>");
 
-    org.apache.hadoop.fs.Path notParquet = partition.staging();
-    rows(spark, 41, 2).write().parquet(notParquet.toString());
-    Files.writeString(Path.of(notParquet.toString()).resolve("part-99999.parquet"), "not a parquet file");
-    assertThatThrownBy(() -> partition.publish(notParquet, SCHEMA, 41, NONE))
-        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("part-99999.parquet");
+    org.apache.hadoop.fs.Path notParquet = writeElsewhere(rows(spark, 41, 2), dir.resolve("w3"));
+    Files.writeString(dir.resolve("w3").resolve("part-99999.parquet"), "not a parquet file");
+    assertThatThrownBy(() -> sink.stage(new io.latentforge.parquet.TableRows.Written(notParquet.toString(), SCHEMA),
+        table, 41, NONE)).isInstanceOf(UncheckedIOException.class).hasMessageContaining("part-99999.parquet");
 
+    second.commit();
     assertThat(contents(published)).as("the published partition is untouched").containsOnlyKeys(before.keySet())
         .allSatisfy((name, bytes) -> assertThat(bytes).isEqualTo(before.get(name)));
+    assertThat(dir.resolve("table/_staging")).doesNotExist();
 
-    org.apache.hadoop.fs.Path good = partition.staging();
-    rows(spark, 41, 4).write().parquet(good.toString());
-    partition.publish(good, SCHEMA, 41, NONE);
+    DateCommit third = commit(spark, "20240301T000002Z-00000003");
+    new TableSink(spark, third).stage(rows(spark, 41, 4), table, 41, NONE);
+    third.commit();
     assertThat(spark.read().parquet(table).count()).isEqualTo(41);
     assertThat(TableSink.manifest(spark.sparkContext().hadoopConfiguration(), new org.apache.hadoop.fs.Path(
-        published.toString()))).extracting(PartitionManifest::runDate, PartitionManifest::rowCount)
-        .containsExactly(DATE, 41L);
+        published.toString()))).extracting(PartitionManifest::runDate, PartitionManifest::rowCount, PartitionManifest::runId)
+        .containsExactly(DATE, 41L, "20240301T000002Z-00000003");
+    try (Stream<Path> left = Files.list(dir.resolve("table"))) {
+      assertThat(left.map(p -> p.getFileName().toString())).containsExactly("run_date=" + DATE);
+    }
   }
 
   private static Map<String, byte[]> contents(Path partition) throws IOException {

@@ -32,7 +32,7 @@ class RunMetricsTest {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, "published", "2026-11-30", "image", "/data/images",
         new ModelCard.Rows(10, 9, 1, Map.of("null_id", 1L)), "image-deep-2026-11-30-0123abcd",
         List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0)), new ModelCard.Metrics(1.25, 2.5),
-        "2026-11-30T01:02:03Z", null, null, null)
+        "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd")
         .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",

@@ -9,12 +9,12 @@ import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.model.NetworkFormat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -63,9 +63,8 @@ class LearningRateScheduleTest {
       net.fit(new DataSet(x, x));
     }
     ByteArrayOutputStream saved = new ByteArrayOutputStream();
-    ModelSerializer.writeModel(net, saved, true);
-    MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(saved.toByteArray()),
-        true);
+    NetworkFormat.write(net, true, saved);
+    MultiLayerNetwork restored = NetworkFormat.read(new ByteArrayInputStream(saved.toByteArray()), true, "saved");
     // As a resumed run does: a schedule set afresh on the restored network. Its layers each read their
     // own schedule object back; Adam's state must keep the layout it was saved in.
     for (MultiLayerNetwork n : List.of(net, restored)) {

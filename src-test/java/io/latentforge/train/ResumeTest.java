@@ -48,7 +48,7 @@ class ResumeTest {
     driver.destroyForcibly().waitFor();
     Path checkpoints = fourth.getParent();
     // Damage the newest checkpoint, as a crash while writing it might have (without the atomic rename).
-    try (RandomAccessFile zip = new RandomAccessFile(checkpoints.resolve("epoch-0004.zip").toFile(), "rw")) {
+    try (RandomAccessFile zip = new RandomAccessFile(checkpoints.resolve("epoch-0004.network").toFile(), "rw")) {
       zip.setLength(zip.length() / 2);
     }
 

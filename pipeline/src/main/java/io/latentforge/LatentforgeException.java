@@ -64,6 +64,14 @@ public final class LatentforgeException extends RuntimeException {
     return new LatentforgeException(Kind.INTERNAL, problem, cause);
   }
 
+  /** This failure with {@code note} added to its problem, before the fix. */
+  public LatentforgeException noting(String note) {
+    String message = getMessage();
+    int fix = message.indexOf("\n  Fix: ");
+    String joined = fix < 0 ? message + " " + note : message.substring(0, fix) + " " + note + message.substring(fix);
+    return new LatentforgeException(kind, joined, getCause());
+  }
+
   private static String join(String problem, String fix) {
     return fix == null || fix.isEmpty() ? problem : problem + "\n  Fix: " + fix;
   }

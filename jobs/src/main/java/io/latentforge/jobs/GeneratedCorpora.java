@@ -2,7 +2,7 @@ package io.latentforge.jobs;
 
 import io.latentforge.Stage;
 import io.latentforge.jobs.demo.DemoCorpora;
-import io.latentforge.publish.TableSink;
+import io.latentforge.publish.CorpusWriter;
 import org.apache.spark.sql.SparkSession;
 
 /** Writes the generated demo corpora as Parquet for the demo and the benchmarks. */
@@ -16,12 +16,11 @@ final class GeneratedCorpora {
   static Paths write(SparkSession spark, String dir, int images, int documents, long seed) {
     Paths paths = new Paths(dir + "/corpora/images", dir + "/corpora/documents");
     Stage.run(spark, "latentforge.generate", "generate corpora under " + dir, () -> {
-      TableSink sink = new TableSink(spark);
       if (images > 0) {
-        sink.publishCorpus(DemoCorpora.images(spark, images, seed), paths.images(), true);
+        CorpusWriter.write(spark, DemoCorpora.images(spark, images, seed), paths.images(), true);
       }
       if (documents > 0) {
-        sink.publishCorpus(DemoCorpora.documents(spark, documents, seed), paths.documents(), true);
+        CorpusWriter.write(spark, DemoCorpora.documents(spark, documents, seed), paths.documents(), true);
       }
       return null;
     });

@@ -7,7 +7,7 @@ import io.latentforge.importers.Importer;
 import io.latentforge.importers.JsonLines;
 import io.latentforge.importers.LabelledDirectory;
 import io.latentforge.importers.MnistIdx;
-import io.latentforge.publish.TableSink;
+import io.latentforge.publish.CorpusWriter;
 import java.io.PrintWriter;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
@@ -56,7 +56,7 @@ public final class ImportCommand extends SparkJob {
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     long rows = Stage.run(spark, "latentforge.import", "import " + source + " to " + dest, () -> {
-      new TableSink(spark).publishCorpus(importer().read(spark, source), dest, overwrite);
+      CorpusWriter.write(spark, importer().read(spark, source), dest, overwrite);
       return spark.read().parquet(dest).count();
     });
     out.printf(Locale.ROOT, "imported %d rows from %s into %s%n", rows, source, dest);

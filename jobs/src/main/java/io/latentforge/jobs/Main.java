@@ -6,6 +6,7 @@ import io.latentforge.config.ConfigLoader;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.hadoop.fs.FSError;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -38,7 +39,27 @@ public final class Main implements Runnable {
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(commandLine, e));
     cli.setParameterExceptionHandler(Main::reportUsage);
     cli.getSubcommands().get("nightly").getCommandSpec().usageMessage().footer(configKeysFooter());
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (Error e) {
+      // picocli's handler sees Exceptions only; an Error (a full disk's FSError, running out of
+      // memory) still ends with one latentforge line and exit code 1.
+      err.println("latentforge: failed: " + describe(e));
+      e.printStackTrace(err);
+      return LatentforgeException.Kind.INTERNAL.exitCode;
+    }
+  }
+
+  private static String describe(Error e) {
+    if (e instanceof FSError) {
+      return "the file system failed while writing (" + e.getCause() + "), e.g. a full disk. Nothing more was "
+          + "published; free space (or fix the disk) and rerun the date.";
+    }
+    if (e instanceof OutOfMemoryError) {
+      return "out of memory (" + e.getMessage() + "). Give the driver or the executors more memory "
+          + "(spark.driver.memory, spark.executor.memory) or lower train.batch-size-per-worker / encode.batch-size.";
+    }
+    return e.toString();
   }
 
   @Override

@@ -85,6 +85,11 @@ public final class ConfigLoader {
 
   static void checkKnownKeys(Config user, Config defaults, String source) {
     for (String key : user.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new))) {
+      if (key.equals("model.signing-key")) {
+        throw LatentforgeException.usage("model.signing-key cannot be set from " + source + ": the configuration is "
+            + "copied into every model card, so a key there would be published.",
+            "set the environment variable LATENTFORGE_MODEL_SIGNING_KEY of the driver instead.");
+      }
       if (!defaults.hasPath(key)) {
         throw LatentforgeException.usage("Unknown config key '" + key + "' (from " + source + ")."
             + suggestion(key, defaults), "see the keys and defaults listed by `latentforge nightly --help` (conf/latentforge.conf).");

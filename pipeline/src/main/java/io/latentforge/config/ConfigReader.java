@@ -116,6 +116,20 @@ final class ConfigReader {
     return v;
   }
 
+  /** A duration as HOCON writes it (e.g. 7d, 12h, 0s), not negative. */
+  java.time.Duration duration(String key) {
+    java.time.Duration v;
+    try {
+      v = get(key, k -> root.getDuration(k));
+    } catch (ConfigException.BadValue e) {
+      throw bad(key, "\"" + root.getString(prefix + key) + "\"", "a duration such as 7d, 12h or 0s");
+    }
+    if (v.isNegative()) {
+      throw bad(key, v, "a duration of 0 or more, such as 7d, 12h or 0s");
+    }
+    return v;
+  }
+
   double fractionBelowOne(String key) {
     double v = get(key, k -> root.getDouble(k));
     if (!(v >= 0 && v < 1)) {

@@ -16,7 +16,8 @@ import java.util.Locale;
  */
 public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
-    TrainSettings train, EncodeSettings encode, OutputSettings output, NeighborSettings neighbors,
+    ModelLoading modelLoading,
+    TrainSettings train, EncodeSettings encode, OutputSettings output, PublishSettings publish, NeighborSettings neighbors,
     ClusterSettings cluster, EvaluateSettings evaluate, NightlySettings nightly, String rendered) {
 
   /** This configuration with some keys replaced, e.g. {@code "train.epochs = 1"} (validated again). */
@@ -58,8 +59,10 @@ public record LatentforgeConfig(
     long seed = train.seed();
     LatentforgeConfig config = new LatentforgeConfig(SparkSettings.from(r.section("spark")),
         InputSettings.from(r.section("input")), ImageFeatures.from(r.section("features").section("image")),
-        TextFeatures.from(r.section("features").section("text")), model, train,
+        TextFeatures.from(r.section("features").section("text")), model,
+        ModelLoading.from(r.section("model")), train,
         EncodeSettings.from(r.section("encode")), OutputSettings.from(r.section("output")),
+        PublishSettings.from(r.section("publish")),
         NeighborSettings.from(r.section("neighbors"), seed), ClusterSettings.from(r.section("cluster"), seed),
         EvaluateSettings.from(r.section("evaluate")), NightlySettings.from(r.section("nightly")),
         c.root().render(ConfigRenderOptions.concise()));

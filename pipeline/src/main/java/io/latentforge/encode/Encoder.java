@@ -1,20 +1,12 @@
 package io.latentforge.encode;
 
 import io.latentforge.model.CodeLayer;
+import io.latentforge.model.NetworkFormat;
 import io.latentforge.schema.Columns;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -27,11 +19,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,75 +89,11 @@ public final class Encoder {
   }
 
   /**
-   * The network's configuration (JSON) and parameters, sent to each executor once; {@link #network}
-   * turns them into a model there. Not the model store's zip (DL4J's ModelSerializer): deflating
-   * and inflating the weights took about 60 ms more per run, and encoding needs no updater state.
+   * The network's configuration (JSON) and parameters ({@link NetworkFormat}), sent to each
+   * executor once; {@link #network} turns them into a model there.
    */
   static Broadcast<byte[]> broadcast(SparkSession spark, MultiLayerNetwork network) {
-    return spark.sparkContext().broadcast(serialize(network), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
-  }
-
-  private static byte[] serialize(MultiLayerNetwork network) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(bytes);
-      byte[] configuration = network.getLayerWiseConfigurations().toJson().getBytes(StandardCharsets.UTF_8);
-      out.writeInt(configuration.length);
-      out.write(configuration);
-      writeParams(network.params(), out);
-      out.flush();
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static MultiLayerNetwork deserialize(byte[] bytes) throws IOException {
-    DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-    byte[] configuration = new byte[in.readInt()];
-    in.readFully(configuration);
-    MultiLayerNetwork network = new MultiLayerNetwork(
-        MultiLayerConfiguration.fromJson(new String(configuration, StandardCharsets.UTF_8)));
-    network.init(readParams(in), false);
-    return network;
-  }
-
-  /**
-   * The flattened parameters as their raw values: Nd4j.write and Nd4j.read go a value at a time
-   * through a DataInputStream, which took most of the 35 ms an executor spent loading the default
-   * model, while its other task threads waited for it.
-   */
-  private static void writeParams(INDArray params, DataOutputStream out) throws IOException {
-    DataType type = params.dataType();
-    out.writeUTF(type.name());
-    if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-      Nd4j.write(params, out);
-      return;
-    }
-    INDArray dense = params.dup('c'); // its own buffer, from offset 0
-    ByteBuffer values = dense.data().asNio();
-    byte[] bytes = new byte[(int) (dense.length() * type.width())];
-    values.get(bytes);
-    out.writeInt(bytes.length);
-    out.write(bytes);
-  }
-
-  private static INDArray readParams(DataInputStream in) throws IOException {
-    DataType type = DataType.valueOf(in.readUTF());
-    if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-      return Nd4j.read(in);
-    }
-    byte[] bytes = new byte[in.readInt()];
-    in.readFully(bytes);
-    ByteBuffer values = ByteBuffer.wrap(bytes).order(ByteOrder.nativeOrder());
-    if (type == DataType.FLOAT) {
-      float[] floats = new float[bytes.length / Float.BYTES];
-      values.asFloatBuffer().get(floats);
-      return Nd4j.create(floats, new long[] {1, floats.length}, 'c');
-    }
-    double[] doubles = new double[bytes.length / Double.BYTES];
-    values.asDoubleBuffer().get(doubles);
-    return Nd4j.create(doubles, new long[] {1, doubles.length}, 'c');
+    return spark.sparkContext().broadcast(NetworkFormat.bytes(network), scala.reflect.ClassTag$.MODULE$.apply(byte[].class));
   }
 
   /** How many times this JVM deserialized a model: once per model, however many tasks ran. */
@@ -180,12 +104,8 @@ public final class Encoder {
   static MultiLayerNetwork load(String modelId, Broadcast<byte[]> model) {
     synchronized (LOADED) { // one deserialization per model, however many tasks ask at once
       return LOADED.computeIfAbsent(key(modelId, model), id -> {
-        LOG.info("deserializing model {} in this JVM (model loads in this JVM: {})", modelId, LOADS.incrementAndGet());
-        try {
-          return deserialize(model.value());
-        } catch (IOException e) {
-          throw new UncheckedIOException("cannot load model " + modelId + " on executor", e);
-        }
+        LOG.info("loading model {} in this JVM (model loads in this JVM: {})", modelId, LOADS.incrementAndGet());
+        return NetworkFormat.fromBytes(model.value(), "the broadcast of model " + modelId);
       });
     }
   }

@@ -73,8 +73,8 @@ public final class HadoopFiles {
     }
   }
 
-  /** Writes a value as indented JSON, atomically. */
-  public static void writeJson(Configuration hadoop, Path target, Object value) {
-    write(hadoop, target, out -> out.write(JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8)));
+  /** Writes a value as indented JSON, atomically; returns the SHA-256 (hex) of what was written. */
+  public static String writeJson(Configuration hadoop, Path target, Object value) {
+    return write(hadoop, target, out -> out.write(JSON.writeValueAsString(value).getBytes(StandardCharsets.UTF_8)));
   }
 }

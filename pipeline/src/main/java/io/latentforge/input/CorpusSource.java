@@ -122,6 +122,26 @@ public final class CorpusSource {
     });
   }
 
+  /**
+   * Each file of the corpus as "path size modification-time", sorted: what says the corpus at a
+   * path is still the one a checkpoint was trained on (none for rows not read from files).
+   */
+  public static List<String> fileStamps(SparkSession spark, Layout layout) {
+    List<String> stamps = new java.util.ArrayList<>();
+    try {
+      for (String name : layout.rows().inputFiles()) {
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(name);
+        org.apache.hadoop.fs.FileStatus status = file.getFileSystem(spark.sparkContext().hadoopConfiguration())
+            .getFileStatus(file);
+        stamps.add(name + " " + status.getLen() + " " + status.getModificationTime());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the file sizes of " + layout.path(), e);
+    }
+    java.util.Collections.sort(stamps);
+    return stamps;
+  }
+
   /** Tags null and duplicate ids: one job over the ids (see {@link #withIdChecks}). */
   public static Corpus checkIds(Layout layout) {
     return new Corpus(withIdChecks(layout.rows(), BROADCAST_DUPLICATES), layout.hasLabel(), layout.path());

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * A published model's {@code model.json}: what it is, what it was trained on and how, and the
- * SHA-256 of its network file. Files written before {@code format_version} existed are version 1;
+ * SHA-256 of each of its files. Files written before {@code format_version} existed are version 1;
  * fields added later within a version are optional, and a newer version is refused by name.
  * Written by {@code ModelStore.saveCard}, read by {@link #read}.
  */
@@ -38,7 +38,12 @@ public record ModelCard(
     @JsonProperty("model_sha256") String modelSha256,
     @JsonProperty("created") String created,
     /** The effective configuration the model was trained with (latentforge.conf's tree). */
-    @JsonProperty("config") Map<String, Object> config) {
+    @JsonProperty("config") Map<String, Object> config,
+    /**
+     * SHA-256 of every file of the model directory but this card and the checkpoints, by path
+     * relative to it (the network and the vocabulary's files); null in models written before it.
+     */
+    @JsonProperty("files") Map<String, String> files) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE = "model.json";
@@ -82,6 +87,12 @@ public record ModelCard(
 
   public record Metrics(@JsonProperty("mean_recon_error") double meanReconError,
       @JsonProperty("mean_input_baseline_error") double meanInputBaselineError) {}
+
+  /** This card with the checksums of its directory's files. */
+  public ModelCard withFiles(Map<String, String> checksums) {
+    return new ModelCard(formatVersion, modelId, type, loss, codeSize, codeLayer, binaryCodes, codesCentred, input,
+        inputPath, runDate, rows, epochs, training, metrics, modelFile, modelSha256, created, config, checksums);
+  }
 
   /** Where the code is read from the network. */
   public CodeLayer code() {

@@ -28,9 +28,14 @@ public record OutputLayout(String root) {
     return root + "/cluster_centers";
   }
 
+  /** The reports of every date. */
+  public String reports() {
+    return root + "/reports";
+  }
+
   /** {@code report.html}, its charts and {@code metrics.json} of a run date. */
   public String report(String runDate) {
-    return root + "/reports/run_date=" + runDate;
+    return reports() + "/run_date=" + runDate;
   }
 
   public String models() {
@@ -48,11 +53,20 @@ public record OutputLayout(String root) {
 
   /** Where a run's checkpoints live until its model is published (then under the model's directory). */
   public String checkpoints(String modelId) {
-    return root + "/_checkpoints/" + modelId;
+    return checkpoints() + "/" + modelId;
+  }
+
+  /** The checkpoints of every model id not yet published. */
+  public String checkpoints() {
+    return root + "/_checkpoints";
   }
 
   /** Temporary files of a run (DL4J's exported minibatches); removed when the run ends. */
   public String scratch(String modelId) {
-    return root + "/_scratch/" + modelId;
+    return scratch() + "/" + modelId;
+  }
+
+  public String scratch() {
+    return root + "/_scratch";
   }
 }

@@ -10,6 +10,8 @@ import java.net.InetAddress;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -33,15 +35,27 @@ public final class OutputLock implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Rounds of create, read and takeover before giving up on a lock that keeps changing hands. */
   private static final int ATTEMPTS = 5;
+  private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+      .withZone(ZoneOffset.UTC);
 
   private final AtomicFiles files;
   private final Path lock;
   private final byte[] mine;
+  private final String runId;
 
-  private OutputLock(AtomicFiles files, Path lock, byte[] mine) {
+  private OutputLock(AtomicFiles files, Path lock, byte[] mine, String runId) {
     this.files = files;
     this.lock = lock;
     this.mine = mine;
+    this.runId = runId;
+  }
+
+  /**
+   * The run holding this lock, e.g. {@code 20261130T154900Z-1a2b3c4d}: unique (the lock's token)
+   * and sorting by start time; it names the run's staging, its intent and its own area.
+   */
+  public String runId() {
+    return runId;
   }
 
   /** Who holds a lock; {@code token} tells two locks of the same holder apart (absent in old lock files). */
@@ -67,14 +81,16 @@ public final class OutputLock implements AutoCloseable {
   public static OutputLock acquire(Configuration hadoop, String root, String holder) {
     Path lock = new Path(root, LOCK_FILE);
     AtomicFiles files = AtomicFiles.under(lock.getParent(), hadoop);
-    byte[] mine = json(new Owner(holder, hostName(), ProcessHandle.current().pid(), Instant.now().toString(),
-        UUID.randomUUID().toString()));
+    Instant now = Instant.now();
+    String token = UUID.randomUUID().toString();
+    byte[] mine = json(new Owner(holder, hostName(), ProcessHandle.current().pid(), now.toString(), token));
+    String runId = RUN_ID_TIME.format(now) + "-" + token.substring(0, 8);
     try {
       files.mkdirs(lock.getParent());
       Owner owner = Owner.UNKNOWN;
       for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
         if (files.createComplete(lock, mine)) {
-          return new OutputLock(files, lock, mine);
+          return new OutputLock(files, lock, mine, runId);
         }
         byte[] theirs = files.readIfPresent(lock);
         if (theirs == null) {

@@ -14,7 +14,7 @@ import java.util.Map;
  * partitions name their model, code shape and reject count; reject partitions the count per
  * reason; the partitions of a step after publishing (neighbours, clusters) name the model and
  * carry the step's figures as {@code metrics.json} records them. Written by
- * {@link TableSink.Partition#publish}, read by {@link #read}; files written before
+ * {@link TableSink#stage}, read by {@link #read}; files written before
  * {@code format_version} existed are version 1, and a newer version is refused by name.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -32,7 +32,9 @@ public record PartitionManifest(
     @JsonProperty("input_path") String inputPath,
     /** The step's figures (read back as a map). */
     @JsonProperty("step") Object step,
-    @JsonProperty("created") String created) {
+    @JsonProperty("created") String created,
+    /** The run that published the partition: every table of a date published together names the same run. */
+    @JsonProperty("run_id") String runId) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -40,24 +42,24 @@ public record PartitionManifest(
   public static PartitionManifest codes(String modelId, String modelSha256, int codeSize, boolean binary,
       long rejectCount, String inputPath) {
     return new PartitionManifest(FORMAT_VERSION, null, null, modelId, modelSha256, codeSize, binary, rejectCount, null,
-        inputPath, null, Instant.now().toString());
+        inputPath, null, Instant.now().toString(), null);
   }
 
   public static PartitionManifest rejects(String inputPath, Map<String, Long> rejectsByReason) {
     return new PartitionManifest(FORMAT_VERSION, null, null, null, null, null, null, null, rejectsByReason, inputPath,
-        null, Instant.now().toString());
+        null, Instant.now().toString(), null);
   }
 
   /** A partition of a step after publishing: the model of the codes it read and the step's figures. */
   public static PartitionManifest step(String modelId, Object figures) {
     return new PartitionManifest(FORMAT_VERSION, null, null, modelId, null, null, null, null, null, null, figures,
-        Instant.now().toString());
+        Instant.now().toString(), null);
   }
 
-  /** This manifest with the date and row count of the partition it is published with. */
-  PartitionManifest published(String date, long rows) {
+  /** This manifest with the date and row count of the partition it is published with, and the run publishing it. */
+  PartitionManifest published(String date, long rows, String run) {
     return new PartitionManifest(formatVersion, date, rows, modelId, modelSha256, codeSize, binaryCodes, rejectCount,
-        rejectsByReason, inputPath, step, created);
+        rejectsByReason, inputPath, step, created, run);
   }
 
   /** Whether the partition holds binary codes (false in manifests that do not say). */

@@ -18,7 +18,9 @@ import java.util.List;
  * step after publishing, each set by the step that ran last for the date. Files written before
  * {@code format_version} existed are version 1; a newer version is refused by name.
  *
- * @param status published, or too_many_rejects
+ * @param status published, too_many_rejects or diverged (the last two are kept in the run's own area,
+ *     {@code OUT/_runs/run_date=D/<run>/reports/}, not published)
+ * @param runId the run that published the date's codes (or that failed)
  * @param evaluation evaluate's section: scores per representation, or why it was skipped
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -36,13 +38,15 @@ public record RunMetrics(
     @JsonProperty("created") String created,
     @JsonProperty("neighbors") NeighborFigures neighbors,
     @JsonProperty("clustering") ClusterFigures clustering,
-    @JsonProperty("evaluation") EvaluationFigures evaluation) {
+    @JsonProperty("evaluation") EvaluationFigures evaluation,
+    @JsonProperty("run_id") String runId) {
 
   public static final int FORMAT_VERSION = 1;
+  public static final String FILE = "metrics.json";
 
   /** No run has written the date's metrics yet (a step run on codes from elsewhere). */
   public static final RunMetrics NONE = new RunMetrics(FORMAT_VERSION, null, null, null, null, null, null, null,
-      null, null, null, null, null);
+      null, null, null, null, null, null);
 
   public static RunMetrics read(InputStream in, String where) throws IOException {
     return VersionedJson.read(in, RunMetrics.class, FORMAT_VERSION, where);
@@ -50,16 +54,16 @@ public record RunMetrics(
 
   public RunMetrics withNeighbors(NeighborFigures n) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created, n,
-        clustering, evaluation);
+        clustering, evaluation, runId);
   }
 
   public RunMetrics withClustering(ClusterFigures c) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, c, evaluation);
+        neighbors, c, evaluation, runId);
   }
 
   public RunMetrics withEvaluation(EvaluationFigures e) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, clustering, e);
+        neighbors, clustering, e, runId);
   }
 }

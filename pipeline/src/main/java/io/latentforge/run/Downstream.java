@@ -19,7 +19,7 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.publish.OutputLayout;
-import io.latentforge.publish.OutputLock;
+import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.report.ReportContent;
@@ -52,9 +52,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * What reads a published code table partition: neighbours, clustering, evaluation and the report.
- * Each step publishes its table partition (staged, validated, then swapped in) and records its
- * figures as one section of the date's {@code metrics.json}. Callers hold the output root's lock.
+ * What reads a code table partition (staged by this run, or published): neighbours, clustering,
+ * evaluation and the report. Each step stages its table partition in the run's {@link DateCommit}
+ * and records its figures as one section of the date's staged {@code metrics.json}. Callers hold
+ * the output root's lock and commit.
  */
 final class Downstream {
 
@@ -66,30 +67,29 @@ final class Downstream {
   private final OutputLayout out;
   private final String runDate;
   private final LatentforgeConfig config;
+  private final DateCommit commit;
   private final TableSink sink;
-  private final OutputLock lock;
   private final String codesTable;
 
   /** Reads {@code OUT/codes}. */
-  Downstream(SparkSession spark, OutputLayout out, String runDate, LatentforgeConfig config, OutputLock lock) {
-    this(spark, out, out.codes(), runDate, config, lock);
+  Downstream(SparkSession spark, DateCommit commit, LatentforgeConfig config) {
+    this(spark, commit, commit.layout().codes(), config);
   }
 
-  /** @param lock the run's lock on {@code out}, checked before anything is published */
-  Downstream(SparkSession spark, OutputLayout out, String codesTable, String runDate, LatentforgeConfig config,
-      OutputLock lock) {
+  /** @param commit the run's commit, where each step stages its tables and the date's report */
+  Downstream(SparkSession spark, DateCommit commit, String codesTable, LatentforgeConfig config) {
     this.spark = spark;
-    this.out = out;
+    this.commit = commit;
+    this.out = commit.layout();
     this.codesTable = codesTable;
-    this.runDate = runDate;
+    this.runDate = commit.runDate();
     this.config = config;
-    this.lock = lock;
-    this.sink = new TableSink(spark, lock::requireHeld);
+    this.sink = new TableSink(spark, commit);
   }
 
-  /** The date's published codes. */
+  /** The date's codes: those this run staged, otherwise the published ones. */
   Dataset<Row> codes() {
-    Path partition = new Path(codesTable, Columns.RUN_DATE + "=" + runDate);
+    Path partition = codesPartition();
     try {
       if (!partition.getFileSystem(hadoop()).exists(new Path(partition, TableSink.MANIFEST))) {
         throw LatentforgeException.usage("No codes are published for " + runDate + " under " + codesTable + ".",
@@ -101,9 +101,15 @@ final class Downstream {
     return spark.read().parquet(partition.toString());
   }
 
+  private Path codesPartition() {
+    Path published = new Path(codesTable, Columns.RUN_DATE + "=" + runDate);
+    Path staged = commit.staged(published);
+    return staged != null ? staged : published;
+  }
+
   /** The manifest of the date's code partition; null when it has none. */
   PartitionManifest codesManifest() {
-    return TableSink.manifest(hadoop(), new Path(codesTable + "/" + Columns.RUN_DATE + "=" + runDate));
+    return TableSink.manifest(hadoop(), codesPartition());
   }
 
   /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
@@ -124,10 +130,8 @@ final class Downstream {
           measuresRecall ? Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
               () -> NeighborSearch.recall(spark, codes, result, settings)) : null,
           measuresRecall ? settings.approximate().recallQueries() : null, null);
-      Stage.run(spark, Runs.GROUP, "publish neighbours", () -> {
-        sink.publishPartition(result.rows(), out.neighbors(), runDate, result.count(), withModel(found));
-        return null;
-      });
+      Stage.run(spark, Runs.GROUP, "stage neighbours", () -> sink.stage(result.rows(), out.neighbors(), result.count(),
+          withModel(found)));
       NeighborFigures took = found.took((System.nanoTime() - start) / 1e9);
       updateMetrics(m -> m.withNeighbors(took));
       return took;
@@ -158,10 +162,9 @@ final class Downstream {
       ClusterFigures section = new ClusterFigures(
           config.cluster().algorithm().name().toLowerCase(java.util.Locale.ROOT), config.cluster().k(),
           clusters.rows(), clusters.silhouette(), sizes, null);
-      Stage.run(spark, Runs.GROUP, "publish clusters", () -> {
-        sink.publishPartition(clusters.assignments(), out.clusters(), runDate, clusters.rows(), withModel(section));
-        sink.publishPartition(clusters.centers(), out.clusterCenters(), runDate, sizes.size(), withModel(section));
-        return null;
+      Stage.run(spark, Runs.GROUP, "stage clusters", () -> {
+        sink.stage(clusters.assignments(), out.clusters(), clusters.rows(), withModel(section));
+        return sink.stage(clusters.centers(), out.clusterCenters(), sizes.size(), withModel(section));
       });
       updateMetrics(m -> m.withClustering(section));
       return section;
@@ -251,7 +254,8 @@ final class Downstream {
             () -> firstWords(documents, evaluation.examples()));
     ReportContent content = new ReportContent(runDate, metrics(),
         epochs, evaluation, projection, panels, firstWords);
-    Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), out.report(runDate), content));
+    Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), commit.report(true).toString(),
+        content));
     return out.report(runDate) + "/" + ReportWriter.REPORT;
   }
 
@@ -342,13 +346,17 @@ final class Downstream {
 
   /** Sets one step's section of the date's metrics.json, keeping the others. */
   private void updateMetrics(UnaryOperator<RunMetrics> change) {
-    lock.requireHeld();
-    HadoopFiles.writeJson(hadoop(), new Path(out.metrics(runDate)), change.apply(metrics()));
+    HadoopFiles.writeJson(hadoop(), metricsFile(), change.apply(metrics()));
+  }
+
+  /** The date's metrics.json in the staged report: this run's, or a copy of the published one. */
+  private Path metricsFile() {
+    return new Path(commit.report(true), RunMetrics.FILE);
   }
 
   /** The date's metrics.json; {@link RunMetrics#NONE} when no run wrote one. */
   private RunMetrics metrics() {
-    RunMetrics written = HadoopFiles.readIfExists(hadoop(), new Path(out.metrics(runDate)), RunMetrics::read);
+    RunMetrics written = HadoopFiles.readIfExists(hadoop(), metricsFile(), RunMetrics::read);
     return written == null ? RunMetrics.NONE : written;
   }
 

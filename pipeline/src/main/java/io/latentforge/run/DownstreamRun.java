@@ -14,6 +14,7 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.model.ModelStore;
+import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
@@ -23,13 +24,15 @@ import io.latentforge.schema.CorpusKind;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The {@code neighbors}, {@code cluster} and {@code evaluate} jobs over a published code table
- * partition, each holding the output root's lock while it writes.
+ * partition, each holding the output root's lock while it writes, and publishing its tables with
+ * the date's updated report as one unit.
  */
 public final class DownstreamRun {
 
@@ -85,7 +88,8 @@ public final class DownstreamRun {
       String modelId = String.valueOf(manifest == null ? null : manifest.modelId());
       String dir = modelDir != null ? modelDir
           : new OutputLayout(new org.apache.hadoop.fs.Path(target.codesTable()).getParent().toString()).model(modelId);
-      ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(dir);
+      ModelStore.Loaded model = new ModelStore(spark.sparkContext().hadoopConfiguration()).load(dir,
+          target.config().modelLoading().allowLegacyFormat());
       if (!modelId.equals(model.modelId())) {
         throw LatentforgeException.usage("The codes of " + target.runDate() + " come from model " + modelId + ", but "
             + dir + " holds " + model.modelId() + ".", "pass the --model directory of " + modelId + ".");
@@ -142,12 +146,20 @@ public final class DownstreamRun {
     T run(Downstream downstream);
   }
 
+  /** The step under the output root's lock, its tables and the date's updated report published together. */
   private <T> T locked(Target target, String job, Step<T> step) {
     OutputLayout out = new OutputLayout(target.output());
-    try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
-        job + " " + target.runDate())) {
-      return step.run(new Downstream(spark, out, target.codesTable(), target.runDate().toString(), target.config(),
-          lock));
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (OutputLock lock = Runs.lock(hadoop, out, job + " " + target.runDate(), target.config().publish().retention())) {
+      DateCommit commit = new DateCommit(hadoop, out, target.runDate().toString(), lock.runId(), lock::requireHeld);
+      return Runs.publishing(commit, () -> {
+        T result = step.run(new Downstream(spark, commit, target.codesTable(), target.config()));
+        Stage.run(spark, Runs.GROUP, "publish the outputs of " + job, () -> {
+          commit.commit();
+          return null;
+        });
+        return result;
+      });
     }
   }
 }

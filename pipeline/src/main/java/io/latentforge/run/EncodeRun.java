@@ -14,11 +14,14 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ModelCard;
 import io.latentforge.model.ModelStore;
+import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,18 +46,22 @@ public final class EncodeRun {
     ModelStore.Loaded model = loadModel(request);
     CorpusSource.Layout layout = CorpusSource.layout(spark, request.input(), request.kind(), request.config().input());
     OutputLayout out = new OutputLayout(request.output());
-    try (OutputLock lock = OutputLock.acquire(spark.sparkContext().hadoopConfiguration(), out.root(),
-        "encode " + model.modelId())) {
-      OutputPublisher publisher = new OutputPublisher(spark, out, request.runDate().toString(), request.kind(),
-          request.input(), lock);
-      try (OutputPublisher.Staging staging = publisher.staging()) {
-        return encode(request, model, layout, out, publisher, staging);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (OutputLock lock = Runs.lock(hadoop, out, "encode " + model.modelId(), request.config().publish().retention())) {
+      DateCommit commit = new DateCommit(hadoop, out, request.runDate().toString(), lock.runId(), lock::requireHeld);
+      OutputPublisher publisher = new OutputPublisher(spark, commit, request.kind(), request.input());
+      Path work = commit.workDir("encode");
+      try {
+        return Runs.publishing(commit, () -> encode(request, model, layout, out, publisher, work.toString()));
+      } finally {
+        commit.deleteWorkDir(work);
       }
     }
   }
 
+  /** @param work where the encoding tasks write their tables (the image path) */
   private RunResult encode(EncodeRequest request, ModelStore.Loaded model, CorpusSource.Layout layout,
-      OutputLayout out, OutputPublisher publisher, OutputPublisher.Staging staging) {
+      OutputLayout out, OutputPublisher publisher, String work) {
     CodeLayer code = model.card().code();
     publisher.requireCodeShape(model.card().codeSize(), code.binary());
     CorpusSource.Corpus corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(),
@@ -66,14 +73,15 @@ public final class EncodeRun {
     try {
       EncodedCorpus encoded = Stage.run(spark, Runs.GROUP, "featurize and encode " + request.input(),
           () -> encoding.encoder().encode(new ModelToEncode(model.network(), model.modelId(), code,
-              request.config().encode().batchSize()), staging.dir()));
+              request.config().encode().batchSize()), work));
       RowCounts counts = publisher.admit(encoded.counts(), encoded.rejects(), request.config().input().maxRejectFraction());
-      double meanReconError = Stage.run(spark, Runs.GROUP, "publish codes", () -> publisher.codes(encoded,
+      double meanReconError = Stage.run(spark, Runs.GROUP, "stage codes", () -> publisher.codes(encoded,
           PartitionManifest.codes(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
               code.binary(), counts.rejected(), request.input())));
       double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
           () -> encoded.meanInputBaseline().getAsDouble());
       publisher.metrics("published", counts, model.modelId(), null, new ModelCard.Metrics(meanReconError, baseline));
+      publisher.commit();
       if (request.config().output().registersTable()) {
         publisher.registerTable(request.config().output().table());
       }
@@ -87,7 +95,8 @@ public final class EncodeRun {
 
   private ModelStore.Loaded loadModel(EncodeRequest request) {
     ModelStore.Loaded model = Stage.run(spark, Runs.GROUP, "load model " + request.modelDir(),
-        () -> new ModelStore(spark.sparkContext().hadoopConfiguration()).load(request.modelDir()));
+        () -> new ModelStore(spark.sparkContext().hadoopConfiguration()).load(request.modelDir(),
+            request.config().modelLoading().allowLegacyFormat()));
     String modelKind = model.input().kind();
     if (!modelKind.equals(Runs.kindName(request.kind()))) {
       throw LatentforgeException.usage("The model in " + request.modelDir() + " encodes " + modelKind

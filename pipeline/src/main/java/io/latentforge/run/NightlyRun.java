@@ -1,6 +1,7 @@
 package io.latentforge.run;
 
 import com.typesafe.config.ConfigFactory;
+import io.latentforge.FaultHook;
 import io.latentforge.LatentforgeException;
 import io.latentforge.Stage;
 import io.latentforge.config.ConvPlan;
@@ -20,6 +21,7 @@ import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ModelCard;
 import io.latentforge.model.ModelStore;
 import io.latentforge.parquet.TableRows;
+import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
@@ -35,6 +37,7 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,8 +47,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nightly pipeline: read the corpus, featurize (bad rows to rejects), train the autoencoder
- * with parameter averaging, stage the model, encode every accepted row, publish the code table,
- * then the model. One run at a time per output root (a lock).
+ * with parameter averaging, encode every accepted row, run the nightly steps over those codes,
+ * then publish the model, the rejects, the codes, the steps' tables and the report as one unit
+ * ({@link DateCommit}). One run at a time per output root (a lock).
  */
 public final class NightlyRun {
 
@@ -59,26 +63,26 @@ public final class NightlyRun {
 
   public RunResult execute(NightlyRequest request) {
     Night night = new Night(request);
-    try (OutputLock lock = OutputLock.acquire(hadoop(), night.out.root(), "nightly " + night.modelId)) {
+    try (OutputLock lock = Runs.lock(hadoop(), night.out, "nightly " + night.modelId,
+        night.config.publish().retention())) {
       night.hold(lock);
       night.requireCodeShape();
       night.checkIds();
       night.featurize();
       try {
-        night.admit();
-        night.train();
-        night.centreCodes();
-        try {
+        return Runs.publishing(night.commit, () -> {
+          night.admit();
+          night.train();
+          night.centreCodes();
           night.stageModel();
-          night.encodeAndPublishCodes();
+          night.encodeAndStageCodes();
           night.meanInputBaseline();
-          night.commitModel();
+          night.stageModelCard();
           night.writeMetrics();
-        } catch (RuntimeException e) {
-          night.discardStagedModel();
-          throw e;
-        }
-        return night.afterPublishing();
+          RunResult result = night.afterEncoding();
+          night.publish();
+          return result;
+        });
       } finally {
         night.releaseFeatures();
       }
@@ -95,7 +99,7 @@ public final class NightlyRun {
     private final String runDate;
     private final String modelId;
     private final OutputLayout out;
-    private OutputLock lock;
+    private DateCommit commit;
     private OutputPublisher publisher;
     private final CorpusSource.Layout layout;
     private final ModelStore store = new ModelStore(hadoop());
@@ -107,7 +111,7 @@ public final class NightlyRun {
     private Autoencoder.Architecture architecture;
     private SparkTrainer.Trained trained;
     private boolean centred;
-    private String stagedModel;
+    private Path stagedModel;
     private String sha256;
     private EncodedCorpus encoded;
     private double meanReconError;
@@ -124,10 +128,10 @@ public final class NightlyRun {
       this.out = new OutputLayout(request.output());
     }
 
-    /** The output root's lock, checked before each thing the run publishes. */
-    void hold(OutputLock outputLock) {
-      lock = outputLock;
-      publisher = new OutputPublisher(spark, out, runDate, request.kind(), request.input(), lock);
+    /** Everything the run publishes is staged in one commit, under the output root's lock. */
+    void hold(OutputLock lock) {
+      commit = new DateCommit(hadoop(), out, runDate, lock.runId(), lock::requireHeld);
+      publisher = new OutputPublisher(spark, commit, request.kind(), request.input());
     }
 
     void requireCodeShape() {
@@ -151,16 +155,32 @@ public final class NightlyRun {
       counts = publisher.admit(read, new TableRows.Pending(featurized.split().rejects()),
           config.input().maxRejectFraction());
       requireVocabulary(featurized, request);
+      FaultHook.reached("nightly:rejects-staged");
     }
 
     void train() {
       loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
       architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(), imageShape(request), config.train());
-      SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId));
+      SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId), fingerprint());
       Consumer<MultiLayerNetwork> initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
           featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
-      trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(), architecture,
-          new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
+      try {
+        trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(), architecture,
+            new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
+      } catch (LatentforgeException e) {
+        throw e.kind() == LatentforgeException.Kind.TRAINING_DIVERGED ? publisher.diverged(e, counts, modelId) : e;
+      }
+      FaultHook.reached("nightly:trained");
+    }
+
+    /**
+     * What checkpoints must have been written for to be resumed: the corpus's files as they are
+     * now (paths, sizes, modification times), its row count and the settings.
+     */
+    private String fingerprint() {
+      String identity = String.join("\n", CorpusSource.fileStamps(spark, layout)) + "\nrows " + counts.read() + "\n"
+          + config.rendered();
+      return sha256(identity).substring(0, 16);
     }
 
     /** Codes of mean zero over the corpus, before any is published (see {@link CodeCentering}). */
@@ -176,45 +196,46 @@ public final class NightlyRun {
       }
     }
 
-    /** The model directory written, to be published only when the codes are. */
+    /** The model directory written, to be published with the codes (before them: they name it). */
     void stageModel() {
-      stagedModel = store.stage(out.models(), modelId);
-      sha256 = store.saveNetwork(stagedModel, network());
+      stagedModel = commit.stage(new Path(out.model(modelId)));
+      sha256 = store.saveNetwork(stagedModel.toString(), network());
       if (featurized.vocabulary() != null) {
-        store.saveVocabulary(stagedModel, featurized.vocabulary());
+        store.saveVocabulary(stagedModel.toString(), featurized.vocabulary());
       }
     }
 
-    void encodeAndPublishCodes() {
+    void encodeAndStageCodes() {
       CodeLayer code = architecture.code();
       encoded = features.encode(new ModelToEncode(network(), modelId, code, config.encode().batchSize()), null);
-      meanReconError = Stage.run(spark, Runs.GROUP, "encode and publish codes", () -> publisher.codes(encoded,
+      meanReconError = Stage.run(spark, Runs.GROUP, "encode and stage codes", () -> publisher.codes(encoded,
           PartitionManifest.codes(modelId, sha256, config.model().codeSize(), code.binary(), counts.rejected(),
               request.input())));
+      FaultHook.reached("nightly:codes-staged");
     }
 
     void meanInputBaseline() {
       baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline", () -> encoded.meanInputBaseline().getAsDouble());
     }
 
-    /** The model card and the checkpoints join the staged model, which then replaces any earlier one. */
-    void commitModel() {
-      store.saveCard(stagedModel, card());
-      new Checkpoints(hadoop(), out.checkpoints(modelId)).moveInto(stagedModel);
-      lock.requireHeld();
-      store.commit(stagedModel, out.models(), modelId);
+    /** The model card joins the staged model; the checkpoints move under it when it is published. */
+    void stageModelCard() {
+      store.saveCard(stagedModel.toString(), card());
+      Path checkpoints = new Path(out.checkpoints(modelId));
+      if (exists(checkpoints)) {
+        commit.moveAtCommit(checkpoints, new Path(out.model(modelId), Checkpoints.IN_MODEL));
+      }
     }
 
     void writeMetrics() {
       publisher.metrics("published", counts, modelId, trained.epochs(), errors());
-      if (config.output().registersTable()) {
-        publisher.registerTable(config.output().table());
-      }
     }
 
-    void discardStagedModel() {
-      if (stagedModel != null) {
-        store.discard(stagedModel);
+    /** Everything staged made visible at once; then the catalog learns of the new partition. */
+    void publish() {
+      publisher.commit();
+      if (config.output().registersTable()) {
+        publisher.registerTable(config.output().table());
       }
     }
 
@@ -222,9 +243,9 @@ public final class NightlyRun {
       featurized.split().release();
     }
 
-    /** The configured nightly steps over tonight's published codes; the report last, with what they found. */
-    RunResult afterPublishing() {
-      Downstream downstream = new Downstream(spark, out, runDate, config, lock);
+    /** The configured nightly steps over tonight's staged codes; the report last, with what they found. */
+    RunResult afterEncoding() {
+      Downstream downstream = new Downstream(spark, commit, config);
       Dataset<Row> codes = downstream.codes();
       AfterPublishing found = AfterPublishing.NONE;
       for (NightlySettings.Step step : config.nightly().steps()) {
@@ -237,9 +258,11 @@ public final class NightlyRun {
       Downstream.CodesModel model = new Downstream.CodesModel(network(), featurized.inputSpec(config.image()),
           config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
           trained.epochs());
-      return result().withDownstream(downstream.evaluateAndReport(found, codes, featurized, model, request.input(),
-          config.nightly().runs(NightlySettings.Step.EVALUATE), config.nightly().runs(NightlySettings.Step.REPORT),
-          false));
+      RunResult result = result().withDownstream(downstream.evaluateAndReport(found, codes, featurized, model,
+          request.input(), config.nightly().runs(NightlySettings.Step.EVALUATE),
+          config.nightly().runs(NightlySettings.Step.REPORT), false));
+      FaultHook.reached("nightly:steps-staged");
+      return result;
     }
 
     private MultiLayerNetwork network() {
@@ -262,13 +285,21 @@ public final class NightlyRun {
           loss.name().toLowerCase(Locale.ROOT), config.model().codeSize(), code.index(), code.binary(), centred,
           featurized.inputSpec(config.image()), request.input(), runDate, counts.asRows(), trained.epochs(),
           new ModelCard.Training(trained.stopReason(), trained.resumedFrom()), errors(), ModelStore.MODEL_FILE,
-          sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped());
+          sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped(), null);
     }
   }
 
   private static ConvPlan.Shape imageShape(NightlyRequest request) {
     ImageFeatures image = request.config().image();
     return request.kind() == CorpusKind.IMAGE ? new ConvPlan.Shape(image.channels(), image.height(), image.width()) : null;
+  }
+
+  private boolean exists(Path path) {
+    try {
+      return path.getFileSystem(hadoop()).exists(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
@@ -286,10 +317,13 @@ public final class NightlyRun {
   /** Stable for a rerun of the same date, kind, input and config; different when any changes. */
   static String modelId(NightlyRequest request) {
     String identity = request.kind() + "\n" + request.input() + "\n" + request.runDate() + "\n" + request.config().rendered();
+    return Runs.kindName(request.kind()) + "-" + request.config().model().type().name().toLowerCase(Locale.ROOT) + "-"
+        + request.runDate() + "-" + sha256(identity).substring(0, 8);
+  }
+
+  private static String sha256(String text) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return Runs.kindName(request.kind()) + "-" + request.config().model().type().name().toLowerCase(Locale.ROOT) + "-"
-          + request.runDate() + "-" + HexFormat.of().formatHex(hash, 0, 4);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -12,7 +12,7 @@ import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
 import io.latentforge.parquet.TableRows;
 import io.latentforge.publish.OutputLayout;
-import io.latentforge.publish.OutputLock;
+import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.report.RunMetrics;
@@ -33,8 +33,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Everything a run publishes for its date under one output root: the rejects, the code table
- * partition with its manifest, {@code metrics.json}, and the catalog entry. Shared by nightly and
- * encode runs, so both publish the same way.
+ * partition with its manifest, {@code metrics.json}, and the catalog entry. Each is staged in the
+ * run's {@link DateCommit}, which makes them visible together. Shared by nightly and encode runs,
+ * so both publish the same way.
  */
 final class OutputPublisher {
 
@@ -43,43 +44,42 @@ final class OutputPublisher {
   private final String runDate;
   private final CorpusKind kind;
   private final String input;
+  private final DateCommit commit;
   private final TableSink sink;
-  private final OutputLock lock;
   private static final Column MEAN_RECON_ERROR = avg(col(Columns.RECON_ERROR));
 
-  /** @param lock the run's lock on {@code out}, checked before anything is published */
-  OutputPublisher(SparkSession spark, OutputLayout out, String runDate, CorpusKind kind, String input,
-      OutputLock lock) {
+  OutputPublisher(SparkSession spark, DateCommit commit, CorpusKind kind, String input) {
     this.spark = spark;
-    this.out = out;
-    this.runDate = runDate;
+    this.commit = commit;
+    this.out = commit.layout();
+    this.runDate = commit.runDate();
     this.kind = kind;
     this.input = input;
-    this.lock = lock;
-    this.sink = new TableSink(spark, lock::requireHeld);
+    this.sink = new TableSink(spark, commit);
   }
 
   /**
-   * Publishes the rejects, and lets the run go on only when they are within
-   * {@code maxRejectFraction} and some rows were accepted.
+   * Stages the rejects, and lets the run go on only when they are within {@code maxRejectFraction}
+   * and some rows were accepted.
    */
   RowCounts admit(RowCounts counts, TableRows rejects, double maxRejectFraction) {
-    Stage.run(spark, Runs.GROUP, "publish rejects", () -> sink.publish(rejects, out.rejects(), runDate,
-        counts.rejected(), PartitionManifest.rejects(input, counts.rejectsByReason())));
+    Stage.run(spark, Runs.GROUP, "stage rejects", () -> sink.stage(rejects, out.rejects(), counts.rejected(),
+        PartitionManifest.rejects(input, counts.rejectsByReason())));
     requireRejectsWithin(maxRejectFraction, counts);
     Runs.requireFeaturized(counts, input);
     return counts;
   }
 
-  /** Above input.max-reject-fraction: metrics written, nothing published, exit code 4. */
+  /** Above input.max-reject-fraction: nothing published, the rejects and metrics kept in the run's area, exit 4. */
   private void requireRejectsWithin(double allowed, RowCounts counts) {
     if (counts.rejectedFraction() > allowed) {
       metrics("too_many_rejects", counts, null, null, null);
       throw LatentforgeException.tooManyRejects(String.format(Locale.ROOT,
               "%d of %d rows (%.2f%%) were rejected, above input.max-reject-fraction = %s; by reason: %s. "
-                  + "The rejects are in %s/run_date=%s; no codes were published.",
+                  + "Nothing was published: the date's tables are as they were. This run's rejects are in %s, "
+                  + "its metrics in %s.",
               counts.rejected(), counts.read(), 100 * counts.rejectedFraction(), allowed, counts.rejectsByReason(),
-              out.rejects(), runDate),
+              kept(out.rejects()), kept(out.reports()) + "/" + RunMetrics.FILE),
           "fix the input rows named in the rejects table, or raise input.max-reject-fraction if they are expected.");
     }
   }
@@ -117,44 +117,30 @@ final class OutputPublisher {
     }
   }
 
+  /** Where a table's staged partition is kept when the run publishes nothing (see {@link DateCommit#abandon}). */
+  private String kept(String table) {
+    return new Path(commit.runArea(), new Path(table).getName()).toString();
+  }
+
   /**
-   * Publishes the code table partition and returns the codes' mean reconstruction error: the
-   * encoding's, or read back from the published rows in the validation's read.
+   * Stages the code table partition and returns the codes' mean reconstruction error: the
+   * encoding's, or read back from the staged rows in the validation's read.
    */
   double codes(EncodedCorpus encoded, PartitionManifest manifest) {
     long rows = encoded.counts().accepted();
     if (encoded.meanReconError().isPresent()) {
-      sink.publish(encoded.codes(), out.codes(), runDate, rows, manifest);
+      sink.stage(encoded.codes(), out.codes(), rows, manifest);
       return encoded.meanReconError().getAsDouble();
     }
-    return sink.publish(encoded.codes(), out.codes(), runDate, rows, manifest, MEAN_RECON_ERROR).getDouble(1);
+    return sink.stage(encoded.codes(), out.codes(), rows, manifest, MEAN_RECON_ERROR).getDouble(1);
   }
 
-  /**
-   * A directory for an encoding's own tables, under the code table's {@code _staging/}, so that
-   * publishing them is a rename; removed with whatever is left in it when closed.
-   */
-  Staging staging() {
-    return new Staging(sink.partition(out.codes(), runDate));
-  }
-
-  static final class Staging implements AutoCloseable {
-    private final TableSink.Partition partition;
-    private final Path dir;
-
-    private Staging(TableSink.Partition partition) {
-      this.partition = partition;
-      this.dir = partition.staging();
-    }
-
-    String dir() {
-      return dir.toString();
-    }
-
-    @Override
-    public void close() {
-      partition.discard(dir);
-    }
+  /** Makes everything staged visible at once (see {@link DateCommit#commit}). */
+  void commit() {
+    Stage.run(spark, Runs.GROUP, "publish the outputs of " + runDate, () -> {
+      commit.commit();
+      return null;
+    });
   }
 
   /** Registers or refreshes the code table in the session catalog, with its partitions. */
@@ -166,11 +152,20 @@ final class OutputPublisher {
     spark.catalog().refreshTable(table);
   }
 
-  /** The date's metrics.json, begun afresh: the steps after publishing add their sections to it. */
+  /** The date's metrics.json, begun afresh in the staged report: the steps after encoding add their sections to it. */
   void metrics(String status, RowCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
-        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null);
-    lock.requireHeld();
-    HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(out.metrics(runDate)), metrics);
+        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null, commit.runId());
+    HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(commit.report(false), RunMetrics.FILE),
+        metrics);
+  }
+
+  /**
+   * A run that diverged keeps its metrics (status diverged, the rows it read) in its own area; the
+   * failure then says where.
+   */
+  LatentforgeException diverged(LatentforgeException e, RowCounts counts, String modelId) {
+    metrics("diverged", counts, modelId, null, null);
+    return e.noting("Its metrics are in " + kept(out.reports()) + "/" + RunMetrics.FILE + ".");
   }
 }

@@ -2,13 +2,24 @@ package io.latentforge.run;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.encode.RowCounts;
+import io.latentforge.publish.DateCommit;
+import io.latentforge.publish.Leftovers;
+import io.latentforge.publish.OutputLayout;
+import io.latentforge.publish.OutputLock;
 import io.latentforge.schema.CorpusKind;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Steps nightly and encode runs share. */
 final class Runs {
 
   static final String GROUP = "latentforge";
+  private static final Logger LOG = LoggerFactory.getLogger(Runs.class);
 
   private Runs() {}
 
@@ -29,4 +40,32 @@ final class Runs {
     }
   }
 
+  /**
+   * The output root locked for this run, once any publish a killed run left half done is completed
+   * and what dead runs left longer than {@code retention} ago is removed.
+   */
+  static OutputLock lock(Configuration hadoop, OutputLayout out, String holder, Duration retention) {
+    OutputLock lock = OutputLock.acquire(hadoop, out.root(), holder);
+    try {
+      DateCommit.recover(hadoop, out);
+      Leftovers.remove(hadoop, out, retention);
+      return lock;
+    } catch (RuntimeException | Error e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  /** {@code work} staging into {@code commit}; when it fails, what it staged is kept in the run's own area. */
+  static <T> T publishing(DateCommit commit, Supplier<T> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException | Error e) {
+      Path kept = commit.abandon();
+      if (kept != null) {
+        LOG.warn("run {} published nothing for {}; what it staged is kept in {}", commit.runId(), commit.runDate(), kept);
+      }
+      throw e;
+    }
+  }
 }

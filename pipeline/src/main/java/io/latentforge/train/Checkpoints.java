@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.model.NetworkFormat;
 import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,22 +18,25 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Training checkpoints on any Hadoop file system: {@code epoch-NNNN.zip} (parameters and updater
- * state) with {@code epoch-NNNN.json} (the epoch and the training state beside it), each written
+ * Training checkpoints on any Hadoop file system: {@code epoch-NNNN.network} (parameters and
+ * updater state, {@link NetworkFormat}) with {@code epoch-NNNN.json} (the epoch and the training
+ * state beside it, with the fingerprint of the input and settings it was trained on), each written
  * to a temporary file and renamed into place, the JSON last so a checkpoint counts only once it is
- * whole. The newest {@link #KEEP} are kept. {@code best.zip} holds the parameters of the epoch with
- * the best validation error so far.
+ * whole. The newest {@link #KEEP} are kept. {@code best.network} holds the parameters of the epoch
+ * with the best validation error so far; losing it loses only that copy, never the resume point.
  */
 public final class Checkpoints {
 
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   public static final int KEEP = 2;
-  private static final String BEST = "best.zip";
+  /** Where a published model keeps its checkpoints: {@code OUT/models/<model_id>/checkpoints}. */
+  public static final String IN_MODEL = "checkpoints";
+  private static final String BEST = "best.network";
+  private static final String NETWORK = ".network";
 
   private final Configuration hadoop;
   private final Path dir;
@@ -53,12 +57,15 @@ public final class Checkpoints {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record State(@JsonProperty("format_version") int formatVersion, @JsonProperty("epoch") int epoch,
       @JsonProperty("seed") long seed, @JsonProperty("rng") String rng, @JsonProperty("best_epoch") int bestEpoch,
-      @JsonProperty("epochs") List<EpochMetrics> epochs) {
+      @JsonProperty("epochs") List<EpochMetrics> epochs,
+      /** Of the corpus (files, sizes, modification times, rows) and the settings; null: not bound. */
+      @JsonProperty("fingerprint") String fingerprint) {
 
     public static final int FORMAT_VERSION = 1;
 
-    public State(int epoch, long seed, int bestEpoch, List<EpochMetrics> epochs) {
-      this(FORMAT_VERSION, epoch, seed, "every epoch's randomness derives from (seed, epoch)", bestEpoch, epochs);
+    public State(int epoch, long seed, int bestEpoch, List<EpochMetrics> epochs, String fingerprint) {
+      this(FORMAT_VERSION, epoch, seed, "every epoch's randomness derives from (seed, epoch)", bestEpoch, epochs,
+          fingerprint);
     }
 
     static State read(InputStream in, Path where) throws IOException {
@@ -73,64 +80,75 @@ public final class Checkpoints {
   /** Writes the checkpoint of {@code epoch}, then removes all but the newest {@link #KEEP}. */
   public void save(int epoch, MultiLayerNetwork network, State state) {
     String name = String.format("epoch-%04d", epoch);
-    HadoopFiles.write(hadoop, new Path(dir, name + ".zip"), out -> ModelSerializer.writeModel(network, out, true));
+    HadoopFiles.write(hadoop, new Path(dir, name + NETWORK), out -> NetworkFormat.write(network, true, out));
     HadoopFiles.writeJson(hadoop, new Path(dir, name + ".json"), state);
     List<FileStatus> all = checkpoints();
     for (FileStatus old : all.subList(Math.min(KEEP, all.size()), all.size())) {
       delete(old.getPath());
-      delete(zipOf(old.getPath()));
+      delete(networkOf(old.getPath()));
     }
   }
 
   /** Saves the parameters of the best epoch so far (no updater state: only ever restored as the result). */
   public void saveBest(MultiLayerNetwork network) {
-    HadoopFiles.write(hadoop, new Path(dir, BEST), out -> ModelSerializer.writeModel(network, out, false));
+    HadoopFiles.write(hadoop, new Path(dir, BEST), out -> NetworkFormat.write(network, false, out));
   }
 
   /**
    * The newest checkpoint that reads whole, falling back to older ones (and saying so) when a
-   * newer one is damaged, e.g. by a crash while it was written.
+   * newer one is damaged, e.g. by a crash while it was written. Checkpoints written for another
+   * {@code fingerprint} (the corpus or the settings changed since) are removed and none is
+   * returned: the run starts from scratch, and says why. A null fingerprint accepts any.
    */
-  public Optional<Restored> newestReadable() {
-    for (FileStatus json : checkpoints()) {
-      Path zip = zipOf(json.getPath());
+  public Optional<Restored> newestReadable(String fingerprint) {
+    List<FileStatus> all = checkpoints();
+    for (FileStatus json : all) {
+      Path network = networkOf(json.getPath());
       try {
         FileSystem fs = fs();
         State state;
         try (InputStream in = fs.open(json.getPath())) {
           state = State.read(in, json.getPath());
         }
-        MultiLayerNetwork network;
-        try (InputStream in = fs.open(zip)) {
-          network = ModelSerializer.restoreMultiLayerNetwork(in, true);
+        if (fingerprint != null && !fingerprint.equals(state.fingerprint())) {
+          LOG.warn("not resuming from the checkpoints in {}: they were written for another corpus or other settings "
+              + "(fingerprint {}, now {}; the corpus files, their sizes or modification times, the row count or the "
+              + "settings changed). Training starts from scratch; removing them.", dir, state.fingerprint(), fingerprint);
+          removeAll();
+          return Optional.empty();
         }
-        MultiLayerNetwork best = null;
-        if (fs.exists(new Path(dir, BEST))) {
-          try (InputStream in = fs.open(new Path(dir, BEST))) {
-            best = ModelSerializer.restoreMultiLayerNetwork(in, false);
-          }
+        MultiLayerNetwork resumed;
+        try (InputStream in = fs.open(network)) {
+          resumed = NetworkFormat.read(in, true, network.toString());
         }
-        return Optional.of(new Restored(state.epoch(), network, state, best));
+        return Optional.of(new Restored(state.epoch(), resumed, state, best(fs)));
       } catch (IOException | RuntimeException e) {
-        LOG.warn("checkpoint {} cannot be read ({}); trying an older one", zip, e.toString());
+        LOG.warn("checkpoint {} cannot be read ({}); trying an older one", json.getPath(), e.toString());
       }
     }
     return Optional.empty();
   }
 
-  /** Moves the checkpoints under {@code modelDir}/checkpoints, where the published model keeps them. */
-  public void moveInto(String modelDir) {
+  /** The best epoch's parameters; null, and said, when they cannot be read. */
+  private MultiLayerNetwork best(FileSystem fs) {
+    Path best = new Path(dir, BEST);
     try {
-      FileSystem fs = fs();
-      if (fs.exists(dir) && !fs.rename(dir, new Path(modelDir, "checkpoints"))) {
-        throw new IOException("rename failed");
+      if (!fs.exists(best)) {
+        return null;
       }
-      Path parent = dir.getParent();
-      if (fs.exists(parent) && fs.listStatus(parent).length == 0) {
-        fs.delete(parent, false);
+      try (InputStream in = fs.open(best)) {
+        return NetworkFormat.read(in, false, best.toString());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot move checkpoints " + dir + " into " + modelDir, e);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("the best epoch's parameters {} cannot be read ({}); resuming without them", best, e.toString());
+      return null;
+    }
+  }
+
+  private void removeAll() throws IOException {
+    FileSystem fs = fs();
+    for (FileStatus file : fs.listStatus(dir)) {
+      fs.delete(file.getPath(), true);
     }
   }
 
@@ -148,8 +166,8 @@ public final class Checkpoints {
     }
   }
 
-  private static Path zipOf(Path json) {
-    return new Path(json.getParent(), json.getName().replace(".json", ".zip"));
+  private static Path networkOf(Path json) {
+    return new Path(json.getParent(), json.getName().replace(".json", NETWORK));
   }
 
   private void delete(Path p) {

@@ -84,7 +84,7 @@ public final class LayerwisePretraining {
     Autoencoder.Architecture architecture = Autoencoder.build(spec.shallowStage(out, activation, loss), loss, in, null, plan.settings());
     LOG.info("pretraining layer {} ({} -> {}) for {} epochs", index + 1, in, out, plan.settings().pretrain().epochs());
     SparkTrainer.Paths paths = new SparkTrainer.Paths(plan.paths().scratch() + "-pretrain-" + index,
-        plan.paths().checkpoints() + "/pretrain-" + index);
+        plan.paths().checkpoints() + "/pretrain-" + index, plan.paths().fingerprint());
     return SparkTrainer.fit(plan.spark(), level, in, architecture, new Corruption(stageCorruption(spec, index)),
         plan.settings().stage(plan.settings().pretrain().epochs()), paths).network();
   }

@@ -87,7 +87,16 @@ public final class SparkTrainer {
   public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs, String stopReason, int resumedFrom) {}
 
   /** Where a run keeps DL4J's exported minibatches (removed afterwards) and its checkpoints. */
-  public record Paths(String scratch, String checkpoints) {}
+  /**
+   * Where a run's scratch files and checkpoints go, and the fingerprint of its input and settings
+   * that checkpoints must carry to be resumed (null: any).
+   */
+  public record Paths(String scratch, String checkpoints, String fingerprint) {
+
+    public Paths(String scratch, String checkpoints) {
+      this(scratch, checkpoints, null);
+    }
+  }
 
   /**
    * @param rows rows with {@link Columns#ID} and a {@link Columns#FEATURES} vector of {@code inputSize}
@@ -180,7 +189,7 @@ public final class SparkTrainer {
     }
 
     private void resumeOrStart(MultiLayerConfiguration conf, Consumer<MultiLayerNetwork> initialize) {
-      Optional<Checkpoints.Restored> restored = settings.checkpoints().every() > 0 ? checkpoints.newestReadable()
+      Optional<Checkpoints.Restored> restored = settings.checkpoints().every() > 0 ? checkpoints.newestReadable(paths.fingerprint())
           : Optional.empty();
       if (restored.isPresent()) {
         Checkpoints.Restored r = restored.get();
@@ -191,7 +200,7 @@ public final class SparkTrainer {
         if (bestEpoch > 0) {
           bestValidation = history.get(bestEpoch - 1).validationLoss();
         }
-        best = r.best();
+        best = r.best() == null && bestEpoch == resumedFrom ? network.clone() : r.best();
         LOG.info("resuming training from the checkpoint of epoch {} in {}", resumedFrom, checkpoints.dir());
       } else {
         network = new MultiLayerNetwork(conf);
@@ -405,7 +414,7 @@ public final class SparkTrainer {
 
     private Checkpoints.State state() {
       return new Checkpoints.State(history.get(history.size() - 1).epoch(), settings.seed(), bestEpoch,
-          List.copyOf(history));
+          List.copyOf(history), paths.fingerprint());
     }
   }
 

@@ -8,7 +8,7 @@ import io.latentforge.input.CorpusSource;
 import io.latentforge.input.Quarantine;
 import io.latentforge.model.CodeLayer;
 import io.latentforge.model.ModelStore;
-import io.latentforge.publish.TableSink;
+import io.latentforge.publish.CorpusWriter;
 import io.latentforge.run.EncodeRequest;
 import io.latentforge.run.EncodeRun;
 import io.latentforge.run.NightlyRequest;
@@ -96,7 +96,7 @@ public final class EncodeBench {
     String tenth = scratch + "/tenth-corpus";
     // In as many files as the corpus: fewer would add a shuffle to spread them over the cores.
     Dataset<Row> corpus = spark.read().parquet(imageCorpus);
-    new TableSink(spark).publishCorpus(corpus.limit((int) Math.max(1, rows / 10))
+    CorpusWriter.write(spark, corpus.limit((int) Math.max(1, rows / 10))
         .repartition(corpus.rdd().getNumPartitions()), tenth, true);
     EncodeRequest encodeTenth = new EncodeRequest(modelDir, CorpusKind.IMAGE, tenth, output, date.plusDays(1), config);
     LongSupplier tenthPass = () -> new EncodeRun(spark).execute(encodeTenth).rowsFeaturized();
@@ -154,7 +154,7 @@ public final class EncodeBench {
   /** A model directory as a nightly run publishes it, trained for one epoch on the corpus's first rows. */
   private String trainModel(String imageCorpus, String scratch, String output, LocalDate date) {
     String slice = scratch + "/training-corpus";
-    new TableSink(spark).publishCorpus(spark.read().parquet(imageCorpus).limit(TRAINING_ROWS), slice, true);
+    CorpusWriter.write(spark, spark.read().parquet(imageCorpus).limit(TRAINING_ROWS), slice, true);
     LatentforgeConfig oneEpoch = config.with("train.epochs = 1\nnightly.steps = []");
     return new NightlyRun(spark).execute(new NightlyRequest(CorpusKind.IMAGE, slice, output, date, oneEpoch)).modelPath();
   }
