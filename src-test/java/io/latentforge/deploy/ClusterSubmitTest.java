@@ -7,7 +7,6 @@ import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.StandaloneCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SparkSessionExtension.class)
 class ClusterSubmitTest {
 
-  private static final Pattern LOAD = Pattern.compile("deserializing model (\\S+) in this JVM");
+  private static final Pattern LOAD = Pattern.compile("loading model (\\S+) in this JVM");
 
   @TempDir
   Path dir;
@@ -40,7 +39,7 @@ class ClusterSubmitTest {
 
     try (StandaloneCluster cluster = StandaloneCluster.start(dir.resolve("cluster"), 2, "2g")) {
       Path driverLog = dir.resolve("driver.log");
-      Process submit = submit(cluster, driverLog, "nightly", "--kind", "image", "--input", corpus, "--output", out,
+      Process submit = cluster.submit(dir, driverLog, "nightly", "--kind", "image", "--input", corpus, "--output", out,
           "--run-date", "2026-11-27", "--set", "train.epochs=2", "--set", "model.encoder-layers=[64]",
           "--set", "spark.executor-offheap=1G", "--set", "spark.executor-physical=3G",
           "--set", "spark.executor-memory-overhead=512m");
@@ -78,31 +77,6 @@ class ClusterSubmitTest {
     try (var models = Files.list(Path.of(out, "models"))) {
       assertThat(models.filter(p -> Files.exists(p.resolve("model.json"))).count()).isEqualTo(1);
     }
-  }
-
-  /** Runs deploy/submit.sh with a spark-submit that starts SparkSubmit from the cluster's classpath. */
-  private Process submit(StandaloneCluster cluster, Path log, String... command) throws Exception {
-    Path home = Files.createDirectories(dir.resolve("driver-home"));
-    Path sparkSubmit = dir.resolve("spark-submit");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec " + java + " -Xmx2g "
-        + String.join(" ", StandaloneCluster.JAVA17_OPENS) + " -Dspark.testing=true -Dspark.test.home=" + home
-        + " -cp '" + StandaloneCluster.sparkClasspath() + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
-    Files.setPosixFilePermissions(sparkSubmit, PosixFilePermissions.fromString("rwx------"));
-
-    Path root = Path.of(System.getProperty("latentforge.root"));
-    List<String> args = new ArrayList<>(List.of(root.resolve("deploy/submit.sh").toString(),
-        "--master", cluster.masterUrl(), "--deploy-mode", "client", "--executor-memory", "1g",
-        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
-        "--conf", "spark.executor.extraClassPath=" + StandaloneCluster.sparkClasspath()));
-    args.addAll(List.of(command));
-    ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().putAll(StandaloneCluster.sparkEnvironment(home));
-    pb.environment().put("SPARK_SUBMIT", sparkSubmit.toString());
-    pb.environment().put("LATENTFORGE_JAR", System.getProperty("latentforge.jobJar"));
-    pb.environment().put("LATENTFORGE_OFFHEAP", "1G");
-    pb.environment().put("LATENTFORGE_PHYSICAL", "3G");
-    return pb.start();
   }
 
   private static List<String> loadsIn(Path executorLog) {

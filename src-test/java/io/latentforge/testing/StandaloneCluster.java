@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,13 +38,24 @@ public final class StandaloneCluster implements AutoCloseable {
 
   /** Starts a master and {@code workers} one-core workers and waits until all have registered. */
   public static StandaloneCluster start(Path dir, int workers, String workerMemory) throws Exception {
+    return start(dir, workers, workerMemory, false);
+  }
+
+  /**
+   * As {@link #start(Path, int, String)}; with {@code twoHostNames} every second worker registers as
+   * {@code localhost} (still the loopback interface), so Spark sees two hosts: it never runs a
+   * speculative copy of a task on the host where the task already runs.
+   */
+  public static StandaloneCluster start(Path dir, int workers, String workerMemory, boolean twoHostNames)
+      throws Exception {
     StandaloneCluster cluster = new StandaloneCluster(dir, sparkClasspath(), freePort());
     try {
       cluster.launch("master", "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1", "--port",
           String.valueOf(cluster.port), "--webui-port", String.valueOf(freePort()));
       for (int i = 1; i <= workers; i++) {
         Path work = Files.createDirectories(dir.resolve("worker-" + i + "-work"));
-        cluster.launch("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
+        String host = twoHostNames && i % 2 == 0 ? "localhost" : "127.0.0.1";
+        cluster.launch("worker-" + i, "org.apache.spark.deploy.worker.Worker", "--host", host, "--cores", "1",
             "--memory", workerMemory, "--webui-port", String.valueOf(freePort()), "--work-dir", work.toString(),
             cluster.masterUrl());
       }
@@ -107,6 +119,50 @@ public final class StandaloneCluster implements AutoCloseable {
   public static Map<String, String> sparkEnvironment(Path home) {
     return Map.of("SPARK_SCALA_VERSION", "2.12", "SPARK_TESTING", "1", "SPARK_HOME", home.toString(),
         "SPARK_LOCAL_IP", "127.0.0.1", "OMP_NUM_THREADS", "1");
+  }
+
+  /**
+   * Runs deploy/submit.sh in client mode against this cluster, with a spark-submit that starts
+   * SparkSubmit from the cluster's classpath; the driver's output goes to {@code log}.
+   */
+  public Process submit(Path workDir, Path log, String... command) throws Exception {
+    return submit(workDir, log, List.of(), command);
+  }
+
+  /** As {@link #submit(Path, Path, String...)} with more spark-submit options (e.g. --conf k=v). */
+  public Process submit(Path workDir, Path log, List<String> sparkOptions, String... command) throws Exception {
+    Path home = Files.createDirectories(workDir.resolve("driver-home"));
+    Path sparkSubmit = workDir.resolve("spark-submit");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Files.writeString(sparkSubmit, "#!/usr/bin/env bash\nexec " + java + " -Xmx2g "
+        + String.join(" ", JAVA17_OPENS) + " -Dspark.testing=true -Dspark.test.home=" + home
+        + " -cp '" + sparkClasspath() + "' org.apache.spark.deploy.SparkSubmit \"$@\"\n");
+    Files.setPosixFilePermissions(sparkSubmit, PosixFilePermissions.fromString("rwx------"));
+
+    Path root = Path.of(System.getProperty("latentforge.root"));
+    List<String> args = new ArrayList<>(List.of(root.resolve("deploy/submit.sh").toString(),
+        "--master", masterUrl(), "--deploy-mode", "client", "--executor-memory", "1g",
+        "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.ui.enabled=false",
+        "--conf", "spark.executor.extraClassPath=" + sparkClasspath()));
+    args.addAll(sparkOptions);
+    args.addAll(List.of(command));
+    ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(sparkEnvironment(home));
+    pb.environment().put("SPARK_SUBMIT", sparkSubmit.toString());
+    pb.environment().put("LATENTFORGE_JAR", System.getProperty("latentforge.jobJar"));
+    pb.environment().put("LATENTFORGE_OFFHEAP", "1G");
+    pb.environment().put("LATENTFORGE_PHYSICAL", "3G");
+    return pb.start();
+  }
+
+  /** SIGKILLs one live executor JVM the workers started; its pid, or empty when none is running. */
+  public java.util.Optional<Long> killAnExecutor() {
+    // The workers' only children are the executor JVMs they start (their command lines, with the
+    // whole classpath, are too long for ProcessHandle.Info to show).
+    java.util.Optional<ProcessHandle> executor = processes.stream().flatMap(Process::children)
+        .filter(ProcessHandle::isAlive).findFirst();
+    executor.ifPresent(ProcessHandle::destroyForcibly);
+    return executor.map(ProcessHandle::pid);
   }
 
   /** The stderr of every executor the workers started, one file per executor JVM. */

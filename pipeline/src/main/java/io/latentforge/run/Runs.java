@@ -61,9 +61,14 @@ final class Runs {
     try {
       return work.get();
     } catch (RuntimeException | Error e) {
-      Path kept = commit.abandon();
-      if (kept != null) {
-        LOG.warn("run {} published nothing for {}; what it staged is kept in {}", commit.runId(), commit.runDate(), kept);
+      try {
+        Path kept = commit.abandon();
+        if (kept != null) {
+          LOG.warn("run {} published nothing for {}; what it staged is kept in {}", commit.runId(), commit.runDate(),
+              kept);
+        }
+      } catch (RuntimeException | Error keeping) {
+        e.addSuppressed(keeping); // the run's own failure is what the user must see
       }
       throw e;
     }
