@@ -140,6 +140,38 @@ class PublishingTest {
     }
   }
 
+  /**
+   * A run that fails after training (here when its code table is committed) keeps its checkpoints,
+   * and its rerun resumes from them; once the corpus at the same path has been replaced, the rerun
+   * starts from scratch instead of resuming a model of the old corpus.
+   */
+  @Test
+  void checkpointsAreResumedOnlyForTheCorpusTheyWereWrittenFor(SparkSession spark) throws Exception {
+    String corpus = dir.resolve("replaced-docs").toString();
+    DemoCorpora.documents(spark, 120, 31).write().parquet(corpus);
+    String out = dir.resolve("fingerprint").toString();
+    String[] nightly = {"nightly", "--kind", "text", "--input", corpus, "--output", out, "--run-date", "2026-07-01",
+        "--set", "train.epochs=2", "--set", "model.code-size=4"};
+
+    assertThat(crashingAtCommit(spark, nightly).exitCode()).isEqualTo(1);
+    assertThat(CliErrorsTest.cli(nightly).exitCode()).isZero();
+    assertThat(json(onlyModel(out).resolve("model.json")).at("/training/resumed_from_epoch").asInt()).isEqualTo(2);
+
+    assertThat(crashingAtCommit(spark, nightly).exitCode()).isEqualTo(1);
+    DemoCorpora.documents(spark, 120, 32).write().mode("overwrite").parquet(corpus);
+    assertThat(CliErrorsTest.cli(nightly).exitCode()).isZero();
+    assertThat(json(onlyModel(out).resolve("model.json")).at("/training/resumed_from_epoch").asInt()).isZero();
+  }
+
+  private static CliErrorsTest.Outcome crashingAtCommit(SparkSession spark, String... args) {
+    spark.conf().set("spark.sql.sources.commitProtocolClass", FailingCommitProtocol.class.getName());
+    try {
+      return CliErrorsTest.cli(args);
+    } finally {
+      spark.conf().unset("spark.sql.sources.commitProtocolClass");
+    }
+  }
+
   @Test
   void encodingImagesPublishesCodesAndRejectsFromOnePassAndSurvivesACrashAtCommit(SparkSession spark) throws Exception {
     String images = dir.resolve("images").toString();
