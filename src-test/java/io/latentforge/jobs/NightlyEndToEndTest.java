@@ -24,6 +24,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
@@ -38,6 +39,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -201,16 +204,19 @@ class NightlyEndToEndTest {
   }
 
   /**
-   * The disk fills while training: writing a checkpoint raises Hadoop's FSError, a Java Error that
-   * picocli's handler never sees. The run still ends with one latentforge line and exit code 1,
-   * leaves no lock and publishes nothing.
+   * The disk fills while training (a checkpoint's write, on the driver) or while encoding (a code
+   * file's write, in a task): Hadoop raises FSError, a Java Error, which picocli's handler never
+   * sees and which reaches the driver from a task inside Spark's exception. Either way the run ends
+   * with one latentforge line and exit code 1, leaves no lock and publishes nothing.
    */
-  @Test
-  void aFullDiskDuringTrainingEndsWithOneLineExitCode1NoLockAndNothingPublished(SparkSession spark) {
-    String out = dir.resolve("out-full-disk").toString();
+  @ParameterizedTest
+  @ValueSource(strings = {"_checkpoints", "codes/_staging"})
+  void aFullDiskEndsWithOneLineExitCode1NoLockAndNothingPublished(String full, SparkSession spark) throws Exception {
+    String out = dir.resolve("out-full-disk-" + full.replace('/', '-')).toString();
     org.apache.hadoop.conf.Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     hadoop.set("fs.file.impl", io.latentforge.testing.FullDiskFileSystem.class.getName());
     hadoop.setBoolean("fs.file.impl.disable.cache", true);
+    hadoop.set(io.latentforge.testing.FullDiskFileSystem.FULL, full);
     CliErrorsTest.Outcome r;
     try {
       r = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out, "--run-date", DATE,
@@ -218,13 +224,17 @@ class NightlyEndToEndTest {
     } finally {
       hadoop.unset("fs.file.impl");
       hadoop.unset("fs.file.impl.disable.cache");
+      hadoop.unset(io.latentforge.testing.FullDiskFileSystem.FULL);
     }
     assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
     assertThat(r.err()).contains("latentforge: failed: the file system failed", "No space left on device",
         "free space");
     assertThat(Path.of(out, "_lock")).doesNotExist();
-    assertThat(Path.of(out, "codes")).doesNotExist();
-    assertThat(Path.of(out, "models")).doesNotExist();
+    assertThat(Path.of(out, "codes", "run_date=" + DATE)).doesNotExist();
+    try (Stream<Path> left = Files.walk(Path.of(out))) {
+      assertThat(left.map(p -> Path.of(out).relativize(p).toString()))
+          .noneMatch(p -> p.startsWith("models/") || p.startsWith("codes/"));
+    }
   }
 
   @Test

@@ -81,9 +81,20 @@ public final class Main implements Runnable {
       commandLine.getErr().println("latentforge: error: " + le.getMessage());
       return le.kind().exitCode;
     }
-    commandLine.getErr().println("latentforge: failed: " + e);
+    Throwable cause = rootError(e);
+    commandLine.getErr().println("latentforge: failed: " + (cause instanceof Error error ? describe(error) : e));
     e.printStackTrace(commandLine.getErr());
     return LatentforgeException.Kind.INTERNAL.exitCode;
+  }
+
+  /** An Error a failed Spark task raised (the job's exception wraps it), or the exception itself. */
+  private static Throwable rootError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FSError || t instanceof OutOfMemoryError) {
+        return t;
+      }
+    }
+    return e;
   }
 
   private static String configKeysFooter() {

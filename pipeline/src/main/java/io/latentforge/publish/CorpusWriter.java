@@ -33,7 +33,7 @@ public final class CorpusWriter {
       try {
         rows.write().parquet(staged.toString());
         swap.publish(staged, target.getName());
-      } catch (RuntimeException e) {
+      } catch (Throwable e) { // a failed write's SparkException is a checked exception Scala throws undeclared
         swap.discard(staged);
         throw e;
       }

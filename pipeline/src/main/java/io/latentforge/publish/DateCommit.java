@@ -315,7 +315,10 @@ public final class DateCommit {
     Path staged = staged(target);
     if (staged != null && !borrowed.contains(staged.toString())) {
       try {
-        staged.getFileSystem(hadoop).delete(staged, true);
+        FileSystem fs = staged.getFileSystem(hadoop);
+        fs.delete(staged, true);
+        deleteIfEmpty(fs, staged.getParent());
+        deleteIfEmpty(fs, target.getParent());
       } catch (IOException e) {
         LOG.warn("could not remove {}: {}", staged, e.toString());
       }

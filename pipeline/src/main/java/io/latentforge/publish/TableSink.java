@@ -85,7 +85,7 @@ public final class TableSink {
     } catch (IOException e) {
       commit.drop(target);
       throw new UncheckedIOException("cannot stage " + target + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
+    } catch (Throwable e) { // a failed write's SparkException is a checked exception Scala throws undeclared
       commit.drop(target);
       throw e;
     }

@@ -60,7 +60,7 @@ final class Runs {
   static <T> T publishing(DateCommit commit, Supplier<T> work) {
     try {
       return work.get();
-    } catch (RuntimeException | Error e) {
+    } catch (Throwable e) { // Spark's exceptions are checked ones that Scala throws undeclared
       try {
         Path kept = commit.abandon();
         if (kept != null) {
