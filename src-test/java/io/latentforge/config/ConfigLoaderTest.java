@@ -83,6 +83,16 @@ class ConfigLoaderTest {
         .satisfies(e -> assertThat(((LatentforgeException) e).kind()).isEqualTo(LatentforgeException.Kind.USAGE));
   }
 
+  /** The key would be copied into every model card; a retention must be a duration. */
+  @Test
+  void aSigningKeyInTheConfigAndARetentionThatIsNoDurationAreRefused() {
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("model.signing-key=secret")))
+        .isInstanceOf(LatentforgeException.class)
+        .hasMessageContaining("model.signing-key cannot be set").hasMessageContaining("LATENTFORGE_MODEL_SIGNING_KEY");
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("publish.retention=soon")))
+        .hasMessageContaining("publish.retention").hasMessageContaining("a duration such as 7d");
+  }
+
   @Test
   void unknownKeyInConfFileIsRejected() throws Exception {
     Path conf = dir.resolve("bad.conf");
