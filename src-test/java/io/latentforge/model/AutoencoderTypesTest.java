@@ -67,7 +67,7 @@ class AutoencoderTypesTest {
     CodeLayer code = model.architecture().code();
     store.saveCard(dir, new ModelCard(ModelCard.FORMAT_VERSION, "types-test", settings, "mse",
         model.config().model().codeSize(), code.index(), code.binary(), null, null, null, null, null, null, null, null,
-        ModelStore.MODEL_FILE, store.saveNetwork(dir, model.network()), null, null, null));
+        ModelStore.MODEL_FILE, store.saveNetwork(dir, model.network()), null, null, null, null));
     ModelStore.Loaded loaded = store.load(dir);
     Training.Model reloaded = new Training.Model(loaded.network(),
         new Autoencoder.Architecture(loaded.network().getLayerWiseConfigurations(), loaded.card().code()),

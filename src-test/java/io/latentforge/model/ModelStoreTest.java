@@ -44,7 +44,7 @@ class ModelStoreTest {
   private static ModelCard card(String sha) {
     return new ModelCard(ModelCard.FORMAT_VERSION, "m", "deep", "mse", 2, 0, false, false,
         ModelCard.Input.text(5, ModelStore.VOCABULARY_DIR, 5, "tfidf", "l2"), "/in", "2026-11-30", null, null, null,
-        null, ModelStore.MODEL_FILE, sha, "2026-11-30T00:00:00Z", Map.of(), null);
+        null, ModelStore.MODEL_FILE, sha, "2026-11-30T00:00:00Z", Map.of(), null, null);
   }
 
   /** A model directory with a network and a vocabulary file, written by {@code store}. */
@@ -120,7 +120,7 @@ class ModelStoreTest {
     String sha = HadoopFiles.write(HADOOP, new org.apache.hadoop.fs.Path(dir.resolve("model.zip").toString()),
         out -> ModelSerializer.writeModel(net, out, true));
     ModelCard legacy = new ModelCard(1, "old", "deep", "mse", 2, 0, false, null, null, null, null, null, null, null,
-        null, ModelStore.LEGACY_MODEL_FILE, sha, null, null, null);
+        null, ModelStore.LEGACY_MODEL_FILE, sha, null, null, null, null);
     HadoopFiles.writeJson(HADOOP, new org.apache.hadoop.fs.Path(dir.resolve("model.json").toString()), legacy);
     ModelStore store = new ModelStore(HADOOP, ModelSigning.NONE);
 

@@ -60,7 +60,7 @@ class PartitionManifestTest {
     PartitionManifest codes = fixture("codes-manifest-before-versions.json");
     assertThat(codes).isEqualTo(new PartitionManifest(1, "2026-11-30", 2000L, "image-deep-2026-11-30-f36e9b59",
         "3d29453ba8787af7081201420c57d06a0a94bc98f34889b1a5402b951e67decb", 32, false, 0L, null,
-        "/tmp/exp/demo/corpora/images", null, "2026-11-30T03:22:02.701939627Z", null));
+        "/tmp/exp/demo/corpora/images", null, "2026-11-30T03:22:02.701939627Z", null, null));
 
     PartitionManifest rejects = fixture("rejects-manifest-before-versions.json");
     assertThat(rejects.rejectsByReason()).isEqualTo(Map.of("no_vocabulary_tokens", 2L));

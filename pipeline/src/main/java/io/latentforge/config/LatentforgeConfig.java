@@ -16,7 +16,7 @@ import java.util.Locale;
  */
 public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
-    ModelLoading modelLoading,
+    ModelLoading modelLoading, WarmStart warmStart,
     TrainSettings train, EncodeSettings encode, OutputSettings output, PublishSettings publish, NeighborSettings neighbors,
     ClusterSettings cluster, EvaluateSettings evaluate, NightlySettings nightly, String rendered) {
 
@@ -60,7 +60,7 @@ public record LatentforgeConfig(
     LatentforgeConfig config = new LatentforgeConfig(SparkSettings.from(r.section("spark")),
         InputSettings.from(r.section("input")), ImageFeatures.from(r.section("features").section("image")),
         TextFeatures.from(r.section("features").section("text")), model,
-        ModelLoading.from(r.section("model")), train,
+        ModelLoading.from(r.section("model")), WarmStart.from(r.section("train"), r.section("features")), train,
         EncodeSettings.from(r.section("encode")), OutputSettings.from(r.section("output")),
         PublishSettings.from(r.section("publish")),
         NeighborSettings.from(r.section("neighbors"), seed), ClusterSettings.from(r.section("cluster"), seed),

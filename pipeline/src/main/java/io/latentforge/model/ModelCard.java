@@ -43,7 +43,9 @@ public record ModelCard(
      * SHA-256 of every file of the model directory but this card and the checkpoints, by path
      * relative to it (the network and the vocabulary's files); null in models written before it.
      */
-    @JsonProperty("files") Map<String, String> files) {
+    @JsonProperty("files") Map<String, String> files,
+    /** The model this one's training started from (train.init); null when from scratch. */
+    @JsonProperty("parent_model_id") String parentModelId) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE = "model.json";
@@ -91,7 +93,8 @@ public record ModelCard(
   /** This card with the checksums of its directory's files. */
   public ModelCard withFiles(Map<String, String> checksums) {
     return new ModelCard(formatVersion, modelId, type, loss, codeSize, codeLayer, binaryCodes, codesCentred, input,
-        inputPath, runDate, rows, epochs, training, metrics, modelFile, modelSha256, created, config, checksums);
+        inputPath, runDate, rows, epochs, training, metrics, modelFile, modelSha256, created, config, checksums,
+        parentModelId);
   }
 
   /** Where the code is read from the network. */

@@ -34,7 +34,9 @@ public record PartitionManifest(
     @JsonProperty("step") Object step,
     @JsonProperty("created") String created,
     /** The run that published the partition: every table of a date published together names the same run. */
-    @JsonProperty("run_id") String runId) {
+    @JsonProperty("run_id") String runId,
+    /** Of a code partition: the model its model's training started from; null when from scratch. */
+    @JsonProperty("parent_model_id") String parentModelId) {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -42,24 +44,30 @@ public record PartitionManifest(
   public static PartitionManifest codes(String modelId, String modelSha256, int codeSize, boolean binary,
       long rejectCount, String inputPath) {
     return new PartitionManifest(FORMAT_VERSION, null, null, modelId, modelSha256, codeSize, binary, rejectCount, null,
-        inputPath, null, Instant.now().toString(), null);
+        inputPath, null, Instant.now().toString(), null, null);
   }
 
   public static PartitionManifest rejects(String inputPath, Map<String, Long> rejectsByReason) {
     return new PartitionManifest(FORMAT_VERSION, null, null, null, null, null, null, null, rejectsByReason, inputPath,
-        null, Instant.now().toString(), null);
+        null, Instant.now().toString(), null, null);
   }
 
   /** A partition of a step after publishing: the model of the codes it read and the step's figures. */
   public static PartitionManifest step(String modelId, Object figures) {
     return new PartitionManifest(FORMAT_VERSION, null, null, modelId, null, null, null, null, null, null, figures,
-        Instant.now().toString(), null);
+        Instant.now().toString(), null, null);
   }
 
   /** This manifest with the date and row count of the partition it is published with, and the run publishing it. */
   PartitionManifest published(String date, long rows, String run) {
     return new PartitionManifest(formatVersion, date, rows, modelId, modelSha256, codeSize, binaryCodes, rejectCount,
-        rejectsByReason, inputPath, step, created, run);
+        rejectsByReason, inputPath, step, created, run, parentModelId);
+  }
+
+  /** This manifest naming the parent of its model. */
+  public PartitionManifest withParent(String parent) {
+    return new PartitionManifest(formatVersion, runDate, rowCount, modelId, modelSha256, codeSize, binaryCodes,
+        rejectCount, rejectsByReason, inputPath, step, created, runId, parent);
   }
 
   /** Whether the partition holds binary codes (false in manifests that do not say). */

@@ -68,6 +68,7 @@ public final class NightlyRun {
       night.hold(lock);
       night.requireCodeShape();
       night.checkIds();
+      night.warmStart();
       night.featurize();
       try {
         return Runs.publishing(night.commit, () -> {
@@ -104,6 +105,8 @@ public final class NightlyRun {
     private final CorpusSource.Layout layout;
     private final ModelStore store = new ModelStore(hadoop());
     private CorpusSource.Corpus corpus;
+    /** The model training starts from (train.init); null: from scratch. */
+    private ModelStore.Loaded parent;
     private Featurized featurized;
     private FeatureEncoder features;
     private RowCounts counts;
@@ -143,9 +146,16 @@ public final class NightlyRun {
       LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
     }
 
+    void warmStart() {
+      parent = WarmStarts.parent(hadoop(), config, out, runDate, request.kind());
+    }
+
+    /** Fitted on the corpus, or, for a warm start, the parent model's (unless features.refit). */
     void featurize() {
+      boolean reuse = parent != null && !config.warmStart().refit();
       featurized = Stage.run(spark, Runs.GROUP, "featurize " + request.input(),
-          () -> Featurization.fit(corpus, request.kind(), config));
+          () -> reuse ? Featurization.likeModel(corpus, request.kind(), config, parent)
+              : Featurization.fit(corpus, request.kind(), config));
       features = new FeatureEncoder(spark, featurized.split(), featurized.inputSize());
     }
 
@@ -162,8 +172,14 @@ public final class NightlyRun {
       loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
       architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(), imageShape(request), config.train());
       SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId), fingerprint());
-      Consumer<MultiLayerNetwork> initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
-          featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
+      Consumer<MultiLayerNetwork> initialize;
+      if (parent != null) {
+        WarmStarts.requireCompatible(parent, architecture.configuration(), config.model(), featurized.inputSize());
+        initialize = network -> network.setParams(parent.network().params());
+      } else {
+        initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
+            featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
+      }
       try {
         trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(), architecture,
             new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
@@ -210,7 +226,7 @@ public final class NightlyRun {
       encoded = features.encode(new ModelToEncode(network(), modelId, code, config.encode().batchSize()), null);
       meanReconError = Stage.run(spark, Runs.GROUP, "encode and stage codes", () -> publisher.codes(encoded,
           PartitionManifest.codes(modelId, sha256, config.model().codeSize(), code.binary(), counts.rejected(),
-              request.input())));
+              request.input()).withParent(parentId())));
       FaultHook.reached("nightly:codes-staged");
     }
 
@@ -285,7 +301,12 @@ public final class NightlyRun {
           loss.name().toLowerCase(Locale.ROOT), config.model().codeSize(), code.index(), code.binary(), centred,
           featurized.inputSpec(config.image()), request.input(), runDate, counts.asRows(), trained.epochs(),
           new ModelCard.Training(trained.stopReason(), trained.resumedFrom()), errors(), ModelStore.MODEL_FILE,
-          sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped(), null);
+          sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped(), null,
+          parentId());
+    }
+
+    private String parentId() {
+      return parent == null ? null : parent.modelId();
     }
   }
 
