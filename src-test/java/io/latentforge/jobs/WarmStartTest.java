@@ -113,4 +113,19 @@ class WarmStartTest {
       assertThat(models.count()).as("only yesterday's model").isEqualTo(1);
     }
   }
+
+  @Test
+  void imagesOfAnotherSizeThanTheParentsAreRefused(SparkSession spark) {
+    String images = dir.resolve("images").toString();
+    DemoCorpora.images(spark, 80, 43).write().parquet(images);
+    String out = dir.resolve("images-out").toString();
+    String[] first = {"nightly", "--kind", "image", "--input", images, "--output", out, "--run-date", "2026-09-01",
+        "--set", "train.epochs=1", "--set", "model.code-size=4"};
+    assertThat(CliErrorsTest.cli(first).exitCode()).isZero();
+    CliErrorsTest.Outcome smaller = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out,
+        "--run-date", "2026-09-02", "--set", "train.epochs=1", "--set", "model.code-size=4", "--set",
+        "train.init=previous", "--set", "features.image.height=14", "--set", "features.image.width=14");
+    assertThat(smaller.exitCode()).isEqualTo(2);
+    assertThat(smaller.err()).contains("reads 28x28 images", "features.image asks for 14x14");
+  }
 }

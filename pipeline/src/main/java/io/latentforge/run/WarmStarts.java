@@ -1,9 +1,11 @@
 package io.latentforge.run;
 
 import io.latentforge.LatentforgeException;
+import io.latentforge.config.ImageFeatures;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.WarmStart;
+import io.latentforge.model.ModelCard;
 import io.latentforge.model.ModelStore;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.PartitionManifest;
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -48,8 +51,26 @@ final class WarmStarts {
       throw LatentforgeException.usage("train.init: the model in " + dir + " encodes " + parent.input().kind()
           + " corpora, not " + Runs.kindName(kind) + ".", "start from a model of the same kind, or from scratch.");
     }
+    if (kind == CorpusKind.IMAGE && !warm.refit()) {
+      requireSameImages(parent, config.image());
+    }
     LOG.info("warm start from model {} ({})", parent.modelId(), dir);
     return parent;
+  }
+
+  /**
+   * Reusing the parent's image featurization means its image size: the settings must say the same,
+   * or this run's model card (and a convolutional architecture) would disagree with its features.
+   */
+  private static void requireSameImages(ModelStore.Loaded parent, ImageFeatures image) {
+    ModelCard.Input input = parent.input();
+    if (!Objects.equals(input.height(), image.height()) || !Objects.equals(input.width(), image.width())
+        || !Objects.equals(input.channels(), image.channels())) {
+      throw LatentforgeException.usage("train.init: the model " + parent.modelId() + " reads " + input.height() + "x"
+              + input.width() + " images with " + input.channels() + " channel(s), but features.image asks for "
+              + image.height() + "x" + image.width() + " with " + image.channels() + ".",
+          "use the parent's features.image settings, or train.init = scratch.");
+    }
   }
 
   /** The directory of the model behind the newest code partition dated before {@code runDate}. */
