@@ -2,11 +2,20 @@ package io.latentforge.config;
 
 import java.time.Duration;
 
-/** How runs publish and clean up; see {@code publish} in conf/latentforge.conf. */
-public record PublishSettings(Duration retention) {
+/**
+ * How runs publish and clean up; see {@code publish} in conf/latentforge.conf.
+ *
+ * @param align whether tonight's linear codes are rotated onto the newest earlier code partition's
+ */
+public record PublishSettings(Duration retention, Align align, int alignRows) {
+
+  /** none | procrustes: an orthogonal rotation fitted on the ids both nights hold. */
+  public enum Align {
+    NONE, PROCRUSTES
+  }
 
   /** The {@code publish} section. */
   static PublishSettings from(ConfigReader r) {
-    return new PublishSettings(r.duration("retention"));
+    return new PublishSettings(r.duration("retention"), r.enumValue("align", Align.class), r.intAtLeast("align-rows", 2));
   }
 }

@@ -9,6 +9,7 @@ import io.latentforge.config.ImageFeatures;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
+import io.latentforge.config.PublishSettings;
 import io.latentforge.encode.CodeMean;
 import io.latentforge.encode.EncodedCorpus;
 import io.latentforge.encode.FeatureEncoder;
@@ -75,6 +76,7 @@ public final class NightlyRun {
           night.admit();
           night.train();
           night.centreCodes();
+          night.alignCodes();
           night.stageModel();
           night.encodeAndStageCodes();
           night.meanInputBaseline();
@@ -210,6 +212,15 @@ public final class NightlyRun {
         CodeCentering.centre(network(), architecture.code(), mean);
         centred = true;
       }
+    }
+
+    /** Tonight's codes rotated onto the newest earlier partition's (publish.align), before any is written. */
+    void alignCodes() {
+      if (!CodeCentering.applies(config.model()) || config.publish().align() != PublishSettings.Align.PROCRUSTES) {
+        return;
+      }
+      Stage.run(spark, Runs.GROUP, "align codes", () -> CodeAlignment.align(spark, out, runDate,
+          featurized.split().accepted(), network(), architecture.code(), config.publish().alignRows()));
     }
 
     /** The model directory written, to be published with the codes (before them: they name it). */

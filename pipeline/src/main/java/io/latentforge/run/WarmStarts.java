@@ -75,6 +75,18 @@ final class WarmStarts {
 
   /** The directory of the model behind the newest code partition dated before {@code runDate}. */
   static Optional<String> previous(Configuration hadoop, OutputLayout out, String runDate) {
+    return newestPartitionBefore(hadoop, out, runDate).map(partition -> {
+      PartitionManifest manifest = TableSink.manifest(hadoop, partition);
+      if (manifest == null || manifest.modelId() == null) {
+        throw LatentforgeException.usage("train.init = previous: the newest code partition before " + runDate + ", "
+            + partition + ", has no manifest naming its model.", "pass train.init the directory of a model instead.");
+      }
+      return out.model(manifest.modelId());
+    });
+  }
+
+  /** The newest code partition dated before {@code runDate}, if any. */
+  static Optional<Path> newestPartitionBefore(Configuration hadoop, OutputLayout out, String runDate) {
     Path table = new Path(out.codes());
     String before = Columns.RUN_DATE + "=" + runDate;
     try {
@@ -90,15 +102,7 @@ final class WarmStarts {
           newest = name;
         }
       }
-      if (newest == null) {
-        return Optional.empty();
-      }
-      PartitionManifest manifest = TableSink.manifest(hadoop, new Path(table, newest));
-      if (manifest == null || manifest.modelId() == null) {
-        throw LatentforgeException.usage("train.init = previous: the newest code partition before " + runDate + ", "
-            + newest + ", has no manifest naming its model.", "pass train.init the directory of a model instead.");
-      }
-      return Optional.of(out.model(manifest.modelId()));
+      return Optional.ofNullable(newest).map(name -> new Path(table, name));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list the code partitions of " + table, e);
     }
