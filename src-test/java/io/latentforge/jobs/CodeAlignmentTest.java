@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
+import io.latentforge.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -68,7 +67,7 @@ class CodeAlignmentTest {
     String aligned = dir.resolve("aligned").toString();
     assertThat(CliErrorsTest.cli(nightly(corpus, aligned, "2026-10-01")).exitCode()).isZero();
     String unaligned = dir.resolve("unaligned").toString();
-    copy(Path.of(aligned), Path.of(unaligned));
+    TestFiles.copyTree(Path.of(aligned), Path.of(unaligned));
 
     assertThat(CliErrorsTest.cli(nightly(corpus, aligned, "2026-10-02", "train.seed=7")).exitCode()).isZero();
     assertThat(CliErrorsTest.cli(nightly(corpus, unaligned, "2026-10-02", "train.seed=7", "publish.align=none"))
@@ -98,13 +97,5 @@ class CodeAlignmentTest {
       s += (a[j] - b[j]) * (a[j] - b[j]);
     }
     return Math.sqrt(s);
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path source : all.toList()) {
-        Files.copy(source, to.resolve(from.relativize(source).toString()));
-      }
-    }
   }
 }

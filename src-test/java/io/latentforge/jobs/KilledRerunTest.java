@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.FaultHook;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
+import io.latentforge.testing.TestFiles;
 import io.latentforge.testing.StandaloneCluster;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,7 +90,7 @@ class KilledRerunTest {
       "commit:replaced-removed"})
   void aRerunKilledAtAnyPointLeavesTheDateToExactlyOneRun(String point) throws Exception {
     Path out = dir.resolve("killed-at-" + point.replaceAll("\\W", "-"));
-    copy(published, out);
+    TestFiles.copyTree(published, out);
     ProcessBuilder pb = new ProcessBuilder(command(out, point)).redirectErrorStream(true)
         .redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -161,14 +162,6 @@ class KilledRerunTest {
       return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> all = Files.walk(from)) {
-      for (Path source : all.toList()) {
-        Files.copy(source, to.resolve(from.relativize(source).toString()));
-      }
     }
   }
 }
