@@ -45,8 +45,9 @@ class PackageLayersTest {
       Map.entry("retrieval", 12),
       Map.entry("cluster", 13),
       Map.entry("eval", 14),
-      Map.entry("report", 15),
-      Map.entry("run", 16),
+      Map.entry("drift", 15),
+      Map.entry("report", 16),
+      Map.entry("run", 17),
       // Apart: importers turn other formats into the input contract; no stage imports them.
       Map.entry("importers", 7));
 

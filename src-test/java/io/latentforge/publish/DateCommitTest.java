@@ -79,6 +79,42 @@ class DateCommitTest {
   }
 
   @Test
+  void anAuditedRunPublishesNothingUntilAnotherCommitAdoptsIt() throws IOException {
+    stageAll("r1").commit();
+    DateCommit gated = stageAll("r2");
+    gated.remove(gated.partition(out().neighbors()));
+    org.apache.hadoop.fs.Path area = gated.audit();
+    assertThat(gated.abandon()).as("nothing left to abandon").isNull();
+
+    assertThat(area.toString()).isEqualTo(dir.resolve("_audit/run_date=" + DATE + "/r2").toString());
+    for (String table : List.of("codes", "rejects", "reports")) {
+      assertThat(read(table + "/run_date=" + DATE)).as("still the first run's").isEqualTo("r1");
+      assertThat(read("_audit/run_date=" + DATE + "/r2/" + table)).isEqualTo("r2");
+      assertThat(names(dir.resolve(table))).containsExactly("run_date=" + DATE);
+    }
+    assertThat(names(dir.resolve("models"))).containsExactly("m-r1");
+    assertThat(DateCommit.audited(HADOOP, out(), DATE)).extracting(org.apache.hadoop.fs.Path::getName)
+        .containsExactly("r2");
+
+    DateCommit promote = commit("r3");
+    assertThat(promote.adoptAudited(area)).isEqualTo("r2");
+    promote.commit();
+    for (String table : List.of("codes", "rejects", "reports")) {
+      assertThat(read(table + "/run_date=" + DATE)).isEqualTo("r2");
+    }
+    assertThat(read("models/m-r2")).isEqualTo("r2");
+    assertThat(names(Path.of(area.toString()))).containsExactly("audit.json");
+  }
+
+  @Test
+  void adoptingARunOfAnotherDateIsRefused() throws IOException {
+    org.apache.hadoop.fs.Path area = stageAll("r1").audit();
+    DateCommit other = new DateCommit(HADOOP, out(), "2026-12-01", "r2", () -> {});
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> other.adoptAudited(area))
+        .hasMessageContaining("No audited run of 2026-12-01");
+  }
+
+  @Test
   void aRemovedPartitionIsGoneAfterTheCommit() throws IOException {
     stageAll("r1").commit();
     DateCommit second = commit("r2");

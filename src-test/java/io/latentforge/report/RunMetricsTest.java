@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.latentforge.LatentforgeException;
 import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.drift.DriftFigures;
+import io.latentforge.drift.GateResult;
 import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
@@ -32,11 +34,15 @@ class RunMetricsTest {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, "published", "2026-11-30", "image", "/data/images",
         new ModelCard.Rows(10, 9, 1, Map.of("null_id", 1L)), "image-deep-2026-11-30-0123abcd",
         List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0)), new ModelCard.Metrics(1.25, 2.5),
-        "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd")
+        "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd", null, null)
         .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
-            Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null));
+            Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null))
+        .withDrift(new DriftFigures("2026-11-29", "image-deep-2026-11-29-0123abcd", "20261129T010203Z-0123abcd", true,
+            1, 2, 8, 0.12, 0.31, 2.5, 10, 8L, 0.75, null, null, null, null, null,
+            Map.of("cluster_stability", "tonight's run has no clusters")).withReconErrors(3L, 1.0, 1.1, null))
+        .withGates("gated", List.of(new GateResult("max-recon-error-ratio", 1.05, 1.1, false, null)));
     Path file = tmp.resolve("metrics.json");
     HadoopFiles.writeJson(new Configuration(), new org.apache.hadoop.fs.Path(file.toString()), metrics);
     assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93",

@@ -18,6 +18,8 @@ public final class LatentforgeException extends RuntimeException {
     TRAINING_DIVERGED(5),
     /** Another run holds the output root's lock. */
     OUTPUT_LOCKED(6),
+    /** A publish gate stopped the run; it is kept for review, and {@code promote} publishes it. */
+    GATED(7),
     /** Anything else. */
     INTERNAL(1);
 
@@ -58,6 +60,10 @@ public final class LatentforgeException extends RuntimeException {
 
   public static LatentforgeException locked(String problem, String fix) {
     return new LatentforgeException(Kind.OUTPUT_LOCKED, join(problem, fix), null);
+  }
+
+  public static LatentforgeException gated(String problem, String fix) {
+    return new LatentforgeException(Kind.GATED, join(problem, fix), null);
   }
 
   public static LatentforgeException internal(String problem, Throwable cause) {

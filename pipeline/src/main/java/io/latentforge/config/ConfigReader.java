@@ -154,6 +154,23 @@ final class ConfigReader {
     return List.copyOf(v);
   }
 
+  /** A positive number, or {@code off} (null). */
+  Double positiveOrOff(String key) {
+    if ("off".equals(root.getValue(prefix + key).unwrapped())) {
+      return null;
+    }
+    double v;
+    try {
+      v = root.getDouble(prefix + key);
+    } catch (ConfigException.WrongType e) {
+      throw bad(key, root.getValue(prefix + key).unwrapped(), "a positive number or off");
+    }
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw bad(key, v, "a positive number or off");
+    }
+    return v;
+  }
+
   double positiveDouble(String key) {
     double v = get(key, k -> root.getDouble(k));
     if (!(v > 0) || Double.isInfinite(v)) {

@@ -40,22 +40,30 @@ public final class ClusterMetrics {
 
   /** The share of rows whose cluster maps to their label, under the best one-to-one mapping. */
   public static double accuracy(int[] labels, int[] clusters) {
-    long[][] table = contingency(labels, clusters);
-    int size = Math.max(table.length, table[0].length);
+    return labels.length == 0 ? 0 : (double) matched(contingency(labels, clusters)) / labels.length;
+  }
+
+  /**
+   * The rows on the diagonal of {@code table} (rows by one grouping, columns by another) under the
+   * one-to-one matching of its rows to its columns that keeps the most.
+   */
+  public static long matched(long[][] table) {
+    int columns = table.length == 0 ? 0 : table[0].length;
+    int size = Math.max(table.length, columns);
     double[][] cost = new double[size][size];
     for (int a = 0; a < table.length; a++) {
-      for (int b = 0; b < table[a].length; b++) {
+      for (int b = 0; b < columns; b++) {
         cost[b][a] = -table[a][b];
       }
     }
     int[] match = Hungarian.assign(cost);
-    long correct = 0;
-    for (int b = 0; b < table[0].length; b++) {
+    long kept = 0;
+    for (int b = 0; b < columns; b++) {
       if (match[b] < table.length) {
-        correct += table[match[b]][b];
+        kept += table[match[b]][b];
       }
     }
-    return labels.length == 0 ? 0 : (double) correct / labels.length;
+    return kept;
   }
 
   private static long[][] contingency(int[] labels, int[] clusters) {

@@ -47,6 +47,9 @@ public final class DateCommit {
   public static final String TRASH = "_trash";
   static final String COMMITS = "_commits";
   static final String RUNS = "_runs";
+  static final String AUDIT = "_audit";
+  /** In an audited run's directory: the swaps that publish it. */
+  static final String AUDIT_RECORD = "audit.json";
   private static final Logger LOG = LoggerFactory.getLogger(DateCommit.class);
 
   private final Configuration hadoop;
@@ -309,6 +312,106 @@ public final class DateCommit {
     }
     swaps.clear();
     return kept ? area : null;
+  }
+
+  /**
+   * A run stopped by a publish gate keeps everything it staged (not what it borrowed) in
+   * {@code OUT/_audit/run_date=D/<run>/}, with the swaps that would have published it
+   * ({@code audit.json}), for {@link #adoptAudited} to publish once a person has looked. Returns
+   * that directory.
+   */
+  public Path audit() {
+    fence.run();
+    finished = true;
+    Path area = auditArea(out, runDate, runId);
+    List<Swap> audited = new ArrayList<>();
+    try {
+      FileSystem fs = area.getFileSystem(hadoop);
+      fs.mkdirs(area);
+      for (Swap swap : order()) {
+        if (swap.staged() == null) {
+          audited.add(swap);
+          continue;
+        }
+        if (borrowed.contains(swap.staged())) {
+          continue;
+        }
+        Path staged = new Path(swap.staged());
+        Path kept = new Path(area, new Path(swap.target()).getParent().getName());
+        if (!fs.rename(staged, kept)) {
+          throw new IOException("cannot move " + staged + " to " + kept);
+        }
+        deleteIfEmpty(fs, staged.getParent());
+        deleteIfEmpty(fs, new Path(swap.target()).getParent());
+        audited.add(new Swap(swap.target(), kept.toString(), null));
+      }
+      HadoopFiles.writeJson(hadoop, new Path(area, AUDIT_RECORD), new Intent(Intent.FORMAT_VERSION, runId, runDate,
+          Instant.now().toString(), audited));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the run " + runId + " for review in " + area + ": " + e.getMessage(),
+          e);
+    }
+    swaps.clear();
+    return area;
+  }
+
+  /** {@code OUT/_audit/run_date=D/<run>}. */
+  public static Path auditArea(OutputLayout out, String runDate, String runId) {
+    return new Path(new Path(new Path(out.root(), AUDIT), Columns.RUN_DATE + "=" + runDate), runId);
+  }
+
+  /**
+   * The audited runs of {@code runDate}, oldest first (by run id).
+   */
+  public static List<Path> audited(Configuration hadoop, OutputLayout out, String runDate) {
+    Path dir = auditArea(out, runDate, "x").getParent();
+    List<Path> runs = new ArrayList<>();
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if (fs.exists(dir)) {
+        for (FileStatus run : fs.listStatus(dir)) {
+          if (fs.exists(new Path(run.getPath(), AUDIT_RECORD))) {
+            runs.add(run.getPath());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the audited runs in " + dir, e);
+    }
+    runs.sort(Comparator.comparing(Path::getName));
+    return runs;
+  }
+
+  /**
+   * Takes over the swaps of an audited run ({@link #audit}) of this date: the commit then publishes
+   * what it kept, as its own run would have. Returns the audited run's id.
+   */
+  public String adoptAudited(Path area) {
+    Intent record = HadoopFiles.readIfExists(hadoop, new Path(area, AUDIT_RECORD), Intent::read);
+    if (record == null || !record.runDate().equals(runDate)) {
+      throw LatentforgeException.usage("No audited run of " + runDate + " in " + area + ".",
+          "pass the run date of a run a gate stopped (see OUT/" + AUDIT + "/).");
+    }
+    for (Swap swap : record.swaps()) {
+      if (swap.staged() == null) {
+        remove(new Path(swap.target()));
+      } else {
+        adopt(new Path(swap.target()), new Path(swap.staged()));
+      }
+    }
+    return record.runId();
+  }
+
+  /** Removes an audited run's directory (once published), and the audit area when that empties it. */
+  public static void discardAudited(Configuration hadoop, Path area) {
+    try {
+      FileSystem fs = area.getFileSystem(hadoop);
+      fs.delete(area, true);
+      deleteIfEmpty(fs, area.getParent());
+      deleteIfEmpty(fs, area.getParent().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException("published, but cannot remove " + area, e);
+    }
   }
 
   private void discardStaged(Path target) {

@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * What runs that died or failed left under an output root, where readers never look: staged and
  * replaced directories ({@code _staging/}, {@code _trash/} of every table, of the models and the
  * reports), checkpoints and scratch files of model ids that never published ({@code _checkpoints/},
- * {@code _scratch/}), and failed runs' own areas ({@code _runs/}). Each entry untouched for longer
+ * {@code _scratch/}), failed runs' own areas ({@code _runs/}) and runs a publish gate stopped that
+ * were not promoted ({@code _audit/}). Each entry untouched for longer
  * than {@code publish.retention} is removed, and logged, by the next run, under the lock (so no
  * live run owns it). Younger ones stay: a rerun resumes from its checkpoints, and an operator can
  * look into a failed run's rejects and metrics.
@@ -61,10 +62,12 @@ public final class Leftovers {
     }
     holders.add(new Path(out.checkpoints()));
     holders.add(new Path(out.scratch()));
-    for (FileStatus date : list(fs, new Path(out.root(), DateCommit.RUNS))) {
-      holders.add(date.getPath());
+    for (String areas : List.of(DateCommit.RUNS, DateCommit.AUDIT)) {
+      for (FileStatus date : list(fs, new Path(out.root(), areas))) {
+        holders.add(date.getPath());
+      }
+      holders.add(new Path(out.root(), areas));
     }
-    holders.add(new Path(out.root(), DateCommit.RUNS));
     return holders;
   }
 

@@ -1,5 +1,6 @@
 package io.latentforge.report;
 
+import io.latentforge.drift.DriftFigures;
 import io.latentforge.model.EpochMetrics;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -13,11 +14,13 @@ import java.util.Map;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.CategoryLabelPositions;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -102,6 +105,39 @@ final class Charts {
     renderer.setBarPainter(new StandardBarPainter());
     renderer.setShadowVisible(false);
     return png(chart);
+  }
+
+  /**
+   * Drift figures run after run (dates in order): how far codes moved, how many neighbours and
+   * cluster members stayed, and the loss against the previous model's.
+   */
+  static byte[] drift(List<RunMetrics> runs) {
+    DefaultCategoryDataset data = new DefaultCategoryDataset();
+    for (RunMetrics run : runs) {
+      DriftFigures d = run.drift();
+      if (d == null) {
+        continue;
+      }
+      add(data, d.codeDistanceMean(), "code distance, mean", run.runDate());
+      add(data, d.codeDistanceP95(), "code distance, 95th percentile", run.runDate());
+      add(data, d.neighborOverlap(), "neighbour overlap@10", run.runDate());
+      add(data, d.clusterStability(), "cluster stability", run.runDate());
+      add(data, d.reconErrorRatio(), "held-out loss / previous model's", run.runDate());
+    }
+    JFreeChart chart = ChartFactory.createLineChart("Drift from the previous partition, run by run", "run date",
+        "share, ratio or distance over the mean distance between codes", data, PlotOrientation.VERTICAL, true, false,
+        false);
+    CategoryPlot plot = chart.getCategoryPlot();
+    LineAndShapeRenderer renderer = (LineAndShapeRenderer) plot.getRenderer();
+    renderer.setDefaultShapesVisible(true);
+    plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
+    return png(chart);
+  }
+
+  private static void add(DefaultCategoryDataset data, Double value, String series, String date) {
+    if (value != null) {
+      data.addValue(value, series, date);
+    }
   }
 
   private static byte[] png(JFreeChart chart) {

@@ -14,9 +14,11 @@ import java.util.Map;
  * @param projection the evaluated codes in two dimensions (PCA), null when not evaluated
  * @param panels image rows to show, null for documents
  * @param firstWords the first words of the documents the retrieval examples show, by id (empty for images)
+ * @param history the metrics.json of earlier dates, oldest first (drift over time)
  */
 public record ReportContent(String runDate, RunMetrics metrics, List<EpochMetrics> epochs,
-    Evaluation.Result evaluation, float[][] projection, ImagePanels panels, Map<String, String> firstWords) {
+    Evaluation.Result evaluation, float[][] projection, ImagePanels panels, Map<String, String> firstWords,
+    List<RunMetrics> history) {
 
   /**
    * Images in rows (e.g. inputs, corrupted inputs, reconstructions), flattened CHW.

@@ -72,6 +72,9 @@ public final class ReportWriter {
         examples(c.evaluation().examples(), c.panels(), c.firstWords());
       }
     }
+    if (m.drift() != null) {
+      drift(c);
+    }
     if (m.clustering() != null) {
       section("Clustering", flat(asMap(m.clustering()), null));
     }
@@ -79,6 +82,22 @@ public final class ReportWriter {
       section("Nearest neighbours", flat(asMap(m.neighbors()), null));
     }
     html.append("</body></html>\n");
+  }
+
+  /** Tonight's drift, its gates, and the drift of up to 30 earlier runs with tonight's. */
+  private void drift(ReportContent c) {
+    RunMetrics m = c.metrics();
+    section("Drift from " + m.drift().previousRunDate() + " (the previous code partition)", flat(asMap(m.drift()), null));
+    if (m.gates() != null && !m.gates().isEmpty()) {
+      html.append("<h3>Publish gates</h3>\n");
+      List<List<String>> rows = new ArrayList<>();
+      m.gates().forEach(g -> rows.add(List.of(g.gate(), num(g.limit()), g.value() == null ? "n/a" : num(g.value()),
+          g.value() == null ? "not measured: " + g.note() : g.passed() ? "passed" : "FAILED")));
+      table(List.of("gate", "limit", "value", ""), rows);
+    }
+    List<RunMetrics> runs = new ArrayList<>(c.history());
+    runs.add(m);
+    chart("drift.png", Charts.drift(runs), "Drift figures of the last " + runs.size() + " runs");
   }
 
   private void evaluation(Evaluation.Result e, float[][] projection) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.latentforge.cluster.ClusterFigures;
+import io.latentforge.drift.DriftFigures;
+import io.latentforge.drift.GateResult;
 import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
@@ -19,9 +21,12 @@ import java.util.List;
  * {@code format_version} existed are version 1; a newer version is refused by name.
  *
  * @param status published, too_many_rejects or diverged (the last two are kept in the run's own area,
- *     {@code OUT/_runs/run_date=D/<run>/reports/}, not published)
+ *     {@code OUT/_runs/run_date=D/<run>/reports/}, not published), gated (kept in
+ *     {@code OUT/_audit/run_date=D/<run>/reports/}) or promoted (gated, then published by {@code promote})
  * @param runId the run that published the date's codes (or that failed)
  * @param evaluation evaluate's section: scores per representation, or why it was skipped
+ * @param drift how far the codes moved from the newest earlier partition's, null when there was none
+ * @param gates the run's publish gates ({@code publish.gates}) that are on
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -39,14 +44,16 @@ public record RunMetrics(
     @JsonProperty("neighbors") NeighborFigures neighbors,
     @JsonProperty("clustering") ClusterFigures clustering,
     @JsonProperty("evaluation") EvaluationFigures evaluation,
-    @JsonProperty("run_id") String runId) {
+    @JsonProperty("run_id") String runId,
+    @JsonProperty("drift") DriftFigures drift,
+    @JsonProperty("gates") List<GateResult> gates) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE = "metrics.json";
 
   /** No run has written the date's metrics yet (a step run on codes from elsewhere). */
   public static final RunMetrics NONE = new RunMetrics(FORMAT_VERSION, null, null, null, null, null, null, null,
-      null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null);
 
   public static RunMetrics read(InputStream in, String where) throws IOException {
     return VersionedJson.read(in, RunMetrics.class, FORMAT_VERSION, where);
@@ -54,16 +61,27 @@ public record RunMetrics(
 
   public RunMetrics withNeighbors(NeighborFigures n) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created, n,
-        clustering, evaluation, runId);
+        clustering, evaluation, runId, drift, gates);
   }
 
   public RunMetrics withClustering(ClusterFigures c) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, c, evaluation, runId);
+        neighbors, c, evaluation, runId, drift, gates);
   }
 
   public RunMetrics withEvaluation(EvaluationFigures e) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, clustering, e, runId);
+        neighbors, clustering, e, runId, drift, gates);
+  }
+
+  public RunMetrics withDrift(DriftFigures d) {
+    return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
+        neighbors, clustering, evaluation, runId, d, gates);
+  }
+
+  /** With the run's gates, and its status. */
+  public RunMetrics withGates(String newStatus, List<GateResult> g) {
+    return new RunMetrics(formatVersion, newStatus, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
+        neighbors, clustering, evaluation, runId, drift, g);
   }
 }

@@ -12,6 +12,8 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.Metric;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NeighborSettings;
+import io.latentforge.drift.DriftFigures;
+import io.latentforge.drift.GateResult;
 import io.latentforge.eval.Evaluation;
 import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.fs.HadoopFiles;
@@ -40,6 +42,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.linalg.Vector;
@@ -189,17 +193,24 @@ final class Downstream {
    */
   AfterPublishing evaluateAndReport(AfterPublishing found, Dataset<Row> codes, Featurized featurized, CodesModel model,
       String corpus, boolean evaluate, boolean report, boolean required) {
-    Dataset<Row> features = featurized.split().accepted();
-    AfterPublishing result = !evaluate ? found : found.withEvaluation(evaluate(codes, features,
-        featurized.evaluationInputs(), model.validationFraction(), model.seed(), required));
-    if (!report) {
-      return result;
-    }
+    AfterPublishing result = !evaluate ? found : evaluate(found, codes, featurized, model, required);
+    return !report ? result : report(result, featurized, model, corpus);
+  }
+
+  /** {@code found} with the evaluation of the codes on the model's held-out rows. */
+  AfterPublishing evaluate(AfterPublishing found, Dataset<Row> codes, Featurized featurized, CodesModel model,
+      boolean required) {
+    return found.withEvaluation(evaluate(codes, featurized.split().accepted(), featurized.evaluationInputs(),
+        model.validationFraction(), model.seed(), required));
+  }
+
+  /** {@code found} with the date's report, written from its metrics.json and what the steps found. */
+  AfterPublishing report(AfterPublishing found, Featurized featurized, CodesModel model, String corpus) {
     ReportContent.ImagePanels panels = featurized.kind() == CorpusKind.IMAGE
-        ? panels(features, heldOut(model.validationFraction(), model.seed()), model.network(), model.input(),
-            model.corruption(), model.seed())
+        ? panels(featurized.split().accepted(), heldOut(model.validationFraction(), model.seed()), model.network(),
+            model.input(), model.corruption(), model.seed())
         : null;
-    return result.withReport(report(model.epochs(), result.evaluation(), panels,
+    return found.withReport(report(model.epochs(), found.evaluation(), panels,
         featurized.kind() == CorpusKind.TEXT ? corpus : null));
   }
 
@@ -252,8 +263,8 @@ final class Downstream {
     Map<String, String> firstWords = documents == null || evaluation == null || evaluation.examples() == null
         ? Map.of() : Stage.run(spark, Runs.GROUP, "first words of the retrieval examples",
             () -> firstWords(documents, evaluation.examples()));
-    ReportContent content = new ReportContent(runDate, metrics(),
-        epochs, evaluation, projection, panels, firstWords);
+    ReportContent content = new ReportContent(runDate, metrics(), epochs, evaluation, projection, panels, firstWords,
+        history());
     Stage.run(spark, Runs.GROUP, "write report", () -> ReportWriter.write(hadoop(), commit.report(true).toString(),
         content));
     return out.report(runDate) + "/" + ReportWriter.REPORT;
@@ -344,6 +355,51 @@ final class Downstream {
     updateMetrics(m -> m.withEvaluation(section));
   }
 
+  void recordDrift(DriftFigures drift) {
+    updateMetrics(m -> m.withDrift(drift));
+  }
+
+  void recordGates(String status, List<GateResult> gates) {
+    updateMetrics(m -> m.withGates(status, gates));
+  }
+
+  /**
+   * The metrics.json of up to {@link #HISTORY} published dates before this one, oldest first (the
+   * report's drift history).
+   */
+  List<RunMetrics> history() {
+    Path reports = new Path(out.reports());
+    String before = Columns.RUN_DATE + "=" + runDate;
+    List<RunMetrics> history = new ArrayList<>();
+    try {
+      FileSystem fs = reports.getFileSystem(hadoop());
+      if (!fs.exists(reports)) {
+        return history;
+      }
+      List<String> dates = new ArrayList<>();
+      for (FileStatus dir : fs.listStatus(reports)) {
+        String name = dir.getPath().getName();
+        if (name.startsWith(Columns.RUN_DATE + "=") && name.compareTo(before) < 0) {
+          dates.add(name);
+        }
+      }
+      java.util.Collections.sort(dates);
+      for (String name : dates.subList(Math.max(0, dates.size() - HISTORY), dates.size())) {
+        RunMetrics m = HadoopFiles.readIfExists(hadoop(), new Path(new Path(reports, name), RunMetrics.FILE),
+            RunMetrics::read);
+        if (m != null) {
+          history.add(m);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the earlier reports under " + reports, e);
+    }
+    return history;
+  }
+
+  /** Earlier runs the report's history shows. */
+  static final int HISTORY = 30;
+
   /** Sets one step's section of the date's metrics.json, keeping the others. */
   private void updateMetrics(UnaryOperator<RunMetrics> change) {
     HadoopFiles.writeJson(hadoop(), metricsFile(), change.apply(metrics()));
@@ -354,8 +410,8 @@ final class Downstream {
     return new Path(commit.report(true), RunMetrics.FILE);
   }
 
-  /** The date's metrics.json; {@link RunMetrics#NONE} when no run wrote one. */
-  private RunMetrics metrics() {
+  /** The date's metrics.json as staged so far; {@link RunMetrics#NONE} when no run wrote one. */
+  RunMetrics metrics() {
     RunMetrics written = HadoopFiles.readIfExists(hadoop(), metricsFile(), RunMetrics::read);
     return written == null ? RunMetrics.NONE : written;
   }

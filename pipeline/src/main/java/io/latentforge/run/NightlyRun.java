@@ -10,11 +10,15 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.config.PublishSettings;
+import io.latentforge.drift.DriftFigures;
+import io.latentforge.drift.GateResult;
+import io.latentforge.drift.Gates;
 import io.latentforge.encode.CodeMean;
 import io.latentforge.encode.EncodedCorpus;
 import io.latentforge.encode.FeatureEncoder;
 import io.latentforge.encode.ModelToEncode;
 import io.latentforge.encode.RowCounts;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.model.CodeCentering;
@@ -26,6 +30,7 @@ import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
+import io.latentforge.report.RunMetrics;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
@@ -36,8 +41,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -83,7 +90,7 @@ public final class NightlyRun {
           night.stageModelCard();
           night.writeMetrics();
           RunResult result = night.afterEncoding();
-          night.publish();
+          night.publishUnlessGated();
           return result;
         });
       } finally {
@@ -116,6 +123,10 @@ public final class NightlyRun {
     private Autoencoder.Architecture architecture;
     private SparkTrainer.Trained trained;
     private boolean centred;
+    /** Whether tonight's codes were rotated onto the previous partition's. */
+    private boolean aligned;
+    /** The publish gates, as checked once the steps ran. */
+    private List<GateResult> gates = List.of();
     private Path stagedModel;
     private String sha256;
     private EncodedCorpus encoded;
@@ -219,8 +230,8 @@ public final class NightlyRun {
       if (!CodeCentering.applies(config.model()) || config.publish().align() != PublishSettings.Align.PROCRUSTES) {
         return;
       }
-      Stage.run(spark, Runs.GROUP, "align codes", () -> CodeAlignment.align(spark, out, runDate,
-          featurized.split().accepted(), network(), architecture.code(), config.publish().alignRows()));
+      aligned = Stage.run(spark, Runs.GROUP, "align codes", () -> CodeAlignment.align(spark, out, runDate,
+          featurized.split().accepted(), network(), architecture.code(), config.publish().alignRows())).isPresent();
     }
 
     /** The model directory written, to be published with the codes (before them: they name it). */
@@ -258,8 +269,20 @@ public final class NightlyRun {
       publisher.metrics("published", counts, modelId, trained.epochs(), errors());
     }
 
-    /** Everything staged made visible at once; then the catalog learns of the new partition. */
-    void publish() {
+    /**
+     * Everything staged made visible at once, then the catalog learns of the new partition; unless a
+     * publish gate failed: then the run is kept for review in the audit area, and fails (exit 7).
+     */
+    void publishUnlessGated() {
+      if (Gates.stops(gates)) {
+        Path area = commit.audit();
+        throw LatentforgeException.gated("A publish gate stopped the run of " + runDate + ": " + gates.stream()
+                .filter(g -> !g.passed()).map(GateResult::toString).collect(Collectors.joining("; "))
+                + ". Nothing was published: the date's tables are as they were. The run's codes, model, metrics "
+                + "and report are kept in " + area + ".",
+            "look at its report (" + area + "/reports/report.html); if it is right, publish it with latentforge "
+                + "promote --run-date " + runDate + "; otherwise fix the input and rerun. The limits are publish.gates.");
+      }
       publisher.commit();
       if (config.output().registersTable()) {
         publisher.registerTable(config.output().table());
@@ -270,7 +293,10 @@ public final class NightlyRun {
       featurized.split().release();
     }
 
-    /** The configured nightly steps over tonight's staged codes; the report last, with what they found. */
+    /**
+     * The configured nightly steps over tonight's staged codes, then the drift from the previous
+     * partition and the publish gates, and the report last, with what they found.
+     */
     RunResult afterEncoding() {
       Downstream downstream = new Downstream(spark, commit, config);
       Dataset<Row> codes = downstream.codes();
@@ -285,11 +311,38 @@ public final class NightlyRun {
       Downstream.CodesModel model = new Downstream.CodesModel(network(), featurized.inputSpec(config.image()),
           config.model().trainingCorruption(), config.train().stopping().validationFraction(), config.train().seed(),
           trained.epochs());
-      RunResult result = result().withDownstream(downstream.evaluateAndReport(found, codes, featurized, model,
-          request.input(), config.nightly().runs(NightlySettings.Step.EVALUATE),
-          config.nightly().runs(NightlySettings.Step.REPORT), false));
+      DriftFigures drift = new NightDrift(spark, config, out, runDate).measure(codes, stagedClusters(), aligned,
+          new NightDrift.Tonight(modelId, network(), featurized,
+              downstream.heldOut(model.validationFraction(), model.seed()), corpus, request.kind())).orElse(null);
+      if (drift != null) {
+        downstream.recordDrift(drift);
+      }
+      if (config.nightly().runs(NightlySettings.Step.EVALUATE)) {
+        found = downstream.evaluate(found, codes, featurized, model, false);
+      }
+      checkGates(downstream, drift);
+      if (config.nightly().runs(NightlySettings.Step.REPORT)) {
+        found = downstream.report(found, featurized, model, request.input());
+      }
       FaultHook.reached("nightly:steps-staged");
-      return result;
+      return result().withDownstream(found);
+    }
+
+    private void checkGates(Downstream downstream, DriftFigures drift) {
+      RunMetrics previous = drift == null ? null
+          : HadoopFiles.readIfExists(hadoop(), new Path(out.metrics(drift.previousRunDate())), RunMetrics::read);
+      gates = Gates.check(config.publish().gates(), drift, downstream.metrics().evaluation(),
+          previous == null ? null : previous.evaluation());
+      if (!gates.isEmpty()) {
+        downstream.recordGates(Gates.stops(gates) ? "gated" : "published", gates);
+        gates.forEach(g -> LOG.info("publish gate {}", g));
+      }
+    }
+
+    /** Tonight's cluster assignments as staged, null when the run does not cluster. */
+    private Dataset<Row> stagedClusters() {
+      Path staged = commit.staged(commit.partition(out.clusters()));
+      return staged == null ? null : spark.read().parquet(staged.toString());
     }
 
     private MultiLayerNetwork network() {

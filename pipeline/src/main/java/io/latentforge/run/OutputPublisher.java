@@ -145,6 +145,10 @@ final class OutputPublisher {
 
   /** Registers or refreshes the code table in the session catalog, with its partitions. */
   void registerTable(String table) {
+    registerTable(spark, out, table);
+  }
+
+  static void registerTable(SparkSession spark, OutputLayout out, String table) {
     if (!spark.catalog().tableExists(table)) {
       spark.catalog().createTable(table, out.codes(), "parquet");
     }
@@ -155,7 +159,7 @@ final class OutputPublisher {
   /** The date's metrics.json, begun afresh in the staged report: the steps after encoding add their sections to it. */
   void metrics(String status, RowCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
-        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null, commit.runId());
+        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null, commit.runId(), null, null);
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(commit.report(false), RunMetrics.FILE),
         metrics);
   }
