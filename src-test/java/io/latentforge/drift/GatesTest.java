@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 class GatesTest {
 
   private static DriftFigures drift(Double overlap, Double before, Double now, Map<String, String> skipped) {
-    return new DriftFigures("2026-11-29", "m1", "r1", true, 1, 1, 100, 0.1, 0.3, 2.0, 10, 100L, overlap, 0.9, null,
-        null, null, null, skipped).withReconErrors(10L, before, now, null);
+    return new DriftFigures("2026-11-29", "m1", "r1", true, 1, 1, 100, 0.1, 0.3, 2.0, 10, 100L, overlap, 0.9, "centres",
+        null, null, null, null, skipped).withReconErrors(10L, before, now, null);
   }
 
   private static EvaluationFigures precision(double p10) {

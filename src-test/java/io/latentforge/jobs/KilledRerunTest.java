@@ -1,9 +1,9 @@
 package io.latentforge.jobs;
 
+import static io.latentforge.testing.TestFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.FaultHook;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
@@ -136,10 +136,6 @@ class KilledRerunTest {
 
   private static JsonNode manifest(Path out, String table) throws IOException {
     return json(out.resolve(table).resolve("run_date=" + DATE).resolve("_MANIFEST.json"));
-  }
-
-  private static JsonNode json(Path file) throws IOException {
-    return new ObjectMapper().readTree(file.toFile());
   }
 
   /** Every file of the date's outputs (model, tables, report) by path, with its SHA-256. */

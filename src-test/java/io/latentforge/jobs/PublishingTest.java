@@ -1,10 +1,10 @@
 package io.latentforge.jobs;
 
+import static io.latentforge.testing.TestFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.CodeTolerance;
 import io.latentforge.testing.FailingCommitProtocol;
@@ -323,10 +323,6 @@ class PublishingTest {
     try (Stream<Path> models = Files.list(Path.of(out, "models"))) {
       return models.findFirst().orElseThrow();
     }
-  }
-
-  private static JsonNode json(Path file) throws IOException {
-    return new ObjectMapper().readTree(file.toFile());
   }
 
   private static Map<String, String> checksums(Path partition) throws IOException {

@@ -1,9 +1,9 @@
 package io.latentforge.jobs;
 
+import static io.latentforge.testing.TestFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import java.io.IOException;
@@ -51,10 +51,6 @@ class WarmStartTest {
       args.add(set);
     }
     return CliErrorsTest.cli(args.toArray(String[]::new));
-  }
-
-  private static JsonNode json(Path file) throws IOException {
-    return new ObjectMapper().readTree(file.toFile());
   }
 
   private static JsonNode manifest(String out, String date) throws IOException {

@@ -40,7 +40,7 @@ class RunMetricsTest {
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
             Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null))
         .withDrift(new DriftFigures("2026-11-29", "image-deep-2026-11-29-0123abcd", "20261129T010203Z-0123abcd", true,
-            1, 2, 8, 0.12, 0.31, 2.5, 10, 8L, 0.75, null, null, null, null, null,
+            1, 2, 8, 0.12, 0.31, 2.5, 10, 8L, 0.75, null, null, null, null, null, null,
             Map.of("cluster_stability", "tonight's run has no clusters")).withReconErrors(3L, 1.0, 1.1, null))
         .withGates("gated", List.of(new GateResult("max-recon-error-ratio", 1.05, 1.1, false, null)));
     Path file = tmp.resolve("metrics.json");

@@ -41,18 +41,28 @@ public final class CodeDrift {
   /**
    * The partition tonight's codes are compared with.
    *
-   * @param clusters its cluster assignments ({@code id}, {@code cluster}), null when it has none
+   * @param clusters its clusters, null when it has none
    */
-  public record Previous(String runDate, String modelId, String runId, Dataset<Row> codes, Dataset<Row> clusters) {}
+  public record Previous(String runDate, String modelId, String runId, Dataset<Row> codes, Clusters clusters) {}
+
+  /**
+   * A night's clustering of its codes.
+   *
+   * @param assignments {@code id}, {@code cluster}
+   * @param centers {@code cluster}, {@code center}
+   */
+  public record Clusters(Dataset<Row> assignments, Dataset<Row> centers) {}
 
   /**
    * Compares tonight's {@code codes} ({@code id}, {@code code}[, {@code code_bits}]) with the
    * previous partition's.
    *
-   * @param clusters tonight's assignments ({@code id}, {@code cluster}), null when there are none
+   * @param clusters tonight's clusters, null when there are none
+   * @param aligned whether tonight's codes are in the previous partition's code space (then the two
+   *     nights' clusters are matched by their centres, otherwise by the rows they share)
    * @param queries kept rows sampled (by id hash with {@code seed}) for the neighbour overlap
    */
-  public static DriftFigures compare(SparkSession spark, Previous previous, Dataset<Row> codes, Dataset<Row> clusters,
+  public static DriftFigures compare(SparkSession spark, Previous previous, Dataset<Row> codes, Clusters clusters,
       boolean aligned, NeighborSettings neighbors, int queries) {
     Row ids = previous.codes().select(col(Columns.ID).as("before_id"))
         .join(codes.select(col(Columns.ID).as("now_id")), col("before_id").equalTo(col("now_id")), "full_outer")
@@ -88,14 +98,15 @@ public final class CodeDrift {
       skipped.put("cluster_stability", (previous.clusters() == null ? "the previous partition" : "tonight's run")
           + " has no clusters (nightly.steps without cluster)");
     } else {
-      stability = stability(previous.clusters(), clusters);
+      stability = stability(previous.clusters(), clusters, aligned);
     }
     boolean scaled = moved != null && moved.scale() > 0;
     return new DriftFigures(previous.runDate(), previous.modelId(), previous.runId(), aligned, ids.getLong(0),
         ids.getLong(1), keptRows, scaled ? moved.mean() / moved.scale() : null,
         scaled ? moved.p95() / moved.scale() : null, moved == null ? null : moved.scale(),
         overlap == null ? null : NEIGHBORS, overlap == null ? null : overlap.queries(),
-        overlap == null ? null : overlap.share(), stability, null, null, null, null,
+        overlap == null ? null : overlap.share(), stability,
+        stability == null ? null : aligned ? "centres" : "shared rows", null, null, null, null,
         skipped.isEmpty() ? null : Map.copyOf(skipped));
   }
 
@@ -155,25 +166,48 @@ public final class CodeDrift {
   }
 
   /**
-   * The share of rows in both assignments whose clusters correspond under the one-to-one matching
-   * of the two nights' clusters that keeps the most rows together.
+   * The share of rows in both nights whose clusters correspond: clusters matched one to one by
+   * their centres (least total squared distance) when {@code byCenters}, which needs both in one
+   * code space; otherwise by the matching that keeps the most rows together.
    */
-  static double stability(Dataset<Row> before, Dataset<Row> now) {
-    List<Row> cells = before.select(col(Columns.ID), col(Clustering.CLUSTER).as("before"))
-        .join(now.select(col(Columns.ID), col(Clustering.CLUSTER).as("now")), Columns.ID)
+  static double stability(Clusters before, Clusters now, boolean byCenters) {
+    List<Row> cells = before.assignments().select(col(Columns.ID), col(Clustering.CLUSTER).as("before"))
+        .join(now.assignments().select(col(Columns.ID), col(Clustering.CLUSTER).as("now")), Columns.ID)
         .groupBy("before", "now").count().collectAsList();
-    int rows = 0;
-    int columns = 0;
+    float[][] beforeCenters = centers(before.centers());
+    float[][] nowCenters = centers(now.centers());
+    long[][] table = new long[beforeCenters.length][nowCenters.length];
     long total = 0;
     for (Row cell : cells) {
-      rows = Math.max(rows, ((Number) cell.get(0)).intValue() + 1);
-      columns = Math.max(columns, ((Number) cell.get(1)).intValue() + 1);
+      table[((Number) cell.get(0)).intValue()][((Number) cell.get(1)).intValue()] = cell.getLong(2);
       total += cell.getLong(2);
     }
-    long[][] table = new long[rows][columns];
-    for (Row cell : cells) {
-      table[((Number) cell.get(0)).intValue()][((Number) cell.get(1)).intValue()] = cell.getLong(2);
+    if (total == 0) {
+      return 0;
     }
-    return total == 0 ? 0 : (double) ClusterMetrics.matched(table) / total;
+    if (!byCenters) {
+      return (double) ClusterMetrics.matched(table) / total;
+    }
+    int[] match = ClusterMetrics.matchCenters(beforeCenters, nowCenters);
+    long stayed = 0;
+    for (int b = 0; b < match.length; b++) {
+      stayed += match[b] < 0 ? 0 : table[b][match[b]];
+    }
+    return (double) stayed / total;
+  }
+
+  /** Centres by cluster number. */
+  private static float[][] centers(Dataset<Row> centers) {
+    List<Row> rows = centers.select(Clustering.CLUSTER, Clustering.CENTER).collectAsList();
+    float[][] out = new float[rows.size()][];
+    for (Row r : rows) {
+      List<Number> center = r.getList(1);
+      float[] c = new float[center.size()];
+      for (int j = 0; j < c.length; j++) {
+        c[j] = center.get(j).floatValue();
+      }
+      out[((Number) r.get(0)).intValue()] = c;
+    }
+    return out;
   }
 }

@@ -18,7 +18,9 @@ import java.util.TreeMap;
  * @param neighborOverlap of a sampled kept row's {@code k} neighbours among the kept rows by the
  *     previous codes, the share still among its {@code k} by tonight's (metric {@code neighbors.metric})
  * @param clusterStability the share of kept rows whose cluster stayed matched, once the two nights'
- *     clusters are matched one to one by the rows they share (largest total)
+ *     clusters are matched one to one ({@code clusterMatching}: by their centres, least total squared
+ *     distance, when tonight's codes were aligned to the previous ones; otherwise, the code spaces
+ *     being unrelated, by the rows they share, the most kept together)
  * @param reconErrorPrevious the previous model's mean loss on tonight's held-out rows (featurized as
  *     that model featurizes)
  * @param reconErrorRatio tonight's model's mean loss on those rows over the previous model's
@@ -41,6 +43,7 @@ public record DriftFigures(
     @JsonProperty("neighbor_queries") Long neighborQueries,
     @JsonProperty("neighbor_overlap") Double neighborOverlap,
     @JsonProperty("cluster_stability") Double clusterStability,
+    @JsonProperty("cluster_matching") String clusterMatching,
     @JsonProperty("held_out_rows") Long heldOutRows,
     @JsonProperty("recon_error_previous") Double reconErrorPrevious,
     @JsonProperty("recon_error") Double reconError,
@@ -52,7 +55,7 @@ public record DriftFigures(
     Double ratio = previous == null || now == null || !(previous > 0) ? null : now / previous;
     return new DriftFigures(previousRunDate, previousModelId, previousRunId, aligned, rowsAdded, rowsRemoved, rowsKept,
         codeDistanceMean, codeDistanceP95, meanCodeDistance, neighborK, neighborQueries, neighborOverlap,
-        clusterStability, rows, previous, now, ratio, skipping("recon_error", whyNot));
+        clusterStability, clusterMatching, rows, previous, now, ratio, skipping("recon_error", whyNot));
   }
 
   private Map<String, String> skipping(String part, String why) {

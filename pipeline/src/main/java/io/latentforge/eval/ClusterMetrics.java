@@ -66,6 +66,32 @@ public final class ClusterMetrics {
     return kept;
   }
 
+  /**
+   * The one-to-one matching of centres {@code a} to centres {@code b} with the least total squared
+   * distance: for each of {@code a}, the index of its match in {@code b}, or -1 when {@code b} has
+   * fewer centres and it has none.
+   */
+  public static int[] matchCenters(float[][] a, float[][] b) {
+    int size = Math.max(a.length, b.length);
+    double[][] cost = new double[size][size];
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < b.length; j++) {
+        double d = 0;
+        for (int k = 0; k < a[i].length; k++) {
+          double diff = a[i][k] - b[j][k];
+          d += diff * diff;
+        }
+        cost[i][j] = d;
+      }
+    }
+    int[] match = Hungarian.assign(cost);
+    int[] out = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = match[i] < b.length ? match[i] : -1;
+    }
+    return out;
+  }
+
   private static long[][] contingency(int[] labels, int[] clusters) {
     if (labels.length != clusters.length) {
       throw new IllegalArgumentException(labels.length + " labels but " + clusters.length + " clusters");

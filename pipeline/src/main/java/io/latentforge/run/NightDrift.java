@@ -54,7 +54,7 @@ final class NightDrift {
    * The drift of {@code codes} (and {@code clusters}, null when none) from the newest earlier code
    * partition; empty when there is none.
    */
-  Optional<DriftFigures> measure(Dataset<Row> codes, Dataset<Row> clusters, boolean aligned, Tonight tonight) {
+  Optional<DriftFigures> measure(Dataset<Row> codes, CodeDrift.Clusters clusters, boolean aligned, Tonight tonight) {
     Optional<Path> partition = WarmStarts.newestPartitionBefore(hadoop(), out, runDate);
     if (partition.isEmpty()) {
       return Optional.empty();
@@ -111,9 +111,13 @@ final class NightDrift {
     }
   }
 
-  private Dataset<Row> clustersOf(String date) {
-    Path partition = new Path(out.clusters(), Columns.RUN_DATE + "=" + date);
-    return exists(new Path(partition, TableSink.MANIFEST)) ? spark.read().parquet(partition.toString()) : null;
+  /** The date's published clusters and centres, null when it has none. */
+  private CodeDrift.Clusters clustersOf(String date) {
+    Path assignments = new Path(out.clusters(), Columns.RUN_DATE + "=" + date);
+    Path centers = new Path(out.clusterCenters(), Columns.RUN_DATE + "=" + date);
+    return exists(new Path(assignments, TableSink.MANIFEST)) && exists(new Path(centers, TableSink.MANIFEST))
+        ? new CodeDrift.Clusters(spark.read().parquet(assignments.toString()), spark.read().parquet(centers.toString()))
+        : null;
   }
 
   private boolean exists(Path path) {

@@ -10,6 +10,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.config.PublishSettings;
+import io.latentforge.drift.CodeDrift;
 import io.latentforge.drift.DriftFigures;
 import io.latentforge.drift.GateResult;
 import io.latentforge.drift.Gates;
@@ -339,10 +340,12 @@ public final class NightlyRun {
       }
     }
 
-    /** Tonight's cluster assignments as staged, null when the run does not cluster. */
-    private Dataset<Row> stagedClusters() {
-      Path staged = commit.staged(commit.partition(out.clusters()));
-      return staged == null ? null : spark.read().parquet(staged.toString());
+    /** Tonight's clusters as staged, null when the run does not cluster. */
+    private CodeDrift.Clusters stagedClusters() {
+      Path assignments = commit.staged(commit.partition(out.clusters()));
+      Path centers = commit.staged(commit.partition(out.clusterCenters()));
+      return assignments == null || centers == null ? null : new CodeDrift.Clusters(
+          spark.read().parquet(assignments.toString()), spark.read().parquet(centers.toString()));
     }
 
     private MultiLayerNetwork network() {

@@ -6,6 +6,8 @@ import io.latentforge.fs.HadoopFiles;
 import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
+import io.latentforge.publish.PartitionManifest;
+import io.latentforge.publish.TableSink;
 import io.latentforge.report.RunMetrics;
 import java.time.LocalDate;
 import java.util.List;
@@ -41,6 +43,7 @@ public final class PromoteRun {
       Path area = chosen(out, date, runId);
       DateCommit commit = new DateCommit(hadoop(), out, date, lock.runId(), lock::requireHeld);
       String audited = commit.adoptAudited(area);
+      requireNoLaterRun(out, commit, audited);
       markPromoted(commit.staged(new Path(out.report(date))));
       commit.commit();
       DateCommit.discardAudited(hadoop(), area);
@@ -65,6 +68,19 @@ public final class PromoteRun {
     return runs.stream().filter(p -> p.getName().equals(runId)).findFirst().orElseThrow(() ->
         LatentforgeException.usage("No run " + runId + " of " + date + " is waiting for review; there are "
             + runs.stream().map(Path::getName).toList() + ".", "pass one of those to --run, or leave it out."));
+  }
+
+  /**
+   * A run that published the date after the audited one stays: promoting the older run would
+   * silently replace newer tables.
+   */
+  private void requireNoLaterRun(OutputLayout out, DateCommit commit, String audited) {
+    PartitionManifest published = TableSink.manifest(hadoop(), commit.partition(out.codes()));
+    if (published != null && published.runId() != null && published.runId().compareTo(audited) > 0) {
+      throw LatentforgeException.usage("Run " + published.runId() + " published " + commit.runDate()
+              + " after the stopped run " + audited + "; promoting it would replace the newer codes.",
+          "leave the date as it is, or rerun it; the stopped run is removed after publish.retention.");
+    }
   }
 
   /** The audited run's metrics.json says it was published by promote. */
