@@ -4,6 +4,7 @@ import io.latentforge.Stage;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.jobs.bench.EncodeBench;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -24,6 +25,10 @@ public final class BenchEncodeCommand extends SparkJob {
   @Option(names = "--output", paramLabel = "DIR", description = "Scratch directory. Default: ${DEFAULT-VALUE}.")
   String output = "target/latentforge-bench";
 
+  @Option(names = "--incremental", description = "Instead: time encode --incremental against a full encode of the "
+      + "corpus with 1% and 10% of its rows replaced, with the same model.")
+  boolean incremental;
+
   @Override
   String jobName() {
     return "bench encode";
@@ -32,6 +37,18 @@ public final class BenchEncodeCommand extends SparkJob {
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     String corpus = GeneratedCorpora.write(spark, output, rows, 0, 1).images();
+    if (incremental) {
+      List<EncodeBench.Incremental> results = Stage.run(spark, "latentforge.bench", "incremental encode",
+          () -> new EncodeBench(spark, config).incremental(corpus, output + "/encode", repeats, 0.01, 0.10));
+      out.printf(Locale.ROOT, "incremental encode benchmark: %d rows, model %s %s->%d, master %s, median of %d%n",
+          results.get(0).rows(), config.model().type().name().toLowerCase(Locale.ROOT), config.model().encoderLayers(),
+          config.model().codeSize(), spark.sparkContext().master(), repeats);
+      for (EncodeBench.Incremental r : results) {
+        out.printf(Locale.ROOT, "  %4.0f%% of rows replaced: full encode %7.1f s, incremental %7.1f s (%.2f of full)%n",
+            100 * r.changed(), r.fullSeconds(), r.incrementalSeconds(), r.ratio());
+      }
+      return;
+    }
     EncodeBench.Rates r = Stage.run(spark, "latentforge.bench", "encode",
         () -> new EncodeBench(spark, config).run(corpus, output + "/encode", repeats));
     out.printf(Locale.ROOT, "encode benchmark: %d rows, model %s %s->%d, batch %d, master %s, median of %d%n", r.rows(),

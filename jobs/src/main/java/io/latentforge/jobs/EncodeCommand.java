@@ -21,6 +21,11 @@ public final class EncodeCommand extends SparkJob {
   @Mixin
   CorpusOptions corpus;
 
+  @Option(names = "--incremental", description = "When the newest earlier code partition was written by encode "
+      + "with this model, copy the codes of rows whose content and label are unchanged (same id, same content key) "
+      + "and encode only the others; otherwise encode every row (the log says why).")
+  boolean incremental;
+
   @Override
   String jobName() {
     return "encode " + corpus.kindName();
@@ -30,7 +35,8 @@ public final class EncodeCommand extends SparkJob {
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     long start = System.nanoTime();
     RunResult result = new EncodeRun(spark)
-        .execute(new EncodeRequest(model, corpus.kind, corpus.input, corpus.output, common.runDate, config));
+        .execute(new EncodeRequest(model, corpus.kind, corpus.input, corpus.output, common.runDate, config,
+            incremental));
     Summary.print(out, "encode " + corpus.kindName(), common.runDate.toString(), result, start);
   }
 }

@@ -64,6 +64,12 @@ public record PartitionManifest(
         rejectsByReason, inputPath, step, created, run, parentModelId);
   }
 
+  /** This manifest with {@code figures} (e.g. what an incremental encode copied). */
+  public PartitionManifest withStep(Object figures) {
+    return new PartitionManifest(formatVersion, runDate, rowCount, modelId, modelSha256, codeSize, binaryCodes,
+        rejectCount, rejectsByReason, inputPath, figures, created, runId, parentModelId);
+  }
+
   /** This manifest naming the parent of its model. */
   public PartitionManifest withParent(String parent) {
     return new PartitionManifest(formatVersion, runDate, rowCount, modelId, modelSha256, codeSize, binaryCodes,

@@ -20,6 +20,7 @@ import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.schema.CorpusKind;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
@@ -68,16 +69,27 @@ public final class EncodeRun {
         () -> CorpusSource.checkIds(layout));
     LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), request.runDate(), request.input(),
         model.modelId());
+    Optional<IncrementalEncode.Plan> plan = !request.incremental() ? Optional.empty()
+        : Stage.run(spark, Runs.GROUP, "compare " + request.input() + " with the previous code partition",
+            () -> IncrementalEncode.plan(spark, out, request.runDate().toString(), model.modelId(), corpus.rows()));
+    CorpusSource.Corpus toEncode = plan.map(p -> new CorpusSource.Corpus(p.toEncode(), corpus.hasLabel(),
+        corpus.path())).orElse(corpus);
     Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
-        () -> encoder(corpus, request, model));
+        () -> encoder(toEncode, request, model));
     try {
-      EncodedCorpus encoded = Stage.run(spark, Runs.GROUP, "featurize and encode " + request.input(),
+      EncodedCorpus fresh = Stage.run(spark, Runs.GROUP, "featurize and encode " + request.input(),
           () -> encoding.encoder().encode(new ModelToEncode(model.network(), model.modelId(), code,
               request.config().encode().batchSize()), work));
+      EncodedCorpus encoded = plan.map(p -> IncrementalEncode.withCopied(spark, fresh, p)).orElse(fresh);
       RowCounts counts = publisher.admit(encoded.counts(), encoded.rejects(), request.config().input().maxRejectFraction());
+      PartitionManifest manifest = PartitionManifest.codes(model.modelId(), model.card().modelSha256(),
+          model.card().codeSize(), code.binary(), counts.rejected(), request.input());
       double meanReconError = Stage.run(spark, Runs.GROUP, "stage codes", () -> publisher.codes(encoded,
-          PartitionManifest.codes(model.modelId(), model.card().modelSha256(), model.card().codeSize(),
-              code.binary(), counts.rejected(), request.input())));
+          plan.map(p -> manifest.withStep(IncrementalEncode.figures(p, encoded))).orElse(manifest)));
+      Stage.run(spark, Runs.GROUP, "stage content keys", () -> {
+        IncrementalEncode.writeKeys(corpus.rows(), publisher.stagedCodes());
+        return null;
+      });
       double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
           () -> encoded.meanInputBaseline().getAsDouble());
       publisher.metrics("published", counts, model.modelId(), null, new ModelCard.Metrics(meanReconError, baseline));
@@ -90,6 +102,7 @@ public final class EncodeRun {
           meanReconError, baseline, AfterPublishing.NONE);
     } finally {
       encoding.release().run();
+      plan.ifPresent(IncrementalEncode.Plan::release);
     }
   }
 

@@ -135,6 +135,11 @@ final class OutputPublisher {
     return sink.stage(encoded.codes(), out.codes(), rows, manifest, MEAN_RECON_ERROR).getDouble(1);
   }
 
+  /** The staged code partition of the date (after {@link #codes}). */
+  Path stagedCodes() {
+    return commit.staged(commit.partition(out.codes()));
+  }
+
   /** Makes everything staged visible at once (see {@link DateCommit#commit}). */
   void commit() {
     Stage.run(spark, Runs.GROUP, "publish the outputs of " + runDate, () -> {

@@ -1,5 +1,12 @@
 package io.latentforge.jobs.bench;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.encode.Encoder;
 import io.latentforge.encode.Features;
@@ -21,6 +28,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -91,14 +99,14 @@ public final class EncodeBench {
           .write().mode("overwrite").option("parquet.enable.dictionary", "false").parquet(scratch + "/codes");
       return rows;
     };
-    EncodeRequest encode = new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date, config);
+    EncodeRequest encode = new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date, config, false);
     LongSupplier endToEndPass = () -> new EncodeRun(spark).execute(encode).rowsFeaturized();
     String tenth = scratch + "/tenth-corpus";
     // In as many files as the corpus: fewer would add a shuffle to spread them over the cores.
     Dataset<Row> corpus = spark.read().parquet(imageCorpus);
     CorpusWriter.write(spark, corpus.limit((int) Math.max(1, rows / 10))
         .repartition(corpus.rdd().getNumPartitions()), tenth, true);
-    EncodeRequest encodeTenth = new EncodeRequest(modelDir, CorpusKind.IMAGE, tenth, output, date.plusDays(1), config);
+    EncodeRequest encodeTenth = new EncodeRequest(modelDir, CorpusKind.IMAGE, tenth, output, date.plusDays(1), config, false);
     LongSupplier tenthPass = () -> new EncodeRun(spark).execute(encodeTenth).rowsFeaturized();
     // Rounds interleave the passes, so drift of a noisy machine hits all of them alike; the ratios
     // are taken within each round, then the median.
@@ -123,6 +131,53 @@ public final class EncodeBench {
     return new Rates(rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]), median(rounds, r -> r[2]),
         median(rounds, r -> r[1] / r[0]), median(rounds, r -> r[2] / r[0]), median(rounds, r -> r[3]),
         median(rounds, r -> r[4]), median(rounds, r -> r[4] / r[0]));
+  }
+
+  /**
+   * An incremental encode against a full one of the same corpus, with {@code changed} of its rows
+   * replaced (median seconds, and the median of the within-round ratio).
+   */
+  public record Incremental(double changed, long rows, double fullSeconds, double incrementalSeconds, double ratio) {}
+
+  /**
+   * For each fraction in {@code changes}: the corpus with that share of its rows replaced by new
+   * ones, encoded in full and with {@code --incremental} against a full encode of the corpus as it
+   * was, with the same model.
+   */
+  public List<Incremental> incremental(String imageCorpus, String scratch, int repeats, double... changes) {
+    LocalDate date = LocalDate.of(2024, 1, 1);
+    String output = scratch + "/incremental";
+    String modelDir = trainModel(imageCorpus, scratch, output, date);
+    new EncodeRun(spark).execute(new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date.plusDays(1),
+        config, false));
+    Dataset<Row> corpus = spark.read().parquet(imageCorpus);
+    List<Incremental> results = new ArrayList<>();
+    for (double change : changes) {
+      String changed = scratch + "/changed-" + Math.round(change * 1000);
+      Column replaced = pmod(xxhash64(col(Columns.ID)), lit(1000)).lt(Math.round(change * 1000));
+      CorpusWriter.write(spark, corpus.withColumn(Columns.ID, when(replaced, concat(lit("new-"), col(Columns.ID)))
+          .otherwise(col(Columns.ID))), changed, true);
+      EncodeRequest full = new EncodeRequest(modelDir, CorpusKind.IMAGE, changed, output, date.plusDays(2), config,
+          false);
+      EncodeRequest incremental = new EncodeRequest(modelDir, CorpusKind.IMAGE, changed, output, date.plusDays(2),
+          config, true);
+      long rows = new EncodeRun(spark).execute(incremental).rowsFeaturized();
+      List<double[]> rounds = new ArrayList<>();
+      for (int i = 0; i < repeats; i++) {
+        double fullSeconds = seconds(() -> new EncodeRun(spark).execute(full));
+        double incrementalSeconds = seconds(() -> new EncodeRun(spark).execute(incremental));
+        rounds.add(new double[] {fullSeconds, incrementalSeconds});
+      }
+      results.add(new Incremental(change, rows, median(rounds, r -> r[0]), median(rounds, r -> r[1]),
+          median(rounds, r -> r[1] / r[0])));
+    }
+    return results;
+  }
+
+  private static double seconds(Runnable pass) {
+    long start = System.nanoTime();
+    pass.run();
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /**
