@@ -86,10 +86,12 @@ public final class EncodeRun {
           model.card().codeSize(), code.binary(), counts.rejected(), request.input());
       double meanReconError = Stage.run(spark, Runs.GROUP, "stage codes", () -> publisher.codes(encoded,
           plan.map(p -> manifest.withStep(IncrementalEncode.figures(p, encoded))).orElse(manifest)));
-      Stage.run(spark, Runs.GROUP, "stage content keys", () -> {
-        IncrementalEncode.writeKeys(corpus.rows(), publisher.stagedCodes());
-        return null;
-      });
+      if (request.incremental()) {
+        Stage.run(spark, Runs.GROUP, "stage content keys", () -> {
+          IncrementalEncode.writeKeys(corpus.rows(), publisher.stagedCodes());
+          return null;
+        });
+      }
       double baseline = Stage.run(spark, Runs.GROUP, "mean-input baseline",
           () -> encoded.meanInputBaseline().getAsDouble());
       publisher.metrics("published", counts, model.modelId(), null, new ModelCard.Metrics(meanReconError, baseline));

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code encode --incremental}: with the model that made the previous code partition, a row whose
  * content and label are unchanged (same id, same content key) gets the code it had, so only new
- * and changed rows are encoded. Every code partition {@code encode} writes carries its rows'
- * content keys ({@code _content_keys/}, invisible to table readers) for the next run to compare.
+ * and changed rows are encoded. Every code partition {@code encode --incremental} writes carries
+ * its rows' content keys ({@code _content_keys/}, invisible to table readers) for the next run to
+ * compare; a plain encode does not spend the extra read of the corpus.
  */
 final class IncrementalEncode {
 
@@ -89,7 +90,7 @@ final class IncrementalEncode {
     }
     Path keys = new Path(previous.get(), KEYS);
     if (!exists(hadoop, keys)) {
-      LOG.info("encode --incremental: {} has no content keys (only encode writes them); encoding every row",
+      LOG.info("encode --incremental: {} has no content keys (only encode --incremental writes them); encoding every row",
           previous.get());
       return Optional.empty();
     }
