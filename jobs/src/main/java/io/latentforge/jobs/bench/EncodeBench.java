@@ -148,8 +148,9 @@ public final class EncodeBench {
     LocalDate date = LocalDate.of(2024, 1, 1);
     String output = scratch + "/incremental";
     String modelDir = trainModel(imageCorpus, scratch, output, date);
+    // With --incremental, so the partition compared with carries its content keys.
     new EncodeRun(spark).execute(new EncodeRequest(modelDir, CorpusKind.IMAGE, imageCorpus, output, date.plusDays(1),
-        config, false));
+        config, true));
     Dataset<Row> corpus = spark.read().parquet(imageCorpus);
     List<Incremental> results = new ArrayList<>();
     for (double change : changes) {
