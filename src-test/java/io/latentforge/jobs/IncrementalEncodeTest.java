@@ -92,6 +92,15 @@ class IncrementalEncodeTest {
     // Unchanged rows are copied, bit for bit, from the previous partition; changed ones are not.
     Dataset<Row> previous = spark.read().parquet(Path.of(out, "codes", "run_date=2026-10-02").toString());
     assertThat(incremental.intersect(previous).count()).isEqualTo(ROWS - 2 * CHANGED);
+
+    // Nothing changed since: every row is copied, none encoded.
+    run("encode", "--model", model, "--kind", kind, "--input", second, "--output", out, "--run-date", "2026-10-04",
+        "--incremental");
+    JsonNode unchanged = json(Path.of(out, "codes", "run_date=2026-10-04", "_MANIFEST.json"));
+    assertThat(unchanged.at("/step/copied_rows").asLong()).isEqualTo(ROWS);
+    assertThat(unchanged.at("/step/encoded_rows").asLong()).isZero();
+    assertThat(spark.read().parquet(Path.of(out, "codes", "run_date=2026-10-04").toString()).exceptAll(incremental)
+        .count()).isZero();
   }
 
   private static void assertSameRow(Row actual, Row expected) {

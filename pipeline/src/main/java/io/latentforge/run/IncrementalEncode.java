@@ -5,11 +5,13 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.encode.EncodedCorpus;
 import io.latentforge.encode.RowCounts;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.parquet.TableRows;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
+import io.latentforge.report.RunMetrics;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.DoubleSupplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
@@ -50,8 +53,10 @@ final class IncrementalEncode {
    * Tonight's work: the corpus rows to encode and the code rows copied from {@code previous}.
    *
    * @param copied code rows of the previous partition, in its columns
+   * @param previousBaseline the previous partition's mean-input baseline error (NaN when its
+   *     metrics.json has none)
    */
-  record Plan(Path previous, Dataset<Row> toEncode, Dataset<Row> copied, long copiedRows) {
+  record Plan(Path previous, Dataset<Row> toEncode, Dataset<Row> copied, long copiedRows, double previousBaseline) {
     void release() {
       copied.unpersist();
     }
@@ -106,7 +111,11 @@ final class IncrementalEncode {
     Dataset<Row> toEncode = corpusRows.join(copiedIds, corpusRows.col(Columns.ID).equalTo(copiedIds.col(Columns.ID)),
         "left_anti");
     LOG.info("encode --incremental: {} rows unchanged since {}, their codes copied", copiedRows, previous.get());
-    return Optional.of(new Plan(previous.get(), toEncode, copied, copiedRows));
+    String date = previous.get().getName().substring(Columns.RUN_DATE.length() + 1);
+    RunMetrics metrics = HadoopFiles.readIfExists(hadoop, new Path(out.metrics(date)), RunMetrics::read);
+    double baseline = metrics == null || metrics.metrics() == null ? Double.NaN
+        : metrics.metrics().meanInputBaselineError();
+    return Optional.of(new Plan(previous.get(), toEncode, copied, copiedRows, baseline));
   }
 
   /**
@@ -114,17 +123,25 @@ final class IncrementalEncode {
    * encoded rows' schema, and the counts of both.
    */
   static EncodedCorpus withCopied(SparkSession spark, EncodedCorpus encoded, Plan plan) {
-    Dataset<Row> fresh = encoded.codes() instanceof TableRows.Written written
-        ? spark.read().schema(written.schema()).parquet(written.dir()) : ((TableRows.Pending) encoded.codes()).rows();
+    Dataset<Row> fresh;
+    if (encoded.codes() instanceof TableRows.Written written) {
+      // Tasks that encoded no row wrote no file, and with no row to encode no directory either.
+      fresh = encoded.counts().accepted() == 0 ? spark.createDataFrame(List.of(), written.schema())
+          : spark.read().schema(written.schema()).parquet(written.dir());
+    } else {
+      fresh = ((TableRows.Pending) encoded.codes()).rows();
+    }
     StructType schema = fresh.schema();
     Dataset<Row> copied = plan.copied().select(Arrays.stream(schema.fieldNames()).map(functions::col)
         .toArray(Column[]::new));
     // Read back from Parquet every column is nullable; the table keeps the schema a full encode writes.
     Dataset<Row> all = spark.createDataFrame(fresh.union(copied).javaRDD(), schema);
     RowCounts counts = encoded.counts();
+    // The baseline needs the features of the rows it covers: those encoded tonight, or when there
+    // are none, the previous partition's rows (all of tonight's are among them).
+    DoubleSupplier baseline = counts.accepted() > 0 ? encoded.meanInputBaseline() : () -> plan.previousBaseline();
     return new EncodedCorpus(new RowCounts(counts.read() + plan.copiedRows(), counts.accepted() + plan.copiedRows(),
-        counts.rejectsByReason()), encoded.rejects(), new TableRows.Pending(all), OptionalDouble.empty(),
-        encoded.meanInputBaseline());
+        counts.rejectsByReason()), encoded.rejects(), new TableRows.Pending(all), OptionalDouble.empty(), baseline);
   }
 
   /** What the code partition's manifest records of an incremental encode. */
