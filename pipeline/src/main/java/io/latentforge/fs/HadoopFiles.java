@@ -58,6 +58,15 @@ public final class HadoopFiles {
     T parse(InputStream in, String where) throws IOException;
   }
 
+  /** Whether {@code path} exists. */
+  public static boolean exists(Configuration hadoop, Path path) {
+    try {
+      return path.getFileSystem(hadoop).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot look for " + path, e);
+    }
+  }
+
   /** {@code source} parsed, or null when it does not exist. */
   public static <T> T readIfExists(Configuration hadoop, Path source, Parser<T> parser) {
     try {

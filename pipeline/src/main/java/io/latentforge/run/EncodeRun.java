@@ -23,7 +23,10 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +72,13 @@ public final class EncodeRun {
         () -> CorpusSource.checkIds(layout));
     LOG.info("encode {} for {}: input {}, model {}", Runs.kindName(request.kind()), request.runDate(), request.input(),
         model.modelId());
-    Optional<IncrementalEncode.Plan> plan = !request.incremental() ? Optional.empty()
+    // Tonight's content keys, read once for the comparison and the partition's own keys.
+    Dataset<Row> keys = !request.incremental() ? null
+        : IncrementalEncode.keys(corpus.rows()).persist(StorageLevel.MEMORY_AND_DISK());
+    Optional<IncrementalEncode.Plan> plan = keys == null ? Optional.empty()
         : Stage.run(spark, Runs.GROUP, "compare " + request.input() + " with the previous code partition",
-            () -> IncrementalEncode.plan(spark, out, request.runDate().toString(), model.modelId(), corpus.rows()));
+            () -> IncrementalEncode.plan(spark, out, request.runDate().toString(), model.modelId(), corpus.rows(),
+                keys));
     CorpusSource.Corpus toEncode = plan.map(p -> new CorpusSource.Corpus(p.toEncode(), corpus.hasLabel(),
         corpus.path())).orElse(corpus);
     Encoding encoding = Stage.run(spark, Runs.GROUP, "load the featurization of " + request.input(),
@@ -86,9 +93,9 @@ public final class EncodeRun {
           model.card().codeSize(), code.binary(), counts.rejected(), request.input());
       double meanReconError = Stage.run(spark, Runs.GROUP, "stage codes", () -> publisher.codes(encoded,
           plan.map(p -> manifest.withStep(IncrementalEncode.figures(p, encoded))).orElse(manifest)));
-      if (request.incremental()) {
+      if (keys != null) {
         Stage.run(spark, Runs.GROUP, "stage content keys", () -> {
-          IncrementalEncode.writeKeys(corpus.rows(), publisher.stagedCodes());
+          IncrementalEncode.writeKeys(keys, publisher.stagedCodes());
           return null;
         });
       }
@@ -105,6 +112,9 @@ public final class EncodeRun {
     } finally {
       encoding.release().run();
       plan.ifPresent(IncrementalEncode.Plan::release);
+      if (keys != null) {
+        keys.unpersist();
+      }
     }
   }
 

@@ -13,8 +13,6 @@ import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.report.RunMetrics;
 import io.latentforge.schema.Columns;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,9 +76,11 @@ final class IncrementalEncode {
    * The plan against the newest code partition before {@code runDate}; empty, with the reason
    * logged, when every row must be encoded: no such partition, made by another model, or without
    * content keys.
+   *
+   * @param tonight the corpus rows' content keys ({@link #keys})
    */
   static Optional<Plan> plan(SparkSession spark, OutputLayout out, String runDate, String modelId,
-      Dataset<Row> corpusRows) {
+      Dataset<Row> corpusRows, Dataset<Row> tonight) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Optional<Path> previous = WarmStarts.newestPartitionBefore(hadoop, out, runDate);
     if (previous.isEmpty()) {
@@ -94,13 +94,12 @@ final class IncrementalEncode {
       return Optional.empty();
     }
     Path keys = new Path(previous.get(), KEYS);
-    if (!exists(hadoop, keys)) {
+    if (!HadoopFiles.exists(hadoop, keys)) {
       LOG.info("encode --incremental: {} has no content keys (only encode --incremental writes them); encoding every row",
           previous.get());
       return Optional.empty();
     }
     Dataset<Row> before = spark.read().parquet(previous.get().toString());
-    Dataset<Row> tonight = keys(corpusRows);
     Dataset<Row> beforeKeys = spark.read().parquet(keys.toString());
     Dataset<Row> unchanged = tonight.join(beforeKeys, tonight.col(Columns.ID).equalTo(beforeKeys.col(Columns.ID))
         .and(tonight.col(KEY).equalTo(beforeKeys.col(KEY))), "left_semi").select(Columns.ID);
@@ -150,16 +149,9 @@ final class IncrementalEncode {
         "encoded_rows", encoded.counts().accepted() - plan.copiedRows());
   }
 
-  /** Writes the content keys of {@code corpusRows} into the staged code partition. */
-  static void writeKeys(Dataset<Row> corpusRows, Path stagedCodes) {
-    keys(corpusRows).write().parquet(new Path(stagedCodes, KEYS).toString());
+  /** Writes the content keys ({@link #keys}) into the staged code partition. */
+  static void writeKeys(Dataset<Row> keys, Path stagedCodes) {
+    keys.write().parquet(new Path(stagedCodes, KEYS).toString());
   }
 
-  private static boolean exists(Configuration hadoop, Path path) {
-    try {
-      return path.getFileSystem(hadoop).exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

@@ -6,6 +6,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.drift.CodeDrift;
 import io.latentforge.drift.DriftFigures;
 import io.latentforge.encode.HeldOutLoss;
+import io.latentforge.fs.HadoopFiles;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.model.ModelStore;
 import io.latentforge.publish.OutputLayout;
@@ -13,8 +14,6 @@ import io.latentforge.publish.PartitionManifest;
 import io.latentforge.publish.TableSink;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -87,7 +86,7 @@ final class NightDrift {
       return drift.withReconErrors(0L, null, null, "no held-out rows (train.validation-fraction = 0)");
     }
     Path dir = drift.previousModelId() == null ? null : new Path(out.model(drift.previousModelId()));
-    if (dir == null || !exists(dir)) {
+    if (dir == null || !HadoopFiles.exists(hadoop(), dir)) {
       return drift.withReconErrors(held, null, null, "the previous model " + dir + " is not there");
     }
     int batch = config.encode().batchSize();
@@ -115,18 +114,12 @@ final class NightDrift {
   private CodeDrift.Clusters clustersOf(String date) {
     Path assignments = new Path(out.clusters(), Columns.RUN_DATE + "=" + date);
     Path centers = new Path(out.clusterCenters(), Columns.RUN_DATE + "=" + date);
-    return exists(new Path(assignments, TableSink.MANIFEST)) && exists(new Path(centers, TableSink.MANIFEST))
+    return HadoopFiles.exists(hadoop(), new Path(assignments, TableSink.MANIFEST))
+        && HadoopFiles.exists(hadoop(), new Path(centers, TableSink.MANIFEST))
         ? new CodeDrift.Clusters(spark.read().parquet(assignments.toString()), spark.read().parquet(centers.toString()))
         : null;
   }
 
-  private boolean exists(Path path) {
-    try {
-      return path.getFileSystem(hadoop()).exists(path);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 
   private Configuration hadoop() {
     return spark.sparkContext().hadoopConfiguration();

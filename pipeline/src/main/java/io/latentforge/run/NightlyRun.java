@@ -261,7 +261,7 @@ public final class NightlyRun {
     void stageModelCard() {
       store.saveCard(stagedModel.toString(), card());
       Path checkpoints = new Path(out.checkpoints(modelId));
-      if (exists(checkpoints)) {
+      if (HadoopFiles.exists(hadoop(), checkpoints)) {
         commit.moveAtCommit(checkpoints, new Path(out.model(modelId), Checkpoints.IN_MODEL));
       }
     }
@@ -382,13 +382,6 @@ public final class NightlyRun {
     return request.kind() == CorpusKind.IMAGE ? new ConvPlan.Shape(image.channels(), image.height(), image.width()) : null;
   }
 
-  private boolean exists(Path path) {
-    try {
-      return path.getFileSystem(hadoop()).exists(path);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
 
   private org.apache.hadoop.conf.Configuration hadoop() {
     return spark.sparkContext().hadoopConfiguration();
