@@ -11,6 +11,7 @@ import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
+import io.latentforge.retrieval.IndexFigures;
 import io.latentforge.retrieval.NeighborFigures;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -34,8 +35,9 @@ class RunMetricsTest {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, "published", "2026-11-30", "image", "/data/images",
         new ModelCard.Rows(10, 9, 1, Map.of("null_id", 1L)), "image-deep-2026-11-30-0123abcd",
         List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0)), new ModelCard.Metrics(1.25, 2.5),
-        "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd", null, null)
-        .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5))
+        "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd", null, null, null)
+        .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5, "lsh"))
+        .withIndex(new IndexFigures("published", null, "cosine", 90L, 1, 16, 100, 100, 10, 0.97, 90, 5120.0, 2.5))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
             Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null))
@@ -46,7 +48,7 @@ class RunMetricsTest {
     Path file = tmp.resolve("metrics.json");
     HadoopFiles.writeJson(new Configuration(), new org.apache.hadoop.fs.Path(file.toString()), metrics);
     assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93",
-        "\"precision_at_10\" : 0.5", "\"recon_error_vs_pca\" : 0.5");
+        "\"precision_at_10\" : 0.5", "\"recon_error_vs_pca\" : 0.5", "\"queries_per_second\" : 5120.0");
     try (InputStream in = Files.newInputStream(file)) {
       assertThat(RunMetrics.read(in, file.toString())).isEqualTo(metrics);
     }
@@ -70,7 +72,7 @@ class RunMetricsTest {
       assertThat(m.rows()).isEqualTo(new ModelCard.Rows(2000, 2000, 0, Map.of()));
       assertThat(m.epochs()).hasSize(30);
       assertThat(m.neighbors()).isEqualTo(new NeighborFigures(10, "cosine", false, "all rows", 20000, null, null,
-          1.962276603));
+          1.962276603, null));
       assertThat(m.clustering()).isEqualTo(new ClusterFigures("kmeans", 5, 2000L, 0.20392244880067187,
           List.of(439L, 484L, 375L, 395L, 307L), null));
       EvaluationFigures.Scores codes = m.evaluation().representations().get("codes");

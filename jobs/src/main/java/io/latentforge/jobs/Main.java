@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "latentforge", mixinStandardHelpOptions = true, version = "latentforge 0.1.0",
     description = "Train autoencoders on image and document corpora with Spark and publish latent-code tables.",
     subcommands = {DemoCommand.class, NightlyCommand.class, EncodeCommand.class, NeighborsCommand.class,
-        ClusterCommand.class, EvaluateCommand.class, PromoteCommand.class, ImportCommand.class, BenchCommand.class},
+        IndexCommand.class, ClusterCommand.class, EvaluateCommand.class, PromoteCommand.class, ImportCommand.class, BenchCommand.class},
     footer = {"", "Run `latentforge COMMAND --help` for the options of a command.",
         "Exit codes: 0 success, 1 other failure, 2 bad usage or config, 3 bad input,",
         "4 too many rejects, 5 training diverged, 6 output root locked by another run,",

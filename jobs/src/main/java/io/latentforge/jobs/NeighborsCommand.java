@@ -1,7 +1,9 @@
 package io.latentforge.jobs;
 
 import io.latentforge.config.LatentforgeConfig;
+import io.latentforge.LatentforgeException;
 import io.latentforge.retrieval.NeighborFigures;
+import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.run.DownstreamRun;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -32,6 +34,10 @@ public final class NeighborsCommand extends SparkJob {
   @Option(names = "--approximate", description = "Locality-sensitive hashing instead of exact search; reports recall.")
   boolean approximate;
 
+  @Option(names = "--index", description = "Search the date's HNSW index (built by `index` or the nightly step index) "
+      + "with index.ef-search instead of exact search.")
+  boolean index;
+
   @Override
   String jobName() {
     return "neighbors";
@@ -51,8 +57,12 @@ public final class NeighborsCommand extends SparkJob {
 
   @Override
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
-    NeighborFigures section = new DownstreamRun(spark)
-        .neighbors(codes.target(common.runDate, config), queries, approximate);
+    if (approximate && index) {
+      throw LatentforgeException.usage("--approximate and --index are two ways to search; give one.",
+          "--index searches the date's HNSW index, --approximate hashes the codes (LSH).");
+    }
+    NeighborFigures section = new DownstreamRun(spark).neighbors(codes.target(common.runDate, config), queries,
+        index ? NeighborSearch.Method.INDEX : approximate ? NeighborSearch.Method.LSH : NeighborSearch.Method.EXACT);
     out.println("neighbors run " + common.runDate + ": " + section);
   }
 }

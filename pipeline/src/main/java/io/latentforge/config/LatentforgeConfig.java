@@ -18,7 +18,7 @@ public record LatentforgeConfig(
     SparkSettings spark, InputSettings input, ImageFeatures image, TextFeatures text, ModelSpec model,
     ModelLoading modelLoading, WarmStart warmStart,
     TrainSettings train, EncodeSettings encode, OutputSettings output, PublishSettings publish, NeighborSettings neighbors,
-    ClusterSettings cluster, EvaluateSettings evaluate, NightlySettings nightly, String rendered) {
+    ClusterSettings cluster, EvaluateSettings evaluate, NightlySettings nightly, IndexSettings index, String rendered) {
 
   /** This configuration with some keys replaced, e.g. {@code "train.epochs = 1"} (validated again). */
   public LatentforgeConfig with(String hocon) {
@@ -65,7 +65,7 @@ public record LatentforgeConfig(
         PublishSettings.from(r.section("publish")),
         NeighborSettings.from(r.section("neighbors"), seed), ClusterSettings.from(r.section("cluster"), seed),
         EvaluateSettings.from(r.section("evaluate")), NightlySettings.from(r.section("nightly")),
-        c.root().render(ConfigRenderOptions.concise()));
+        IndexSettings.from(r.section("index")), c.root().render(ConfigRenderOptions.concise()));
     requireConsistent(config);
     return config;
   }

@@ -6,7 +6,7 @@ import java.util.List;
 public record NightlySettings(List<Step> steps) {
 
   public enum Step {
-    NEIGHBORS, CLUSTER, EVALUATE, REPORT
+    INDEX, NEIGHBORS, CLUSTER, EVALUATE, REPORT
   }
 
   public boolean runs(Step step) {

@@ -19,6 +19,11 @@ public record OutputLayout(String root) {
     return root + "/neighbors";
   }
 
+  /** HNSW indexes of the code partitions, one directory of shards per date. */
+  public String indexes() {
+    return root + "/indexes";
+  }
+
   public String clusters() {
     return root + "/clusters";
   }

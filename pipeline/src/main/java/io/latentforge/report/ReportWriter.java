@@ -81,6 +81,9 @@ public final class ReportWriter {
     if (m.neighbors() != null) {
       section("Nearest neighbours", flat(asMap(m.neighbors()), null));
     }
+    if (m.index() != null) {
+      section("Similarity index (HNSW): recall against exact search and query rate", flat(asMap(m.index()), null));
+    }
     html.append("</body></html>\n");
   }
 

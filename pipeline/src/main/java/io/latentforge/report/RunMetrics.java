@@ -9,6 +9,7 @@ import io.latentforge.drift.GateResult;
 import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
+import io.latentforge.retrieval.IndexFigures;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.schema.VersionedJson;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.List;
  * @param evaluation evaluate's section: scores per representation, or why it was skipped
  * @param drift how far the codes moved from the newest earlier partition's, null when there was none
  * @param gates the run's publish gates ({@code publish.gates}) that are on
+ * @param index the HNSW index build of the date: its recall and query rate, or why it was not published
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -46,14 +48,15 @@ public record RunMetrics(
     @JsonProperty("evaluation") EvaluationFigures evaluation,
     @JsonProperty("run_id") String runId,
     @JsonProperty("drift") DriftFigures drift,
-    @JsonProperty("gates") List<GateResult> gates) {
+    @JsonProperty("gates") List<GateResult> gates,
+    @JsonProperty("index") IndexFigures index) {
 
   public static final int FORMAT_VERSION = 1;
   public static final String FILE = "metrics.json";
 
   /** No run has written the date's metrics yet (a step run on codes from elsewhere). */
   public static final RunMetrics NONE = new RunMetrics(FORMAT_VERSION, null, null, null, null, null, null, null,
-      null, null, null, null, null, null, null, null);
+      null, null, null, null, null, null, null, null, null);
 
   public static RunMetrics read(InputStream in, String where) throws IOException {
     return VersionedJson.read(in, RunMetrics.class, FORMAT_VERSION, where);
@@ -61,27 +64,32 @@ public record RunMetrics(
 
   public RunMetrics withNeighbors(NeighborFigures n) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created, n,
-        clustering, evaluation, runId, drift, gates);
+        clustering, evaluation, runId, drift, gates, index);
+  }
+
+  public RunMetrics withIndex(IndexFigures i) {
+    return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
+        neighbors, clustering, evaluation, runId, drift, gates, i);
   }
 
   public RunMetrics withClustering(ClusterFigures c) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, c, evaluation, runId, drift, gates);
+        neighbors, c, evaluation, runId, drift, gates, index);
   }
 
   public RunMetrics withEvaluation(EvaluationFigures e) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, clustering, e, runId, drift, gates);
+        neighbors, clustering, e, runId, drift, gates, index);
   }
 
   public RunMetrics withDrift(DriftFigures d) {
     return new RunMetrics(formatVersion, status, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, clustering, evaluation, runId, d, gates);
+        neighbors, clustering, evaluation, runId, d, gates, index);
   }
 
   /** With the run's gates, and its status. */
   public RunMetrics withGates(String newStatus, List<GateResult> g) {
     return new RunMetrics(formatVersion, newStatus, runDate, kind, inputPath, rows, modelId, epochs, metrics, created,
-        neighbors, clustering, evaluation, runId, drift, g);
+        neighbors, clustering, evaluation, runId, drift, g, index);
   }
 }

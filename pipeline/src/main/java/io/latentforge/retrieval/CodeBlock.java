@@ -70,6 +70,27 @@ final class CodeBlock implements Serializable {
     return new CodeBlock(key, ids, dim, values, squaredNorms, 0, null);
   }
 
+  /**
+   * Values already laid out by {@link #of} (unit length for cosine), e.g. read back from an index:
+   * their distances are then exactly those exact search computes.
+   */
+  static CodeBlock laidOut(long key, String[] ids, int dim, float[] values) {
+    float[] squaredNorms = new float[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      double norm = 0;
+      for (int j = 0; j < dim; j++) {
+        norm += (double) values[i * dim + j] * values[i * dim + j];
+      }
+      squaredNorms[i] = (float) norm;
+    }
+    return new CodeBlock(key, ids, dim, values, squaredNorms, 0, null);
+  }
+
+  /** Row {@code i}'s values. */
+  float[] row(int i) {
+    return java.util.Arrays.copyOfRange(values, i * dim, (i + 1) * dim);
+  }
+
   /** Big-endian: the first byte lands in the high bits of the first word, as code_bits packs codes. */
   private static void pack(byte[] bytes, long[] into, int offset) {
     for (int b = 0; b < bytes.length; b++) {

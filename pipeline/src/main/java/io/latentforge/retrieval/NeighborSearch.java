@@ -51,6 +51,15 @@ public final class NeighborSearch {
 
   private NeighborSearch() {}
 
+  /** How neighbours are found: exact search, locality-sensitive hashing, or the date's HNSW index. */
+  public enum Method {
+    EXACT, LSH, INDEX;
+
+    public String key() {
+      return this == INDEX ? "hnsw" : name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
   /** Neighbour rows, persisted and counted; {@link #release()} when written. */
   public record Result(Dataset<Row> rows, long count) {
     public void release() {
@@ -113,19 +122,28 @@ public final class NeighborSearch {
    * queries chosen by hashing ids with the seed.
    */
   public static double recall(SparkSession spark, Dataset<Row> codes, Result approximate, NeighborSettings settings) {
-    Dataset<Row> sample = codes.orderBy(xxhash64(col(Columns.ID), lit(settings.seed())))
-        .limit(settings.approximate().recallQueries());
-    Result exact = exact(spark, codes, sample, settings);
+    Result exact = exact(spark, codes, recallSample(codes, settings.seed(), settings.approximate().recallQueries()),
+        settings);
     try {
-      if (exact.count() == 0) {
-        return 1.0;
-      }
-      long found = exact.rows().join(approximate.rows(),
-          scala.collection.JavaConverters.asScalaBuffer(List.of(QUERY_ID, NEIGHBOR_ID)).toSeq()).count();
-      return (double) found / exact.count();
+      return recall(exact, approximate);
     } finally {
       exact.release();
     }
+  }
+
+  /** {@code n} codes chosen by hashing their ids with {@code seed}: the queries recall is measured on. */
+  public static Dataset<Row> recallSample(Dataset<Row> codes, long seed, int n) {
+    return codes.orderBy(xxhash64(col(Columns.ID), lit(seed))).limit(n);
+  }
+
+  /** The share of {@code exact}'s rows (query and neighbour) that {@code approximate} holds too. */
+  public static double recall(Result exact, Result approximate) {
+    if (exact.count() == 0) {
+      return 1.0;
+    }
+    long found = exact.rows().join(approximate.rows(),
+        scala.collection.JavaConverters.asScalaBuffer(List.of(QUERY_ID, NEIGHBOR_ID)).toSeq()).count();
+    return (double) found / exact.count();
   }
 
   static Dataset<Row> columns(Dataset<Row> codes, Metric metric) {
@@ -133,7 +151,7 @@ public final class NeighborSearch {
   }
 
   /** Blocks of at most {@code blockRows} codes, about {@code blocksPerPartition} per partition. */
-  private static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, long n, NeighborSettings settings,
+  static JavaRDD<CodeBlock> blocks(Dataset<Row> codes, long n, NeighborSettings settings,
       int blocksPerPartition) {
     Metric metric = settings.metric();
     int blockRows = settings.blockRows();
@@ -166,7 +184,7 @@ public final class NeighborSearch {
     return out;
   }
 
-  private static Result materialize(SparkSession spark, JavaRDD<TopK> lists) {
+  static Result materialize(SparkSession spark, JavaRDD<TopK> lists) {
     JavaRDD<Row> rows = lists.flatMap(NeighborSearch::rows);
     Dataset<Row> table = spark.createDataFrame(rows, SCHEMA).persist(StorageLevel.MEMORY_AND_DISK());
     return new Result(table, table.count());

@@ -27,6 +27,11 @@ import io.latentforge.publish.TableSink;
 import io.latentforge.report.ReportContent;
 import io.latentforge.report.ReportWriter;
 import io.latentforge.report.RunMetrics;
+import io.latentforge.config.IndexSettings;
+import io.latentforge.retrieval.HnswIndex;
+import io.latentforge.retrieval.HnswSearch;
+import io.latentforge.retrieval.IndexFigures;
+import io.latentforge.retrieval.IndexManifest;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
@@ -51,6 +56,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -117,23 +124,27 @@ final class Downstream {
   }
 
   /** Top-k neighbours of every code (or of {@code queries}) into OUT/neighbors. */
-  NeighborFigures neighbors(Dataset<Row> codes, Dataset<Row> queries, boolean approximate,
+  NeighborFigures neighbors(Dataset<Row> codes, Dataset<Row> queries, NeighborSearch.Method method,
       NeighborSettings settings) {
     if (settings.metric() == Metric.HAMMING && !List.of(codes.columns()).contains(Columns.CODE_BITS)) {
       throw LatentforgeException.usage("neighbors.metric = hamming needs code_bits, but the codes of " + runDate
           + " have none (their model was trained without model.binary-codes).", "use cosine or euclidean.");
     }
     long start = System.nanoTime();
-    NeighborSearch.Result result = Stage.run(spark, Runs.GROUP, (approximate ? "approximate" : "exact")
-        + " neighbours, k=" + settings.k(), () -> approximate ? NeighborSearch.approximate(spark, codes, settings)
-            : NeighborSearch.exact(spark, codes, queries == null ? codes : queries, settings));
+    Dataset<Row> asked = queries == null ? codes : queries;
+    NeighborSearch.Result result = Stage.run(spark, Runs.GROUP, method.key() + " neighbours, k=" + settings.k(),
+        () -> switch (method) {
+          case EXACT -> NeighborSearch.exact(spark, codes, asked, settings);
+          case LSH -> NeighborSearch.approximate(spark, codes, settings);
+          case INDEX -> searchIndex(codes, asked, settings);
+        });
     try {
-      boolean measuresRecall = approximate && settings.approximate().recallQueries() > 0;
+      boolean measuresRecall = method == NeighborSearch.Method.LSH && settings.approximate().recallQueries() > 0;
       NeighborFigures found = new NeighborFigures(settings.k(), settings.metric().key(),
-          approximate, queries == null ? "all rows" : "given", result.count(),
+          method != NeighborSearch.Method.EXACT, queries == null ? "all rows" : "given", result.count(),
           measuresRecall ? Stage.run(spark, Runs.GROUP, "recall of approximate neighbours",
               () -> NeighborSearch.recall(spark, codes, result, settings)) : null,
-          measuresRecall ? settings.approximate().recallQueries() : null, null);
+          measuresRecall ? settings.approximate().recallQueries() : null, null, method.key());
       Stage.run(spark, Runs.GROUP, "stage neighbours", () -> sink.stage(result.rows(), out.neighbors(), result.count(),
           withModel(found)));
       NeighborFigures took = found.took((System.nanoTime() - start) / 1e9);
@@ -142,6 +153,108 @@ final class Downstream {
     } finally {
       result.release();
     }
+  }
+
+  /**
+   * An HNSW index of the codes (OUT/indexes), published only when its recall against exact search,
+   * measured on index.recall-queries codes, reaches index.min-recall; otherwise the date keeps no
+   * index (an older one would not fit these codes) and, when {@code required}, the run stops.
+   */
+  IndexFigures index(Dataset<Row> codes, long rows, boolean required) {
+    IndexSettings settings = config.index();
+    NeighborSettings neighbors = config.neighbors();
+    Path target = commit.partition(out.indexes());
+    String skipped = neighbors.metric() == Metric.HAMMING
+        ? "neighbors.metric = hamming: binary codes are searched exactly, by their packed bits"
+        : rows == 0 ? "no codes" : null;
+    if (skipped != null) {
+      if (required) {
+        throw LatentforgeException.usage("No index is built for " + runDate + ": " + skipped + ".",
+            "index codes searched by cosine or euclidean distance (neighbors.metric).");
+      }
+      commit.remove(target);
+      IndexFigures figures = IndexFigures.skipped(skipped);
+      updateMetrics(m -> m.withIndex(figures));
+      return figures;
+    }
+    Path staged = commit.stage(target);
+    PartitionManifest codesManifest = codesManifest();
+    String modelId = codesManifest == null ? null : codesManifest.modelId();
+    String checksum = Stage.run(spark, Runs.GROUP, "checksum of the codes", () -> HnswSearch.checksum(codes));
+    HnswSearch.Built built = Stage.run(spark, Runs.GROUP, "build HNSW index, m=" + settings.m() + ", ef-construction="
+        + settings.efConstruction(), () -> HnswSearch.build(spark, codes, rows, neighbors.metric(), settings, staged,
+            modelId, checksum));
+    IndexFigures figures = Stage.run(spark, Runs.GROUP, "recall of the HNSW index",
+        () -> indexRecall(codes, staged, built, rows));
+    if (figures.recallAtK() != null && figures.recallAtK() < settings.minRecall()) {
+      String why = String.format(java.util.Locale.ROOT, "recall@%d %.4f on %d codes is below index.min-recall %s",
+          neighbors.k(), figures.recallAtK(), figures.recallQueries(), settings.minRecall());
+      commit.remove(target);
+      if (required) {
+        throw LatentforgeException.badInput("The HNSW index of " + runDate + " was not published: " + why + ".",
+            "raise index.ef-search (now " + settings.efSearch() + "), or index.m / index.ef-construction, and rebuild.");
+      }
+      LOG.warn("the HNSW index of {} is not published: {}", runDate, why);
+      figures = figures.belowMinRecall(why);
+    } else {
+      HadoopFiles.writeJson(hadoop(), new Path(staged, IndexManifest.FILE),
+          built.manifest().published(runDate, commit.runId()).withBuild(figures));
+    }
+    IndexFigures recorded = figures;
+    updateMetrics(m -> m.withIndex(recorded));
+    return figures;
+  }
+
+  /** The build's figures, with recall and query rate measured on index.recall-queries codes (none: unmeasured). */
+  private IndexFigures indexRecall(Dataset<Row> codes, Path staged, HnswSearch.Built built, long rows) {
+    IndexSettings settings = config.index();
+    NeighborSettings neighbors = config.neighbors();
+    Double recall = null;
+    Double rate = null;
+    Integer queries = null;
+    if (settings.recallQueries() > 0) {
+      Dataset<Row> sample = NeighborSearch.recallSample(codes, neighbors.seed(), settings.recallQueries())
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      LongAccumulator nanos = spark.sparkContext().longAccumulator("HNSW search time");
+      NeighborSearch.Result exact = NeighborSearch.exact(spark, codes, sample, neighbors);
+      NeighborSearch.Result found = HnswSearch.search(spark, staged, built.manifest(), sample, neighbors,
+          settings.efSearch(), nanos);
+      try {
+        queries = (int) sample.count();
+        recall = NeighborSearch.recall(exact, found);
+        rate = nanos.value() == 0 ? null : queries / (nanos.value() / 1e9);
+      } finally {
+        exact.release();
+        found.release();
+        sample.unpersist();
+      }
+    }
+    return new IndexFigures(IndexFigures.PUBLISHED, null, neighbors.metric().key(), rows,
+        built.manifest().shards().size(), settings.m(), settings.efConstruction(), settings.efSearch(), neighbors.k(),
+        recall, queries, rate, built.seconds());
+  }
+
+  /** Neighbours through the date's index (staged by this run, or published), refused when it no longer fits the codes. */
+  private NeighborSearch.Result searchIndex(Dataset<Row> codes, Dataset<Row> queries, NeighborSettings settings) {
+    Path published = commit.partition(out.indexes());
+    Path partition = commit.staged(published) != null ? commit.staged(published) : published;
+    IndexManifest manifest = HnswIndex.manifest(hadoop(), partition);
+    String rebuild = "rebuild it with `latentforge index --output " + out.root() + " --run-date " + runDate + "`.";
+    if (!manifest.metric().equals(settings.metric().key())) {
+      throw LatentforgeException.usage("The index of " + runDate + " is for " + manifest.metric()
+          + " distance, but neighbors.metric is " + settings.metric().key() + ".",
+          "search with --metric " + manifest.metric() + ", or " + rebuild.replace("`.", " --set neighbors.metric="
+              + settings.metric().key() + "`."));
+    }
+    PartitionManifest codesManifest = codesManifest();
+    String mismatch = manifest.mismatch(codesManifest == null ? null : codesManifest.modelId(),
+        codesManifest == null || codesManifest.rowCount() == null ? codes.count() : codesManifest.rowCount(),
+        HnswSearch.checksum(codes));
+    if (mismatch != null) {
+      throw LatentforgeException.usage("The HNSW index of " + runDate + " does not fit its codes: " + mismatch + ".",
+          rebuild);
+    }
+    return HnswSearch.search(spark, partition, manifest, queries, settings, config.index().efSearch(), null);
   }
 
   /** As {@link #cluster}, but with fewer rows than cluster.k only records why it did not cluster (nightly). */

@@ -18,7 +18,9 @@ import io.latentforge.publish.DateCommit;
 import io.latentforge.publish.OutputLayout;
 import io.latentforge.publish.OutputLock;
 import io.latentforge.publish.PartitionManifest;
+import io.latentforge.retrieval.IndexFigures;
 import io.latentforge.retrieval.NeighborFigures;
+import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.time.LocalDate;
@@ -60,15 +62,28 @@ public final class DownstreamRun {
    * @param queries a Parquet table of {@code id} (rows of the date's codes) or of {@code id, code}
    *     (and {@code code_bits} for hamming); null: every row queries
    */
-  public NeighborFigures neighbors(Target target, String queries, boolean approximate) {
-    if (approximate && queries != null) {
+  public NeighborFigures neighbors(Target target, String queries, NeighborSearch.Method method) {
+    if (method == NeighborSearch.Method.LSH && queries != null) {
       throw LatentforgeException.usage("--approximate searches neighbours of every row; it takes no --queries.",
-          "drop --queries, or drop --approximate for exact search of the given queries.");
+          "drop --queries, or drop --approximate for exact search of the given queries (or use --index).");
     }
     return locked(target, "neighbors", downstream -> {
       Dataset<Row> codes = downstream.codes();
-      return downstream.neighbors(codes, queries == null ? null : queries(codes, queries, target), approximate,
+      return downstream.neighbors(codes, queries == null ? null : queries(codes, queries, target), method,
           target.config().neighbors());
+    });
+  }
+
+  /**
+   * Builds and publishes the HNSW index of the date's codes (replacing the date's index); stops
+   * without publishing when its measured recall is below index.min-recall.
+   */
+  public IndexFigures index(Target target) {
+    return locked(target, "index", downstream -> {
+      Dataset<Row> codes = downstream.codes();
+      PartitionManifest manifest = downstream.codesManifest();
+      long rows = manifest != null && manifest.rowCount() != null ? manifest.rowCount() : codes.count();
+      return downstream.index(codes, rows, true);
     });
   }
 

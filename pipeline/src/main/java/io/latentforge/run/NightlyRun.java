@@ -302,9 +302,15 @@ public final class NightlyRun {
       Downstream downstream = new Downstream(spark, commit, config);
       Dataset<Row> codes = downstream.codes();
       AfterPublishing found = AfterPublishing.NONE;
+      if (!config.nightly().runs(NightlySettings.Step.INDEX)) {
+        // Tonight's codes replace the date's: an index built before would no longer fit them.
+        commit.remove(commit.partition(out.indexes()));
+      }
       for (NightlySettings.Step step : config.nightly().steps()) {
         found = switch (step) {
-          case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, false, config.neighbors()));
+          case INDEX -> found.withIndex(downstream.index(codes, counts.accepted(), false));
+          case NEIGHBORS -> found.withNeighbors(downstream.neighbors(codes, null, found.neighborMethod(),
+              config.neighbors()));
           case CLUSTER -> found.withClustering(downstream.clusterIfEnough(codes, counts.accepted()));
           case EVALUATE, REPORT -> found;
         };

@@ -164,7 +164,7 @@ final class OutputPublisher {
   /** The date's metrics.json, begun afresh in the staged report: the steps after encoding add their sections to it. */
   void metrics(String status, RowCounts counts, String modelId, List<EpochMetrics> epochs, ModelCard.Metrics errors) {
     RunMetrics metrics = new RunMetrics(RunMetrics.FORMAT_VERSION, status, runDate, kind.name().toLowerCase(Locale.ROOT),
-        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null, commit.runId(), null, null);
+        input, counts.asRows(), modelId, epochs, errors, Instant.now().toString(), null, null, null, commit.runId(), null, null, null);
     HadoopFiles.writeJson(spark.sparkContext().hadoopConfiguration(), new Path(commit.report(false), RunMetrics.FILE),
         metrics);
   }
