@@ -55,8 +55,8 @@ public final class Leftovers {
   /** The directories whose entries are leftovers. */
   private static List<Path> holders(FileSystem fs, OutputLayout out) throws IOException {
     List<Path> holders = new ArrayList<>();
-    for (String dir : List.of(out.codes(), out.rejects(), out.neighbors(), out.clusters(), out.clusterCenters(),
-        out.models(), out.reports())) {
+    for (String dir : List.of(out.codes(), out.rejects(), out.neighbors(), out.indexes(), out.clusters(),
+        out.clusterCenters(), out.models(), out.reports())) {
       holders.add(new Path(dir, DateCommit.STAGING));
       holders.add(new Path(dir, DateCommit.TRASH));
     }

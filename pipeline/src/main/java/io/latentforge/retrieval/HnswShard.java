@@ -91,6 +91,12 @@ final class HnswShard implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build an HNSW shard in " + dir, e);
     }
+    try {
+      // The writer's lock file is no part of the index; readers never take it.
+      Files.deleteIfExists(dir.resolve(IndexWriter.WRITE_LOCK_NAME));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Opens the shard built in the local directory {@code dir}; {@code key} names its codes in merges. */

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.latentforge.FaultHook;
 import io.latentforge.LatentforgeException;
 import io.latentforge.Stage;
 import io.latentforge.cluster.ClusterFigures;
@@ -199,6 +200,7 @@ final class Downstream {
     } else {
       HadoopFiles.writeJson(hadoop(), new Path(staged, IndexManifest.FILE),
           built.manifest().published(runDate, commit.runId()).withBuild(figures));
+      FaultHook.reached("index:staged");
     }
     IndexFigures recorded = figures;
     updateMetrics(m -> m.withIndex(recorded));
