@@ -80,12 +80,23 @@ class BenchCommandTest {
 
   @Test
   void neighborsReportsQueriesPerSecondAndItsShareOfTheBlasRate() {
-    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "neighbors", "--rows", "3000", "--dim", "8", "--repeats", "1",
-        "--set", "neighbors.block-rows=256", "--set", "neighbors.approximate.recall-queries=100");
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "neighbors", "--all-rows", "--rows", "3000", "--dim", "8",
+        "--repeats", "1", "--set", "neighbors.block-rows=256", "--set", "neighbors.approximate.recall-queries=100");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("neighbors benchmark: 3000 codes x 8, k=10, cosine, block-rows 256")
         .containsPattern("exact, every row a query +[0-9.]+ s +[0-9]+ queries/s")
         .containsPattern("[0-9.]+ GFLOP/s = [0-9.]+ of BLAS on 2048\\^3 \\([0-9.]+ GFLOP/s\\)")
         .containsPattern("approximate \\(LSH\\) .* recall@10 (0|1)\\.[0-9]{3}");
+  }
+
+  @Test
+  void neighborsSetsExactSearchLshAndTheIndexSideBySide() {
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "neighbors", "--rows", "3000", "--data", "gaussian,clustered",
+        "--dim", "8", "--queries", "300", "--repeats", "1", "--set", "neighbors.block-rows=256");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains("neighbors benchmark: 8 floats per code, k=10, cosine, 300 sampled queries")
+        .containsPattern("3000 gaussian +exact +- +[0-9.]+ +300 +[0-9]+ +1\\.00 +1\\.000")
+        .containsPattern("3000 gaussian +lsh +- +[0-9.]+ +3000 +[0-9]+ +[0-9.]+ +(0|1)\\.[0-9]{3}")
+        .containsPattern("3000 clustered +hnsw +[0-9.]+ +[0-9.]+ +300 +[0-9]+ +[0-9.]+ +(0\\.9[5-9][0-9]|1\\.000)");
   }
 }

@@ -5,7 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.randn;
 
+import io.latentforge.config.IndexSettings;
 import io.latentforge.config.NeighborSettings;
+import io.latentforge.retrieval.HnswSearch;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import java.util.ArrayList;
@@ -28,7 +30,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Exact all-rows neighbour search on generated gaussian codes: queries/s, and the floating-point
  * rate of its matrix products (2 n^2 d flops) as a share of what this machine's BLAS reaches, on
  * every task slot at once, on large square products and on the search's own block shape. Approximate search is timed beside
- * it, with its recall.
+ * it, with its recall. {@link #compare} sets exact search, LSH and the HNSW index side by side.
  */
 public final class NeighborsBench {
 
@@ -82,6 +84,96 @@ public final class NeighborsBench {
     double gflops = 2.0 * rows * rows * dim / seconds / 1e9;
     return new Figures(rows, dim, seconds, rows / seconds, gflops, peak, block, Median.of(approximate), recall);
   }
+
+  /** One search method on one code set: build time (index only), search time over the queries, recall@k. */
+  public record Method(String name, Double buildSeconds, double searchSeconds, long queries, double recall) {
+    public double queriesPerSecond() {
+      return queries / searchSeconds;
+    }
+  }
+
+  /** Exact search, LSH and the HNSW index side by side on one generated code set. */
+  public record Comparison(long rows, int dim, String data, List<Method> methods) {}
+
+  /**
+   * Exact search and the HNSW index answer the same {@code queries} sampled codes (median of
+   * {@code repeats} timings each; the index is built once); LSH searches every row, as it only can,
+   * and its rate is over every row. Recall is against exact search on the sampled queries.
+   */
+  public Comparison compare(long rows, int dim, boolean clustered, int queries, IndexSettings index, int repeats,
+      String scratch) {
+    Dataset<Row> codes = (clustered ? clustered(rows, dim) : codes(rows, dim)).persist(StorageLevel.MEMORY_AND_DISK());
+    codes.count();
+    Dataset<Row> sample = NeighborSearch.recallSample(codes, settings.seed(), queries)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long asked = sample.count();
+    List<Method> methods = new ArrayList<>();
+    NeighborSearch.Result truth = null;
+    double[] exact = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long start = System.nanoTime();
+      NeighborSearch.Result result = NeighborSearch.exact(spark, codes, sample, settings);
+      exact[r] = (System.nanoTime() - start) / 1e9;
+      if (truth == null) {
+        truth = result;
+      } else {
+        result.release();
+      }
+    }
+    methods.add(new Method("exact", null, Median.of(exact), asked, 1.0));
+
+    long start = System.nanoTime();
+    NeighborSearch.Result lsh = NeighborSearch.approximate(spark, codes, settings);
+    methods.add(new Method("lsh", null, (System.nanoTime() - start) / 1e9, rows, NeighborSearch.recall(truth, lsh)));
+    lsh.release();
+
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(scratch, "index-" + rows + "-" + System.nanoTime());
+    HnswSearch.Built built = HnswSearch.build(spark, codes, rows, settings.metric(), index, dir, "bench",
+        HnswSearch.checksum(codes));
+    double[] search = new double[repeats];
+    double recall = 0;
+    for (int r = 0; r < repeats; r++) {
+      start = System.nanoTime();
+      NeighborSearch.Result found = HnswSearch.search(spark, dir, built.manifest(), sample, settings,
+          index.efSearch(), null);
+      search[r] = (System.nanoTime() - start) / 1e9;
+      if (r == 0) {
+        recall = NeighborSearch.recall(truth, found);
+      }
+      found.release();
+    }
+    methods.add(new Method("hnsw", built.seconds(), Median.of(search), asked, recall));
+    truth.release();
+    sample.unpersist();
+    codes.unpersist();
+    try {
+      dir.getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(dir, true);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return new Comparison(rows, dim, clustered ? "clustered" : "gaussian", methods);
+  }
+
+  /** A mixture of {@link #CLUSTERS} gaussians: centres N(0, 1) per value, each code its centre plus N(0, 0.5^2). */
+  private Dataset<Row> clustered(long rows, int dim) {
+    java.util.Random random = new java.util.Random(settings.seed());
+    Column cluster = org.apache.spark.sql.functions.pmod(org.apache.spark.sql.functions.xxhash64(col("id")),
+        org.apache.spark.sql.functions.lit(CLUSTERS)).cast("int").plus(1);
+    List<Column> values = new ArrayList<>();
+    for (int j = 0; j < dim; j++) {
+      Column[] centres = new Column[CLUSTERS];
+      for (int c = 0; c < CLUSTERS; c++) {
+        centres[c] = org.apache.spark.sql.functions.lit((float) random.nextGaussian());
+      }
+      values.add(org.apache.spark.sql.functions.element_at(array(centres), cluster)
+          .plus(randn(settings.seed() + j).multiply(0.5)).cast("float"));
+    }
+    return spark.range(rows).select(format_string("r%09d", col("id")).as(Columns.ID),
+        array(values.toArray(Column[]::new)).as(Columns.CODE));
+  }
+
+  /** Gaussians in the clustered codes. */
+  static final int CLUSTERS = 100;
 
   private Dataset<Row> codes(long rows, int dim) {
     List<Column> values = new ArrayList<>();
