@@ -40,7 +40,7 @@ public final class DemoCommand extends SparkJob {
   long seed = 7;
 
   /** The demo shows every step after publishing; --set nightly.steps=... still wins. */
-  private static final String ALL_STEPS = "nightly.steps=[neighbors, cluster, evaluate, report]";
+  private static final String ALL_STEPS = "nightly.steps=[index, neighbors, cluster, evaluate, report]";
 
   @Override
   String jobName() {

@@ -4,6 +4,7 @@ import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.eval.Evaluation;
 import io.latentforge.eval.EvaluationFigures;
 import io.latentforge.model.EpochMetrics;
+import io.latentforge.retrieval.IndexFigures;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.run.AfterPublishing;
 import io.latentforge.run.RunResult;
@@ -53,9 +54,19 @@ final class Summary {
     if (c != null && c.skipped() == null) {
       out.printf(Locale.ROOT, "  clusters         %s, k=%d, silhouette %.4f%n", c.algorithm(), c.k(), c.silhouette());
     }
+    IndexFigures index = found.index();
+    if (index != null && index.published()) {
+      out.printf(Locale.ROOT, "  index            HNSW, %d shard(s), recall@%d %s, %s queries/s per core%n", index.shards(),
+          index.k(), index.recallAtK() == null ? "not measured" : String.format(Locale.ROOT, "%.3f on %d codes",
+              index.recallAtK(), index.recallQueries()),
+          index.queriesPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.0f", index.queriesPerSecond()));
+    } else if (index != null) {
+      out.printf(Locale.ROOT, "  index            not published: %s%n", index.reason());
+    }
     NeighborFigures n = found.neighbors();
     if (n != null) {
-      out.printf(Locale.ROOT, "  neighbours       %d rows, k=%d, %s%n", n.rows(), n.k(), n.metric());
+      out.printf(Locale.ROOT, "  neighbours       %d rows, k=%d, %s, %s%n", n.rows(), n.k(), n.metric(),
+          n.method() == null ? "exact" : n.method());
     }
     Evaluation.Result e = found.evaluation();
     if (e != null) {
