@@ -4,17 +4,15 @@ import static io.latentforge.testing.TestFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentforge.FaultHook;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
-import io.latentforge.testing.StandaloneCluster;
+import io.latentforge.testing.HaltingRun;
 import io.latentforge.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -158,12 +156,9 @@ class IndexPublishTest {
     Path out = dir.resolve("killed-at-" + point.replaceAll("\\W", "-"));
     TestFiles.copyTree(published, out);
     byte[] before = Files.readAllBytes(out.resolve("indexes/run_date=" + DATE + "/_MANIFEST.json"));
-    ProcessBuilder pb = new ProcessBuilder(command(out, point)).redirectErrorStream(true)
-        .redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process rebuild = pb.start();
-    assertThat(rebuild.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(rebuild.exitValue()).as("halted at " + point + ", see " + out + ".log").isEqualTo(137);
+    Path log = out.resolveSibling(out.getFileName() + ".log");
+    assertThat(HaltingRun.run(point, log, List.of("index", "--output", out.toString(), "--run-date", DATE, "--set",
+        "index.m=8", "--set", "index.ef-search=" + ROWS))).as("halted at " + point + ", see " + log).isEqualTo(137);
 
     // The next job on the root recovers under the lock, then searches the date's index.
     run(neighbors(out, "--index", "--set", "publish.retention=0s"));
@@ -180,14 +175,5 @@ class IndexPublishTest {
       assertThat(all.map(p -> out.relativize(p).toString()))
           .noneMatch(p -> p.contains("_staging") || p.contains("_trash") || p.contains("_attempts"));
     }
-  }
-
-  private List<String> command(Path out, String point) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-D" + FaultHook.PROPERTY + "=" + point, "-Dspark.master=local[2]", "-Dspark.ui.enabled=false"));
-    command.addAll(StandaloneCluster.JAVA17_OPENS);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "index", "--output",
-        out.toString(), "--run-date", DATE, "--set", "index.m=8", "--set", "index.ef-search=" + ROWS));
-    return command;
   }
 }

@@ -4,11 +4,10 @@ import static io.latentforge.testing.TestFiles.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.latentforge.FaultHook;
 import io.latentforge.jobs.demo.DemoCorpora;
 import io.latentforge.testing.SparkSessionExtension;
 import io.latentforge.testing.TestFiles;
-import io.latentforge.testing.StandaloneCluster;
+import io.latentforge.testing.HaltingRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,7 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -91,12 +89,9 @@ class KilledRerunTest {
   void aRerunKilledAtAnyPointLeavesTheDateToExactlyOneRun(String point) throws Exception {
     Path out = dir.resolve("killed-at-" + point.replaceAll("\\W", "-"));
     TestFiles.copyTree(published, out);
-    ProcessBuilder pb = new ProcessBuilder(command(out, point)).redirectErrorStream(true)
-        .redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process rerun = pb.start();
-    assertThat(rerun.waitFor(5, TimeUnit.MINUTES)).isTrue();
-    assertThat(rerun.exitValue()).as("halted at " + point + ", see " + out + ".log").isEqualTo(137);
+    Path log = out.resolveSibling(out.getFileName() + ".log");
+    assertThat(HaltingRun.run(point, log, List.of(args(out, DATE, "train.seed=7")))).as("halted at " + point + ", see "
+        + log).isEqualTo(137);
 
     CliErrorsTest.Outcome next = CliErrorsTest.cli(args(out, NEXT_DATE, "train.seed=42", "publish.retention=0s"));
     assertThat(next.exitCode()).as(next.err()).isZero();
@@ -123,15 +118,6 @@ class KilledRerunTest {
           .noneMatch(p -> p.contains("_staging") || p.contains("_trash") || p.contains("_commits")
               || p.contains("_checkpoints") || p.equals("_lock"));
     }
-  }
-
-  private List<String> command(Path out, String point) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx1g", "-D" + FaultHook.PROPERTY + "=" + point, "-Dspark.master=local[2]", "-Dspark.ui.enabled=false"));
-    command.addAll(StandaloneCluster.JAVA17_OPENS);
-    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-    command.addAll(List.of(args(out, DATE, "train.seed=7")));
-    return command;
   }
 
   private static JsonNode manifest(Path out, String table) throws IOException {
