@@ -139,16 +139,17 @@ public final class HnswSearch {
         .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<String> shards = JavaSparkContext.fromSparkContext(spark.sparkContext())
         .parallelize(shardDirs, Math.max(1, shardDirs.size()));
-    JavaRDD<TopK> lists = queryBlocks.cartesian(shards)
+    // Shards outermost: consecutive tasks search the same shard, which an executor then opens once.
+    JavaRDD<TopK> lists = shards.cartesian(queryBlocks)
         .mapToPair(pair -> {
-          TopK top = new TopK(pair._1.ids, k);
-          HnswShard shard = OpenShards.get(conf, pair._2, version, metric);
+          TopK top = new TopK(pair._2.ids, k);
+          HnswShard shard = OpenShards.get(conf, pair._1, version, metric);
           long t = System.nanoTime();
-          shard.search(pair._1, ef, top);
+          shard.search(pair._2, ef, top);
           if (searchNanos != null) {
             searchNanos.add(System.nanoTime() - t);
           }
-          return new Tuple2<>(pair._1.key, top);
+          return new Tuple2<>(pair._2.key, top);
         })
         .reduceByKey(TopK::merge)
         .values();
