@@ -4,15 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.jobs.Main;
 import io.latentforge.jobs.demo.DemoCorpora;
+import io.latentforge.retrieval.HnswIndex;
 import io.latentforge.testing.SparkSessionExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -60,6 +63,29 @@ class HdfsNightlyTest {
       // Nothing left behind: no lock, no DL4J scratch files.
       assertThat(Arrays.stream(fs.listStatus(new org.apache.hadoop.fs.Path(out))).map(s -> s.getPath().getName()))
           .doesNotContain("_lock", "_scratch");
+
+      // The nightly's HNSW index on HDFS, opened by the Java API (shards copied to a local directory) and
+      // searched through by neighbors --index.
+      assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/indexes/run_date=2026-11-27/_MANIFEST.json"))).isTrue();
+      List<Row> codes = spark.read().parquet(out + "/codes/run_date=2026-11-27").select("id", "code").limit(1)
+          .collectAsList();
+      List<Float> code = codes.get(0).getList(1);
+      float[] query = new float[code.size()];
+      for (int j = 0; j < query.length; j++) {
+        query[j] = code.get(j);
+      }
+      try (HnswIndex index = HnswIndex.open(spark.sparkContext().hadoopConfiguration(), out,
+          java.time.LocalDate.parse("2026-11-27"))) {
+        assertThat(index.size()).isEqualTo(200);
+        List<HnswIndex.Neighbor> found = index.search(query, 5);
+        assertThat(found).hasSize(5);
+        assertThat(found).extracting(HnswIndex.Neighbor::id).contains(codes.get(0).getString(0));
+        assertThat(found.get(0).distance()).isCloseTo(0.0, org.assertj.core.api.Assertions.within(1e-6));
+      }
+      code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "neighbors", "--index", "--output",
+          out, "--run-date", "2026-11-27");
+      assertThat(code).as(stderr.toString()).isZero();
+      assertThat(spark.read().parquet(out + "/neighbors").where("run_date = '2026-11-27'").count()).isEqualTo(2000);
 
       // Tomorrow's encode with that model, read from and written to HDFS too.
       code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "encode", "--kind", "image",
