@@ -69,10 +69,10 @@ class HdfsNightlyTest {
       assertThat(fs.exists(new org.apache.hadoop.fs.Path(out + "/indexes/run_date=2026-11-27/_MANIFEST.json"))).isTrue();
       List<Row> codes = spark.read().parquet(out + "/codes/run_date=2026-11-27").select("id", "code").limit(1)
           .collectAsList();
-      List<Float> code = codes.get(0).getList(1);
-      float[] query = new float[code.size()];
+      List<Float> first = codes.get(0).getList(1);
+      float[] query = new float[first.size()];
       for (int j = 0; j < query.length; j++) {
-        query[j] = code.get(j);
+        query[j] = first.get(j);
       }
       try (HnswIndex index = HnswIndex.open(spark.sparkContext().hadoopConfiguration(), out,
           java.time.LocalDate.parse("2026-11-27"))) {
