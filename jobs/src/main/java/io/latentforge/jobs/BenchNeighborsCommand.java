@@ -31,6 +31,10 @@ public final class BenchNeighborsCommand extends SparkJob {
   @Option(names = "--queries", description = "Sampled codes that exact search and the index answer. Default: ${DEFAULT-VALUE}.")
   int queries = 10_000;
 
+  @Option(names = "--ef-search", split = ",", description = "Candidates per shard search, one index row each. "
+      + "Default: index.ef-search.")
+  List<Integer> efSearch;
+
   @Option(names = "--repeats", description = "Timed rounds of each search; medians are reported. Default: ${DEFAULT-VALUE}.")
   int repeats = 3;
 
@@ -60,7 +64,7 @@ public final class BenchNeighborsCommand extends SparkJob {
         n.metric().key(), queries, spark.sparkContext().master(), config.index().m(), config.index().efConstruction(),
         config.index().efSearch(), config.index().shardRows(), n.approximate().tables(),
         n.approximate().bucketRows());
-    out.printf(Locale.ROOT, "  %-19s %-6s %9s %9s %9s %11s %9s %9s%n", "codes", "method", "build s", "search s",
+    out.printf(Locale.ROOT, "  %-19s %-22s %9s %9s %9s %11s %9s %9s%n", "codes", "method", "build s", "search s",
         "queries", "queries/s", "x exact", "recall@" + n.k());
     for (long r : rows) {
       for (String d : data) {
@@ -71,10 +75,11 @@ public final class BenchNeighborsCommand extends SparkJob {
               "give gaussian, clustered or both, comma-separated.");
         };
         NeighborsBench.Comparison c = Stage.run(spark, "latentforge.bench", "neighbors " + r + " " + d,
-            () -> bench.compare(r, dim, clustered, queries, config.index(), repeats, scratch));
+            () -> bench.compare(r, dim, clustered, queries, config.index(),
+                efSearch == null ? List.of(config.index().efSearch()) : efSearch, repeats, scratch));
         double exact = c.methods().get(0).queriesPerSecond();
         for (NeighborsBench.Method m : c.methods()) {
-          out.printf(Locale.ROOT, "  %-19s %-6s %9s %9.1f %9d %11.0f %9.2f %9.3f%n", r + " " + d, m.name(),
+          out.printf(Locale.ROOT, "  %-19s %-22s %9s %9.1f %9d %11.0f %9.2f %9.3f%n", r + " " + d, m.name(),
               m.buildSeconds() == null ? "-" : String.format(Locale.ROOT, "%.1f", m.buildSeconds()), m.searchSeconds(),
               m.queries(), m.queriesPerSecond(), m.queriesPerSecond() / exact, m.recall());
         }

@@ -97,11 +97,12 @@ public final class NeighborsBench {
 
   /**
    * Exact search and the HNSW index answer the same {@code queries} sampled codes (median of
-   * {@code repeats} timings each; the index is built once); LSH searches every row, as it only can,
+   * {@code repeats} timings each; the index is built once, then searched with each {@code efSearch});
+   * LSH searches every row, as it only can,
    * and its rate is over every row. Recall is against exact search on the sampled queries.
    */
-  public Comparison compare(long rows, int dim, boolean clustered, int queries, IndexSettings index, int repeats,
-      String scratch) {
+  public Comparison compare(long rows, int dim, boolean clustered, int queries, IndexSettings index,
+      List<Integer> efSearch, int repeats, String scratch) {
     Dataset<Row> codes = (clustered ? clustered(rows, dim) : codes(rows, dim)).persist(StorageLevel.MEMORY_AND_DISK());
     codes.count();
     Dataset<Row> sample = NeighborSearch.recallSample(codes, settings.seed(), queries)
@@ -130,19 +131,20 @@ public final class NeighborsBench {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(scratch, "index-" + rows + "-" + System.nanoTime());
     HnswSearch.Built built = HnswSearch.build(spark, codes, rows, settings.metric(), index, dir, "bench",
         HnswSearch.checksum(codes));
-    double[] search = new double[repeats];
-    double recall = 0;
-    for (int r = 0; r < repeats; r++) {
-      start = System.nanoTime();
-      NeighborSearch.Result found = HnswSearch.search(spark, dir, built.manifest(), sample, settings,
-          index.efSearch(), null);
-      search[r] = (System.nanoTime() - start) / 1e9;
-      if (r == 0) {
-        recall = NeighborSearch.recall(truth, found);
+    for (int ef : efSearch) {
+      double[] search = new double[repeats];
+      double recall = 0;
+      for (int r = 0; r < repeats; r++) {
+        start = System.nanoTime();
+        NeighborSearch.Result found = HnswSearch.search(spark, dir, built.manifest(), sample, settings, ef, null);
+        search[r] = (System.nanoTime() - start) / 1e9;
+        if (r == 0) {
+          recall = NeighborSearch.recall(truth, found);
+        }
+        found.release();
       }
-      found.release();
+      methods.add(new Method("hnsw, ef-search " + ef, built.seconds(), Median.of(search), asked, recall));
     }
-    methods.add(new Method("hnsw", built.seconds(), Median.of(search), asked, recall));
     truth.release();
     sample.unpersist();
     codes.unpersist();
