@@ -39,7 +39,7 @@ class HnswSearchTest {
       .add(Columns.ID, DataTypes.StringType, false)
       .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false);
   /** Defaults of conf/latentforge.conf. */
-  private static final IndexSettings DEFAULTS = new IndexSettings(1_000_000, 16, 100, 100, 1000, 0.95);
+  private static final IndexSettings DEFAULTS = new IndexSettings(1_000_000, 16, 100, null, 1000, 0.95);
 
   @TempDir
   Path tmp;
@@ -119,11 +119,23 @@ class HnswSearchTest {
     Dataset<Row> codes = codes(spark, 20_000, 32, 50, 3).cache();
     NeighborSettings settings = settings(10, Metric.COSINE);
     IndexManifest manifest = build(spark, codes, Metric.COSINE, DEFAULTS, "clustered");
-    Dataset<Row> queries = NeighborSearch.recallSample(codes, 7, 1000).cache();
+    Dataset<Row> queries = NeighborSearch.recallSample(codes, 7, DEFAULTS.recallQueries()).cache();
+    org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(tmp.resolve("clustered").toString());
+    // ef-search = auto: the smallest of the ladder whose recall reaches min-recall + 0.01.
+    IndexRecall.Measured auto = IndexRecall.measure(spark, codes, queries, dir, manifest, settings, null, 0.95);
+    assertThat(auto.recall()).isGreaterThanOrEqualTo(0.96);
+    assertThat(auto.queries()).isEqualTo(1000);
+    assertThat(auto.queriesPerSecond()).isPositive();
+    assertThat(IndexRecall.LADDER).contains(auto.efSearch());
+    if (auto.efSearch() > IndexRecall.LADDER[0]) {
+      int below = IndexRecall.LADDER[java.util.Arrays.binarySearch(IndexRecall.LADDER, auto.efSearch()) - 1];
+      assertThat(IndexRecall.measure(spark, codes, queries, dir, manifest, settings, below, 0.95).recall())
+          .isLessThan(0.96);
+    }
     NeighborSearch.Result exact = NeighborSearch.exact(spark, codes, queries, settings);
-    NeighborSearch.Result found = search(spark, "clustered", manifest, queries, settings, DEFAULTS.efSearch());
+    NeighborSearch.Result found = search(spark, "clustered", manifest, queries, settings, auto.efSearch());
     assertThat(found.count()).isEqualTo(10_000);
-    assertThat(NeighborSearch.recall(exact, found)).isGreaterThanOrEqualTo(0.95);
+    assertThat(NeighborSearch.recall(exact, found)).isEqualTo(auto.recall());
   }
 
   @Test

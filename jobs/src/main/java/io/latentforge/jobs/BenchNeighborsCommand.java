@@ -32,7 +32,7 @@ public final class BenchNeighborsCommand extends SparkJob {
   int queries = 10_000;
 
   @Option(names = "--ef-search", split = ",", description = "Candidates per shard search, one index row each. "
-      + "Default: index.ef-search.")
+      + "Default: index.ef-search (auto: chosen on 1000 of the queries as a build chooses it, then timed on all).")
   List<Integer> efSearch;
 
   @Option(names = "--repeats", description = "Timed rounds of each search; medians are reported. Default: ${DEFAULT-VALUE}.")
@@ -60,9 +60,10 @@ public final class BenchNeighborsCommand extends SparkJob {
     }
     NeighborSettings n = config.neighbors();
     out.printf(Locale.ROOT, "neighbors benchmark: %d floats per code, k=%d, %s, %d sampled queries, master %s; "
-        + "HNSW m=%d ef-construction=%d ef-search=%d shard-rows=%d; LSH %d tables, bucket-rows %d%n", dim, n.k(),
+        + "HNSW m=%d ef-construction=%d ef-search=%s shard-rows=%d; LSH %d tables, bucket-rows %d%n", dim, n.k(),
         n.metric().key(), queries, spark.sparkContext().master(), config.index().m(), config.index().efConstruction(),
-        config.index().efSearch(), config.index().shardRows(), n.approximate().tables(),
+        config.index().efSearch() == null ? "auto" : config.index().efSearch(), config.index().shardRows(),
+        n.approximate().tables(),
         n.approximate().bucketRows());
     out.printf(Locale.ROOT, "  %-19s %-22s %9s %9s %9s %11s %9s %9s%n", "codes", "method", "build s", "search s",
         "queries", "queries/s", "x exact", "recall@" + n.k());
@@ -76,7 +77,8 @@ public final class BenchNeighborsCommand extends SparkJob {
         };
         NeighborsBench.Comparison c = Stage.run(spark, "latentforge.bench", "neighbors " + r + " " + d,
             () -> bench.compare(r, dim, clustered, queries, config.index(),
-                efSearch == null ? List.of(config.index().efSearch()) : efSearch, repeats, scratch));
+                efSearch != null ? efSearch : config.index().efSearch() == null ? null
+                    : List.of(config.index().efSearch()), repeats, scratch));
         double exact = c.methods().get(0).queriesPerSecond();
         for (NeighborsBench.Method m : c.methods()) {
           out.printf(Locale.ROOT, "  %-19s %-22s %9s %9.1f %9d %11.0f %9.2f %9.3f%n", r + " " + d, m.name(),

@@ -6,11 +6,11 @@ package io.latentforge.config;
  * @param shardRows codes per shard, about (one graph per shard, built in parallel)
  * @param m graph neighbours per node (Lucene's maxConn)
  * @param efConstruction candidates considered while inserting a node (Lucene's beamWidth)
- * @param efSearch candidates kept while searching; at least k + 1
+ * @param efSearch candidates kept while searching (at least k + 1); null: auto, chosen by each build's recall
  * @param recallQueries queries on which each build measures recall against exact search
  * @param minRecall an index measured below it is not published
  */
-public record IndexSettings(int shardRows, int m, int efConstruction, int efSearch, int recallQueries,
+public record IndexSettings(int shardRows, int m, int efConstruction, Integer efSearch, int recallQueries,
     double minRecall) {
 
   /** Lucene's limits for maxConn and beamWidth. */
@@ -20,7 +20,7 @@ public record IndexSettings(int shardRows, int m, int efConstruction, int efSear
   /** The {@code index} section. */
   static IndexSettings from(ConfigReader r) {
     return new IndexSettings(r.intAtLeast("shard-rows", 1), r.intBetween("m", 2, MAX_M),
-        r.intBetween("ef-construction", 1, MAX_EF_CONSTRUCTION), r.intAtLeast("ef-search", 1),
+        r.intBetween("ef-construction", 1, MAX_EF_CONSTRUCTION), r.isAuto("ef-search") ? null : r.intAtLeast("ef-search", 1),
         r.intAtLeast("recall-queries", 0), r.fractionOrZero("min-recall"));
   }
 }

@@ -40,6 +40,8 @@ import scala.Tuple2;
 public final class HnswSearch {
 
   private static final String SHARD = "shard-%05d";
+  /** ef-search of an auto index whose recall was not measured. */
+  static final int DEFAULT_EF_SEARCH = 100;
   private static final String ATTEMPTS = "_attempts";
 
   private HnswSearch() {}
@@ -92,7 +94,8 @@ public final class HnswSearch {
     int dim = written.isEmpty() ? 0 : written.get(0).dim;
     IndexManifest manifest = new IndexManifest(IndexManifest.FORMAT_VERSION, null, null, Instant.now().toString(),
         modelId, rows, checksum, metric.key(), HnswShard.similarity(metric).name().toLowerCase(Locale.ROOT), dim,
-        settings.m(), settings.efConstruction(), settings.efSearch(), list, null);
+        settings.m(), settings.efConstruction(), settings.efSearch() == null ? DEFAULT_EF_SEARCH : settings.efSearch(), list,
+        null);
     return new Built(manifest, (System.nanoTime() - start) / 1e9);
   }
 

@@ -24,7 +24,9 @@ public record IndexManifest(@JsonProperty("format_version") int formatVersion,
     @JsonProperty("code_rows") long codeRows, @JsonProperty("codes_checksum") String codesChecksum,
     @JsonProperty("metric") String metric, @JsonProperty("similarity") String similarity,
     @JsonProperty("dimension") int dimension, @JsonProperty("m") int m,
-    @JsonProperty("ef_construction") int efConstruction, @JsonProperty("ef_search") int efSearch,
+    @JsonProperty("ef_construction") int efConstruction,
+    /** The ef-search searches use unless index.ef-search says otherwise: as configured, or as auto chose it. */
+    @JsonProperty("ef_search") int efSearch,
     @JsonProperty("shards") List<Shard> shards, @JsonProperty("build") IndexFigures build) {
 
   public static final int FORMAT_VERSION = 1;
@@ -42,10 +44,11 @@ public record IndexManifest(@JsonProperty("format_version") int formatVersion,
         dimension, m, efConstruction, efSearch, shards, build);
   }
 
-  /** This manifest with the figures its build measured. */
+  /** This manifest with the figures its build measured, and the ef-search it measured them with. */
   public IndexManifest withBuild(IndexFigures figures) {
     return new IndexManifest(formatVersion, runDate, runId, created, modelId, codeRows, codesChecksum, metric,
-        similarity, dimension, m, efConstruction, efSearch, shards, figures);
+        similarity, dimension, m, efConstruction, figures.efSearch() == null ? efSearch : figures.efSearch(), shards,
+        figures);
   }
 
   /** Why this index does not fit a code partition (null when it does). */

@@ -33,6 +33,7 @@ import io.latentforge.retrieval.HnswIndex;
 import io.latentforge.retrieval.HnswSearch;
 import io.latentforge.retrieval.IndexFigures;
 import io.latentforge.retrieval.IndexManifest;
+import io.latentforge.retrieval.IndexRecall;
 import io.latentforge.retrieval.NeighborFigures;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
@@ -58,7 +59,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -193,7 +193,8 @@ final class Downstream {
       commit.remove(target);
       if (required) {
         throw LatentforgeException.badInput("The HNSW index of " + runDate + " was not published: " + why + ".",
-            "raise index.ef-search (now " + settings.efSearch() + "), or index.m / index.ef-construction, and rebuild.");
+            "raise index.m or index.ef-construction (or set a larger index.ef-search; it was " + figures.efSearch()
+                + "), and rebuild.");
       }
       LOG.warn("the HNSW index of {} is not published: {}", runDate, why);
       figures = figures.belowMinRecall(why);
@@ -211,29 +212,22 @@ final class Downstream {
   private IndexFigures indexRecall(Dataset<Row> codes, Path staged, HnswSearch.Built built, long rows) {
     IndexSettings settings = config.index();
     NeighborSettings neighbors = config.neighbors();
-    Double recall = null;
-    Double rate = null;
-    Integer queries = null;
+    IndexRecall.Measured measured = null;
     if (settings.recallQueries() > 0) {
       Dataset<Row> sample = NeighborSearch.recallSample(codes, neighbors.seed(), settings.recallQueries())
           .persist(StorageLevel.MEMORY_AND_DISK());
-      LongAccumulator nanos = spark.sparkContext().longAccumulator("HNSW search time");
-      NeighborSearch.Result exact = NeighborSearch.exact(spark, codes, sample, neighbors);
-      NeighborSearch.Result found = HnswSearch.search(spark, staged, built.manifest(), sample, neighbors,
-          settings.efSearch(), nanos);
       try {
-        queries = (int) sample.count();
-        recall = NeighborSearch.recall(exact, found);
-        rate = nanos.value() == 0 ? null : queries / (nanos.value() / 1e9);
+        measured = IndexRecall.measure(spark, codes, sample, staged, built.manifest(), neighbors, settings.efSearch(),
+            settings.minRecall());
       } finally {
-        exact.release();
-        found.release();
         sample.unpersist();
       }
     }
     return new IndexFigures(IndexFigures.PUBLISHED, null, neighbors.metric().key(), rows,
-        built.manifest().shards().size(), settings.m(), settings.efConstruction(), settings.efSearch(), neighbors.k(),
-        recall, queries, rate, built.seconds());
+        built.manifest().shards().size(), settings.m(), settings.efConstruction(),
+        measured != null ? measured.efSearch() : built.manifest().efSearch(), neighbors.k(),
+        measured == null ? null : measured.recall(), measured == null ? null : measured.queries(),
+        measured == null || measured.queriesPerSecond() == 0 ? null : measured.queriesPerSecond(), built.seconds());
   }
 
   /** Neighbours through the date's index (staged by this run, or published), refused when it no longer fits the codes. */
@@ -256,7 +250,8 @@ final class Downstream {
       throw LatentforgeException.usage("The HNSW index of " + runDate + " does not fit its codes: " + mismatch + ".",
           rebuild);
     }
-    return HnswSearch.search(spark, partition, manifest, queries, settings, config.index().efSearch(), null);
+    Integer ef = config.index().efSearch();
+    return HnswSearch.search(spark, partition, manifest, queries, settings, ef != null ? ef : manifest.efSearch(), null);
   }
 
   /** As {@link #cluster}, but with fewer rows than cluster.k only records why it did not cluster (nightly). */

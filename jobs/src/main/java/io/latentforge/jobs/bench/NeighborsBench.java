@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.randn;
 import io.latentforge.config.IndexSettings;
 import io.latentforge.config.NeighborSettings;
 import io.latentforge.retrieval.HnswSearch;
+import io.latentforge.retrieval.IndexRecall;
 import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import java.util.ArrayList;
@@ -131,7 +132,13 @@ public final class NeighborsBench {
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(scratch, "index-" + rows + "-" + System.nanoTime());
     HnswSearch.Built built = HnswSearch.build(spark, codes, rows, settings.metric(), index, dir, "bench",
         HnswSearch.checksum(codes));
-    for (int ef : efSearch) {
+    List<Integer> efs = efSearch;
+    if (efs == null) {
+      Dataset<Row> tuning = NeighborSearch.recallSample(sample, settings.seed(), AUTO_QUERIES);
+      efs = List.of(IndexRecall.measure(spark, codes, tuning, dir, built.manifest(), settings, null,
+          index.minRecall()).efSearch());
+    }
+    for (int ef : efs) {
       double[] search = new double[repeats];
       double recall = 0;
       for (int r = 0; r < repeats; r++) {
@@ -173,6 +180,9 @@ public final class NeighborsBench {
     return spark.range(rows).select(format_string("r%09d", col("id")).as(Columns.ID),
         array(values.toArray(Column[]::new)).as(Columns.CODE));
   }
+
+  /** Queries on which auto chooses ef-search, as a build's index.recall-queries would. */
+  static final int AUTO_QUERIES = 1000;
 
   /** Gaussians in the clustered codes. */
   static final int CLUSTERS = 100;
