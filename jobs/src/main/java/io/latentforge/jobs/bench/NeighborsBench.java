@@ -103,7 +103,7 @@ public final class NeighborsBench {
    * and its rate is over every row. Recall is against exact search on the sampled queries.
    */
   public Comparison compare(long rows, int dim, boolean clustered, int queries, IndexSettings index,
-      List<Integer> efSearch, int repeats, String scratch) {
+      List<Integer> efSearch, boolean withLsh, int repeats, String scratch) {
     Dataset<Row> codes = (clustered ? clustered(rows, dim) : codes(rows, dim)).persist(StorageLevel.MEMORY_AND_DISK());
     codes.count();
     Dataset<Row> sample = NeighborSearch.recallSample(codes, settings.seed(), queries)
@@ -125,9 +125,11 @@ public final class NeighborsBench {
     methods.add(new Method("exact", null, Median.of(exact), asked, 1.0));
 
     long start = System.nanoTime();
-    NeighborSearch.Result lsh = NeighborSearch.approximate(spark, codes, settings);
-    methods.add(new Method("lsh", null, (System.nanoTime() - start) / 1e9, rows, NeighborSearch.recall(truth, lsh)));
-    lsh.release();
+    if (withLsh) {
+      NeighborSearch.Result lsh = NeighborSearch.approximate(spark, codes, settings);
+      methods.add(new Method("lsh", null, (System.nanoTime() - start) / 1e9, rows, NeighborSearch.recall(truth, lsh)));
+      lsh.release();
+    }
 
     org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(scratch, "index-" + rows + "-" + System.nanoTime());
     HnswSearch.Built built = HnswSearch.build(spark, codes, rows, settings.metric(), index, dir, "bench",
