@@ -35,6 +35,10 @@ public final class BenchNeighborsCommand extends SparkJob {
       + "Default: index.ef-search (auto: chosen on 1000 of the queries as a build chooses it, then timed on all).")
   List<Integer> efSearch;
 
+  @Option(names = "--index-queries", description = "Codes the index is timed on (its recall is on --queries); "
+      + "at least the corpus size: every row, as the nightly's neighbour step. Default: --queries.")
+  Long indexQueries;
+
   @Option(names = "--no-lsh", description = "Leave LSH out (on clustered codes its buckets grow with the corpus: "
       + "at 1,000,000 codes one needs more than a 6 GB heap).")
   boolean noLsh;
@@ -82,7 +86,8 @@ public final class BenchNeighborsCommand extends SparkJob {
         NeighborsBench.Comparison c = Stage.run(spark, "latentforge.bench", "neighbors " + r + " " + d,
             () -> bench.compare(r, dim, clustered, queries, config.index(),
                 efSearch != null ? efSearch : config.index().efSearch() == null ? null
-                    : List.of(config.index().efSearch()), !noLsh, repeats, scratch));
+                    : List.of(config.index().efSearch()), indexQueries == null ? queries : indexQueries, !noLsh,
+                repeats, scratch));
         double exact = c.methods().get(0).queriesPerSecond();
         for (NeighborsBench.Method m : c.methods()) {
           out.printf(Locale.ROOT, "  %-19s %-22s %9s %9.1f %9d %11.0f %9.2f %9.3f%n", r + " " + d, m.name(),
