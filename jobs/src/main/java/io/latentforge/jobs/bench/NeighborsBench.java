@@ -143,7 +143,7 @@ public final class NeighborsBench {
     // The index may be timed on more queries than exact search can answer in reasonable time (every
     // row, as the nightly's neighbour step asks), so its fixed cost per search is spread as it is there.
     Dataset<Row> timed = indexQueries >= rows ? codes : indexQueries <= asked ? sample
-        : NeighborSearch.recallSample(codes, settings.seed() + 1, indexQueries).persist(StorageLevel.MEMORY_AND_DISK());
+        : NeighborSearch.recallSample(codes, settings.seed() + 1, (int) indexQueries).persist(StorageLevel.MEMORY_AND_DISK());
     long timedCount = timed == sample ? asked : timed.count();
     for (int ef : efs) {
       NeighborSearch.Result checked = HnswSearch.search(spark, dir, built.manifest(), sample, settings, ef, null);
