@@ -39,7 +39,7 @@ class HnswSearchTest {
       .add(Columns.ID, DataTypes.StringType, false)
       .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false);
   /** Defaults of conf/latentforge.conf. */
-  private static final IndexSettings DEFAULTS = new IndexSettings(1_000_000, 16, 100, null, 1000, 0.95);
+  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95);
 
   @TempDir
   Path tmp;
