@@ -48,7 +48,8 @@ class HdfsNightlyTest {
       StringWriter stdout = new StringWriter();
       StringWriter stderr = new StringWriter();
       int code = Main.run(new PrintWriter(stdout, true), new PrintWriter(stderr, true), "nightly", "--kind", "image",
-          "--input", corpus, "--output", out, "--run-date", "2026-11-27", "--set", "train.epochs=2");
+          "--input", corpus, "--output", out, "--run-date", "2026-11-27", "--set", "train.epochs=2",
+          "--set", "index.min-rows=0");
       assertThat(code).as(stderr.toString()).isZero();
 
       assertThat(spark.read().parquet(out + "/codes").where("run_date = '2026-11-27'").count()).isEqualTo(200);

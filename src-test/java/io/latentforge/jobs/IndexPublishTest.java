@@ -54,7 +54,8 @@ class IndexPublishTest {
   private void nightly(Path out, int seed, String steps) {
     run("nightly", "--kind", "text", "--input", corpus, "--output", out.toString(), "--run-date", DATE,
         "--set", "train.epochs=1", "--set", "model.code-size=8", "--set", "neighbors.k=5",
-        "--set", "index.shard-rows=100", "--set", "index.ef-search=" + ROWS, "--set", "train.seed=" + seed,
+        "--set", "index.shard-rows=100", "--set", "index.ef-search=" + ROWS, "--set", "index.min-rows=0",
+        "--set", "train.seed=" + seed,
         "--set", "nightly.steps=" + steps);
   }
 
@@ -122,7 +123,14 @@ class IndexPublishTest {
     Path out = dir.resolve("stale");
     TestFiles.copyTree(published, out);
     Path other = dir.resolve("other");
-    nightly(other, 7, "[report]");
+    // With the default index.min-rows the step skips a corpus this small, and says why.
+    run("nightly", "--kind", "text", "--input", corpus, "--output", other.toString(), "--run-date", DATE,
+        "--set", "train.epochs=1", "--set", "model.code-size=8", "--set", "train.seed=7",
+        "--set", "nightly.steps=[index, report]");
+    JsonNode skipped = json(other.resolve("reports/run_date=" + DATE + "/metrics.json")).get("index");
+    assertThat(skipped.get("status").asText()).isEqualTo("skipped");
+    assertThat(skipped.get("reason").asText()).contains(ROWS + " codes, fewer than index.min-rows = 100000");
+    assertThat(other.resolve("indexes/run_date=" + DATE)).doesNotExist();
     String otherModel = codesManifest(other).get("model_id").asText();
     String indexedModel = indexManifest(out).get("model_id").asText();
     assertThat(otherModel).isNotEqualTo(indexedModel);

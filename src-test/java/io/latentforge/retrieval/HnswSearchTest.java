@@ -39,7 +39,7 @@ class HnswSearchTest {
       .add(Columns.ID, DataTypes.StringType, false)
       .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false);
   /** Defaults of conf/latentforge.conf. */
-  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95);
+  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95, 0);
 
   @TempDir
   Path tmp;
@@ -95,9 +95,9 @@ class HnswSearchTest {
   void withEveryCodeACandidateTheIndexIsExactSearchInOneShardOrMany(Metric metric, SparkSession spark) {
     Dataset<Row> codes = codes(spark, 600, 8, 0, 11).cache();
     NeighborSettings settings = settings(5, metric);
-    IndexSettings many = new IndexSettings(200, 8, 40, 600, 0, 0.95);
+    IndexSettings many = new IndexSettings(200, 8, 40, 600, 0, 0.95, 0);
     IndexManifest sharded = build(spark, codes, metric, many, "many-" + metric);
-    IndexManifest single = build(spark, codes, metric, new IndexSettings(10_000, 8, 40, 600, 0, 0.95),
+    IndexManifest single = build(spark, codes, metric, new IndexSettings(10_000, 8, 40, 600, 0, 0.95, 0),
         "one-" + metric);
     assertThat(sharded.shards()).hasSize(3);
     assertThat(sharded.shards().stream().mapToLong(IndexManifest.Shard::rows).sum()).isEqualTo(600);
@@ -141,7 +141,7 @@ class HnswSearchTest {
   @Test
   void theJavaApiAnswersNewVectorsAsBruteForceDoes(SparkSession spark) {
     Dataset<Row> codes = codes(spark, 400, 6, 0, 5).cache();
-    IndexManifest manifest = build(spark, codes, Metric.EUCLIDEAN, new IndexSettings(150, 8, 40, 400, 0, 0.95), "api");
+    IndexManifest manifest = build(spark, codes, Metric.EUCLIDEAN, new IndexSettings(150, 8, 40, 400, 0, 0.95, 0), "api");
     List<Row> rows = codes.collectAsList();
     float[] query = {0.5f, -0.25f, 1, 0, 0.75f, -1};
     List<HnswIndex.Neighbor> expected = new ArrayList<>();

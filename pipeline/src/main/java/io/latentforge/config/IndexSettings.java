@@ -9,9 +9,10 @@ package io.latentforge.config;
  * @param efSearch candidates kept while searching (at least k + 1); null: auto, chosen by each build's recall
  * @param recallQueries queries on which each build measures recall against exact search
  * @param minRecall an index measured below it is not published
+ * @param minRows the nightly step skips partitions of fewer codes (the {@code index} command does not)
  */
 public record IndexSettings(int shardRows, int m, int efConstruction, Integer efSearch, int recallQueries,
-    double minRecall) {
+    double minRecall, long minRows) {
 
   /** Lucene's limits for maxConn and beamWidth. */
   static final int MAX_M = 512;
@@ -21,6 +22,6 @@ public record IndexSettings(int shardRows, int m, int efConstruction, Integer ef
   static IndexSettings from(ConfigReader r) {
     return new IndexSettings(r.intAtLeast("shard-rows", 1), r.intBetween("m", 2, MAX_M),
         r.intBetween("ef-construction", 1, MAX_EF_CONSTRUCTION), r.isAuto("ef-search") ? null : r.intAtLeast("ef-search", 1),
-        r.intAtLeast("recall-queries", 0), r.fractionOrZero("min-recall"));
+        r.intAtLeast("recall-queries", 0), r.fractionOrZero("min-recall"), r.longAtLeast("min-rows", 0));
   }
 }

@@ -167,7 +167,9 @@ final class Downstream {
     Path target = commit.partition(out.indexes());
     String skipped = neighbors.metric() == Metric.HAMMING
         ? "neighbors.metric = hamming: binary codes are searched exactly, by their packed bits"
-        : rows == 0 ? "no codes" : null;
+        : rows == 0 ? "no codes"
+        : !required && rows < settings.minRows() ? rows + " codes, fewer than index.min-rows = " + settings.minRows()
+            + ": exact search answers as fast at this size" : null;
     if (skipped != null) {
       if (required) {
         throw LatentforgeException.usage("No index is built for " + runDate + ": " + skipped + ".",
