@@ -26,7 +26,8 @@ class DemoCommandTest {
         "--run-date", "2026-03-04", "--set", "train.epochs=2");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(r.out()).contains("nightly image run 2026-03-04", "nightly text run 2026-03-04", "rows read        150",
-        "rows read        120", "rejects          none");
+        "rows read        120", "rejects          none", "index            HNSW, 1 shard(s), recall@10");
+    assertThat(r.out()).containsPattern("neighbours +[0-9]+ rows, k=10, cosine, hnsw");
     assertThat(spark.read().parquet(out + "/corpora/images").columns()).containsExactly("id", "image", "label");
     assertThat(spark.read().parquet(out + "/corpora/documents").columns()).containsExactly("id", "text", "label");
     assertThat(r.out()).contains("images, deep", "images, denoising (masking 0.2)", "images, conv",

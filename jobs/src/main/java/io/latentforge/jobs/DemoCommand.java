@@ -39,8 +39,12 @@ public final class DemoCommand extends SparkJob {
   @Option(names = "--seed", description = "Seed of the generated corpora. Default: ${DEFAULT-VALUE}.")
   long seed = 7;
 
-  /** The demo shows every step after publishing; --set nightly.steps=... still wins. */
+  /**
+   * The demo shows every step after publishing, the index too although its corpora are small;
+   * --set nightly.steps=... still wins.
+   */
   private static final String ALL_STEPS = "nightly.steps=[index, neighbors, cluster, evaluate, report]";
+  private static final String SMALL_INDEX = "index.min-rows=0";
 
   @Override
   String jobName() {
@@ -51,10 +55,11 @@ public final class DemoCommand extends SparkJob {
   void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     Map<String, LatentforgeConfig> imageConfigs = new LinkedHashMap<>();
     for (String type : imageModels) { // every config validated before any corpus is generated
-      imageConfigs.put(type, common.config(List.of("model.type=" + type, ALL_STEPS,
+      imageConfigs.put(type, common.config(List.of("model.type=" + type, ALL_STEPS, SMALL_INDEX,
           "cluster.k=" + DemoCorpora.SHAPES.size())));
     }
-    LatentforgeConfig documentConfig = common.config(List.of(ALL_STEPS, "cluster.k=" + DemoCorpora.TOPICS.size()));
+    LatentforgeConfig documentConfig = common.config(List.of(ALL_STEPS, SMALL_INDEX,
+        "cluster.k=" + DemoCorpora.TOPICS.size()));
     GeneratedCorpora.Paths corpora = GeneratedCorpora.write(spark, output, images, documents, seed);
     Map<String, RunResult> results = new LinkedHashMap<>();
     imageConfigs.forEach((type, typeConfig) -> results.put("images, " + name(typeConfig),

@@ -61,7 +61,8 @@ final class Summary {
               index.recallAtK(), index.recallQueries()),
           index.queriesPerSecond() == null ? "-" : String.format(Locale.ROOT, "%.0f", index.queriesPerSecond()));
     } else if (index != null) {
-      out.printf(Locale.ROOT, "  index            not published: %s%n", index.reason());
+      out.printf(Locale.ROOT, "  index            %s: %s%n", IndexFigures.SKIPPED.equals(index.status()) ? "skipped"
+          : "not published", index.reason());
     }
     NeighborFigures n = found.neighbors();
     if (n != null) {
