@@ -9,11 +9,14 @@ import io.latentforge.config.NeighborSettings;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.schema.Columns;
 import io.latentforge.testing.SparkSessionExtension;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -39,7 +42,7 @@ class HnswSearchTest {
       .add(Columns.ID, DataTypes.StringType, false)
       .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false);
   /** Defaults of conf/latentforge.conf. */
-  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95, 0);
+  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95, 0, null);
 
   @TempDir
   Path tmp;
@@ -92,13 +95,20 @@ class HnswSearchTest {
 
   @ParameterizedTest
   @EnumSource(value = Metric.class, names = {"COSINE", "EUCLIDEAN"})
-  void withEveryCodeACandidateTheIndexIsExactSearchInOneShardOrMany(Metric metric, SparkSession spark) {
+  void withEveryCodeACandidateTheIndexIsExactSearchInOneShardOrMany(Metric metric, SparkSession spark)
+      throws IOException {
     Dataset<Row> codes = codes(spark, 600, 8, 0, 11).cache();
     NeighborSettings settings = settings(5, metric);
-    IndexSettings many = new IndexSettings(200, 8, 40, 600, 0, 0.95, 0);
+    // Shards built on one thread each; the single graph on two (written without a graph, then merged).
+    IndexSettings many = new IndexSettings(200, 8, 40, 600, 0, 0.95, 0, 1);
     IndexManifest sharded = build(spark, codes, metric, many, "many-" + metric);
-    IndexManifest single = build(spark, codes, metric, new IndexSettings(10_000, 8, 40, 600, 0, 0.95, 0),
+    IndexManifest single = build(spark, codes, metric, new IndexSettings(10_000, 8, 40, 600, 0, 0.95, 0, 2),
         "one-" + metric);
+    try (Stream<Path> files = Files.list(tmp.resolve("one-" + metric).resolve(single.shards().get(0).name()))) {
+      // Only the graph's format is left in the shard, not the staging one.
+      assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.contains("Vectors")))
+          .isNotEmpty().allMatch(f -> f.contains("Lucene99HnswVectorsFormat"));
+    }
     assertThat(sharded.shards()).hasSize(3);
     assertThat(sharded.shards().stream().mapToLong(IndexManifest.Shard::rows).sum()).isEqualTo(600);
     assertThat(single.shards()).hasSize(1);
@@ -141,7 +151,7 @@ class HnswSearchTest {
   @Test
   void theJavaApiAnswersNewVectorsAsBruteForceDoes(SparkSession spark) {
     Dataset<Row> codes = codes(spark, 400, 6, 0, 5).cache();
-    IndexManifest manifest = build(spark, codes, Metric.EUCLIDEAN, new IndexSettings(150, 8, 40, 400, 0, 0.95, 0), "api");
+    IndexManifest manifest = build(spark, codes, Metric.EUCLIDEAN, new IndexSettings(150, 8, 40, 400, 0, 0.95, 0, null), "api");
     List<Row> rows = codes.collectAsList();
     float[] query = {0.5f, -0.25f, 1, 0, 0.75f, -1};
     List<HnswIndex.Neighbor> expected = new ArrayList<>();

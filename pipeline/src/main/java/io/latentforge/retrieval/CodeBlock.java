@@ -86,6 +86,19 @@ final class CodeBlock implements Serializable {
     return new CodeBlock(key, ids, dim, values, squaredNorms, 0, null);
   }
 
+  /** This block's float codes with its rows in {@code order}. */
+  CodeBlock permuted(int[] order) {
+    String[] movedIds = new String[order.length];
+    float[] movedValues = new float[order.length * dim];
+    float[] movedNorms = new float[order.length];
+    for (int i = 0; i < order.length; i++) {
+      movedIds[i] = ids[order[i]];
+      System.arraycopy(values, order[i] * dim, movedValues, i * dim, dim);
+      movedNorms[i] = squaredNorms[order[i]];
+    }
+    return new CodeBlock(key, movedIds, dim, movedValues, movedNorms, 0, null);
+  }
+
   /** Row {@code i}'s values. */
   float[] row(int i) {
     return java.util.Arrays.copyOfRange(values, i * dim, (i + 1) * dim);

@@ -71,9 +71,10 @@ public final class HnswSearch {
     String attempts = new Path(partition, ATTEMPTS).toString();
     int m = settings.m();
     int efConstruction = settings.efConstruction();
+    int threads = settings.buildThreads() != null ? settings.buildThreads() : autoThreads(spark, shards);
     List<ShardWritten> written = NeighborSearch.columns(codes, metric)
         .repartition(shards, xxhash64(col(Columns.ID))).sortWithinPartitions(Columns.ID).javaRDD()
-        .mapPartitionsWithIndex((shard, it) -> buildShard(shard, it, metric, m, efConstruction, conf, attempts), true)
+        .mapPartitionsWithIndex((shard, it) -> buildShard(shard, it, metric, m, efConstruction, threads, conf, attempts), true)
         .collect();
     List<IndexManifest.Shard> list = new ArrayList<>();
     try {
@@ -99,8 +100,19 @@ public final class HnswSearch {
     return new Built(manifest, (System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * Threads per shard build: the cores that the shard tasks leave idle (one shard on 2 cores: 2),
+   * at most an executor's cores ({@code spark.executor.cores}; 1 when unset outside local mode).
+   */
+  static int autoThreads(SparkSession spark, int shards) {
+    int parallelism = spark.sparkContext().defaultParallelism();
+    int executorCores = spark.sparkContext().isLocal() ? parallelism
+        : spark.sparkContext().getConf().getInt("spark.executor.cores", 1);
+    return Math.max(1, Math.min(parallelism / shards, executorCores));
+  }
+
   private static java.util.Iterator<ShardWritten> buildShard(int shard,
-      java.util.Iterator<Row> rows, Metric metric, int m, int efConstruction, PortableConfiguration conf,
+      java.util.Iterator<Row> rows, Metric metric, int m, int efConstruction, int threads, PortableConfiguration conf,
       String attempts)
       throws IOException {
     List<Code> codes = new ArrayList<>();
@@ -111,7 +123,7 @@ public final class HnswSearch {
     java.nio.file.Path local = Files.createTempDirectory("latentforge-hnsw-build-");
     try {
       CodeBlock block = CodeBlock.of(shard, codes, metric);
-      HnswShard.build(block, metric, m, efConstruction, local);
+      HnswShard.build(block, metric, m, efConstruction, threads, local);
       Path target = new Path(attempts, String.format(Locale.ROOT, SHARD, shard) + "-" + TaskContext.get().taskAttemptId());
       FileSystem fs = target.getFileSystem(conf.get());
       fs.delete(target, true);
@@ -130,9 +142,10 @@ public final class HnswSearch {
   public static NeighborSearch.Result search(SparkSession spark, Path partition, IndexManifest manifest,
       Dataset<Row> queries, NeighborSettings settings, int efSearch, LongAccumulator searchNanos) {
     Metric metric = HnswIndex.metric(manifest);
-    NeighborSettings asIndexed = new NeighborSettings(settings.k(), metric, settings.blockRows(),
-        settings.approximate(), settings.seed());
     long rows = queries.count();
+    NeighborSettings asIndexed = new NeighborSettings(settings.k(), metric,
+        queryBlockRows(rows, settings.blockRows(), manifest.shards().size(), spark.sparkContext().defaultParallelism()),
+        settings.approximate(), settings.seed());
     int k = settings.k();
     int ef = Math.max(efSearch, k + 1);
     PortableConfiguration conf = new PortableConfiguration(spark.sparkContext().hadoopConfiguration());
@@ -161,6 +174,21 @@ public final class HnswSearch {
     } finally {
       queryBlocks.unpersist();
     }
+  }
+
+  /**
+   * Rows per query block: at most {@code blockRows}, and as many blocks as make the tasks (a shard
+   * and a block each) a multiple of the cores, so that none idles through the last round.
+   */
+  static int queryBlockRows(long rows, int blockRows, int shards, int cores) {
+    int step = cores / gcd(cores, Math.max(1, shards));
+    long blocks = Math.max(1, (rows + blockRows - 1) / blockRows);
+    blocks = (blocks + step - 1) / step * step;
+    return (int) Math.max(1, (rows + blocks - 1) / blocks);
+  }
+
+  private static int gcd(int a, int b) {
+    return b == 0 ? a : gcd(b, a % b);
   }
 
   /**

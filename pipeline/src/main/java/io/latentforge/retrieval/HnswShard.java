@@ -7,11 +7,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
-import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99ScalarQuantizedVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
@@ -65,37 +67,67 @@ final class HnswShard implements Closeable {
 
   /**
    * Writes the codes of {@code block} as a one-segment index into the empty directory {@code dir},
-   * with HNSW parameters {@code m} and {@code efConstruction}.
+   * with HNSW parameters {@code m} and {@code efConstruction}, in {@link LocalityOrder}, the graph
+   * built by {@code threads} threads.
    */
-  static void build(CodeBlock block, Metric metric, int m, int efConstruction, Path dir) {
-    KnnVectorsFormat format = new Lucene99HnswVectorsFormat(m, efConstruction);
-    Codec codec = new Lucene912Codec() {
-      @Override
-      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-        return format;
-      }
-    };
+  static void build(CodeBlock block, Metric metric, int m, int efConstruction, int threads, Path dir) {
+    CodeBlock ordered = block.permuted(LocalityOrder.of(block));
+    ExecutorService workers = threads > 1 && ordered.rows() > 1 ? Executors.newFixedThreadPool(threads) : null;
+    StagingCodec codec = new StagingCodec(workers == null ? new Lucene99HnswVectorsFormat(m, efConstruction)
+        : new Lucene99HnswVectorsFormat(m, efConstruction, threads, workers), workers != null);
     IndexWriterConfig config = new IndexWriterConfig().setCodec(codec).setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setRAMBufferSizeMB(RAM_BUFFER_MB).setUseCompoundFile(false);
     VectorSimilarityFunction similarity = similarity(metric);
     try (Directory directory = FSDirectory.open(dir); IndexWriter writer = new IndexWriter(directory, config)) {
-      for (int i = 0; i < block.rows(); i++) {
+      for (int i = 0; i < ordered.rows(); i++) {
         Document doc = new Document();
-        doc.add(new KnnFloatVectorField(FIELD, block.row(i), similarity));
-        doc.add(new StoredField(ID, block.ids[i]));
+        doc.add(new KnnFloatVectorField(FIELD, ordered.row(i), similarity));
+        doc.add(new StoredField(ID, ordered.ids[i]));
         writer.addDocument(doc);
+        if (codec.staging && i == ordered.rows() / 2 - 1) {
+          writer.flush(); // two segments, so that forceMerge merges them
+        }
       }
-      // A shard too large for the buffer was flushed as several segments: one graph is searched faster.
+      writer.flush();
+      codec.staging = false;
+      // The graph is built here when staged, and a shard too large for the buffer becomes one graph.
       writer.forceMerge(1);
       writer.commit();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot build an HNSW shard in " + dir, e);
+    } finally {
+      if (workers != null) {
+        workers.shutdownNow();
+      }
     }
     try {
       // The writer's lock file is no part of the index; readers never take it.
       Files.deleteIfExists(dir.resolve(IndexWriter.WRITE_LOCK_NAME));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Lucene builds a segment's graph on one thread as documents are added, and on several only when
+   * it merges segments that have no graph to start from. So a build on several threads first
+   * writes the codes without a graph (Lucene's flat quantized format, which keeps the floats as
+   * given), then merges them into one segment of {@code graph}'s format: the shard written holds
+   * only the latter.
+   */
+  private static final class StagingCodec extends Lucene912Codec {
+    private final KnnVectorsFormat graph;
+    private final KnnVectorsFormat flat = new Lucene99ScalarQuantizedVectorsFormat();
+    volatile boolean staging;
+
+    StagingCodec(KnnVectorsFormat graph, boolean staging) {
+      this.graph = graph;
+      this.staging = staging;
+    }
+
+    @Override
+    public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+      return staging ? flat : graph;
     }
   }
 
@@ -148,7 +180,8 @@ final class HnswShard implements Closeable {
    * query's own id excluded.
    */
   void search(CodeBlock queries, int ef, TopK into) {
-    for (int q = 0; q < queries.rows(); q++) {
+    // Consecutive searches for nearby queries walk the same part of the graph, still in cache.
+    for (int q : LocalityOrder.of(queries)) {
       for (ScoreDoc hit : candidates(queries.row(q), ef).scoreDocs) {
         if (!queries.ids[q].equals(codes.ids[hit.doc])) {
           into.offer(q, queries.distance(q, codes, hit.doc, metric), codes.ids[hit.doc]);
