@@ -36,8 +36,9 @@ public final class BenchNeighborsCommand extends SparkJob {
   List<Integer> efSearch;
 
   @Option(names = "--index-queries", description = "Codes the index is timed on (its recall is on --queries); "
-      + "at least the corpus size: every row, as the nightly's neighbour step. Default: --queries.")
-  Long indexQueries;
+      + "at least the corpus size: every row, as the nightly's neighbour step. Default: 100,000 (every row of "
+      + "smaller corpora), which spreads a search's fixed cost in Spark jobs (about a second) as the nightly does.")
+  long indexQueries = 100_000;
 
   @Option(names = "--no-lsh", description = "Leave LSH out (on clustered codes its buckets grow with the corpus: "
       + "at 1,000,000 codes one needs more than a 6 GB heap).")
@@ -86,7 +87,7 @@ public final class BenchNeighborsCommand extends SparkJob {
         NeighborsBench.Comparison c = Stage.run(spark, "latentforge.bench", "neighbors " + r + " " + d,
             () -> bench.compare(r, dim, clustered, queries, config.index(),
                 efSearch != null ? efSearch : config.index().efSearch() == null ? null
-                    : List.of(config.index().efSearch()), indexQueries == null ? queries : indexQueries, !noLsh,
+                    : List.of(config.index().efSearch()), indexQueries, !noLsh,
                 repeats, scratch));
         double exact = c.methods().get(0).queriesPerSecond();
         for (NeighborsBench.Method m : c.methods()) {
