@@ -131,6 +131,10 @@ final class Downstream {
       throw LatentforgeException.usage("neighbors.metric = hamming needs code_bits, but the codes of " + runDate
           + " have none (their model was trained without model.binary-codes).", "use cosine or euclidean.");
     }
+    if (method == NeighborSearch.Method.LSH && settings.metric() != Metric.HAMMING) {
+      LOG.warn("LSH on {} codes: the HNSW index (latentforge index, then neighbors --index) answered more queries "
+          + "per second at higher recall at every size measured (deploy/PERFORMANCE.md)", settings.metric().key());
+    }
     long start = System.nanoTime();
     Dataset<Row> asked = queries == null ? codes : queries;
     NeighborSearch.Result result = Stage.run(spark, Runs.GROUP, method.key() + " neighbours, k=" + settings.k(),
