@@ -177,4 +177,17 @@ class HnswSearchTest {
       }
     }
   }
+
+  @Test
+  void searchTasksAndBuildThreadsFillTheCores(SparkSession spark) {
+    // One shard on 2 cores: 10,000 queries in 6 blocks, not 5 (the fifth task would run alone).
+    assertThat(HnswSearch.queryBlockRows(10_000, 2048, 1, 2)).isEqualTo(1667);
+    // Two shards: 5 blocks make 10 tasks already.
+    assertThat(HnswSearch.queryBlockRows(10_000, 2048, 2, 2)).isEqualTo(2000);
+    assertThat(HnswSearch.queryBlockRows(100, 2048, 3, 4)).isEqualTo(25);
+    assertThat(HnswSearch.queryBlockRows(1, 2048, 1, 2)).isEqualTo(1);
+    int cores = spark.sparkContext().defaultParallelism();
+    assertThat(HnswSearch.autoThreads(spark, 1)).isEqualTo(cores);
+    assertThat(HnswSearch.autoThreads(spark, cores + 1)).isEqualTo(1);
+  }
 }
