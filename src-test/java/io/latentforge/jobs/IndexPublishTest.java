@@ -102,6 +102,8 @@ class IndexPublishTest {
     assertThat(metrics.at("/index/status").asText()).isEqualTo("published");
     assertThat(metrics.at("/index/recall_at_k").asDouble()).isEqualTo(1.0);
     assertThat(metrics.at("/index/queries_per_second").asDouble()).isPositive();
+    // Three shards (240 codes, shard-rows 100) on the test session's 2 cores: each graph on one thread.
+    assertThat(metrics.at("/index/build_threads").asInt()).isEqualTo(1);
     assertThat(metrics.at("/neighbors/method").asText()).isEqualTo("hnsw");
     assertThat(Files.readString(published.resolve("reports/run_date=" + DATE + "/report.html")))
         .contains("Similarity index (HNSW)", "recall_at_k");

@@ -37,7 +37,7 @@ class RunMetricsTest {
         List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0)), new ModelCard.Metrics(1.25, 2.5),
         "2026-11-30T01:02:03Z", null, null, null, "20261130T010203Z-0123abcd", null, null, null)
         .withNeighbors(new NeighborFigures(10, "cosine", true, "all rows", 90, 0.93, 100, 1.5, "lsh"))
-        .withIndex(new IndexFigures("published", null, "cosine", 90L, 1, 16, 100, 100, 10, 0.97, 90, 5120.0, 2.5))
+        .withIndex(new IndexFigures("published", null, "cosine", 90L, 1, 16, 100, 100, 10, 0.97, 90, 5120.0, 2.5, 2))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
             Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null))

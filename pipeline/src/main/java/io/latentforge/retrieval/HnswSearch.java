@@ -39,6 +39,7 @@ import scala.Tuple2;
  */
 public final class HnswSearch {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HnswSearch.class);
   private static final String SHARD = "shard-%05d";
   /** ef-search of an auto index whose recall was not measured. */
   static final int DEFAULT_EF_SEARCH = 100;
@@ -47,7 +48,7 @@ public final class HnswSearch {
   private HnswSearch() {}
 
   /** What a build wrote: the manifest (without recall yet) of the shards under the partition directory. */
-  public record Built(IndexManifest manifest, double seconds) {}
+  public record Built(IndexManifest manifest, double seconds, int threads) {}
 
   /**
    * An order-independent checksum of a code partition: the XOR of a 64-bit hash of every row's id
@@ -72,6 +73,8 @@ public final class HnswSearch {
     int m = settings.m();
     int efConstruction = settings.efConstruction();
     int threads = settings.buildThreads() != null ? settings.buildThreads() : autoThreads(spark, shards);
+    LOG.info("building {} HNSW shard(s) of about {} codes, each graph on {} thread(s) (index.build-threads)", shards,
+        (rows + shards - 1) / shards, threads);
     List<ShardWritten> written = NeighborSearch.columns(codes, metric)
         .repartition(shards, xxhash64(col(Columns.ID))).sortWithinPartitions(Columns.ID).javaRDD()
         .mapPartitionsWithIndex((shard, it) -> buildShard(shard, it, metric, m, efConstruction, threads, conf, attempts), true)
@@ -97,7 +100,7 @@ public final class HnswSearch {
         modelId, rows, checksum, metric.key(), HnswShard.similarity(metric).name().toLowerCase(Locale.ROOT), dim,
         settings.m(), settings.efConstruction(), settings.efSearch() == null ? DEFAULT_EF_SEARCH : settings.efSearch(), list,
         null);
-    return new Built(manifest, (System.nanoTime() - start) / 1e9);
+    return new Built(manifest, (System.nanoTime() - start) / 1e9, threads);
   }
 
   /**

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param reason why it was not published or not built
  * @param recallAtK the share of exact search's k neighbours the index found, over {@code recallQueries} codes
  * @param queriesPerSecond the recall queries answered per second of the tasks' search time (one core's rate)
+ * @param buildThreads the threads that built each shard's graph (index.build-threads)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -20,14 +21,14 @@ public record IndexFigures(@JsonProperty("status") String status, @JsonProperty(
     @JsonProperty("ef_search") Integer efSearch, @JsonProperty("k") Integer k,
     @JsonProperty("recall_at_k") Double recallAtK, @JsonProperty("recall_queries") Integer recallQueries,
     @JsonProperty("queries_per_second") Double queriesPerSecond,
-    @JsonProperty("build_seconds") Double buildSeconds) {
+    @JsonProperty("build_seconds") Double buildSeconds, @JsonProperty("build_threads") Integer buildThreads) {
 
   public static final String PUBLISHED = "published";
   public static final String BELOW_MIN_RECALL = "below_min_recall";
   public static final String SKIPPED = "skipped";
 
   public static IndexFigures skipped(String reason) {
-    return new IndexFigures(SKIPPED, reason, null, null, null, null, null, null, null, null, null, null, null);
+    return new IndexFigures(SKIPPED, reason, null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   public boolean published() {
@@ -37,6 +38,6 @@ public record IndexFigures(@JsonProperty("status") String status, @JsonProperty(
   /** These figures, not published for {@code why}. */
   public IndexFigures belowMinRecall(String why) {
     return new IndexFigures(BELOW_MIN_RECALL, why, metric, rows, shards, m, efConstruction, efSearch, k, recallAtK,
-        recallQueries, queriesPerSecond, buildSeconds);
+        recallQueries, queriesPerSecond, buildSeconds, buildThreads);
   }
 }

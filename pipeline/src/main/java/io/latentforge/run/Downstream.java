@@ -233,7 +233,8 @@ final class Downstream {
         built.manifest().shards().size(), settings.m(), settings.efConstruction(),
         measured != null ? measured.efSearch() : built.manifest().efSearch(), neighbors.k(),
         measured == null ? null : measured.recall(), measured == null ? null : measured.queries(),
-        measured == null || measured.queriesPerSecond() == 0 ? null : measured.queriesPerSecond(), built.seconds());
+        measured == null || measured.queriesPerSecond() == 0 ? null : measured.queriesPerSecond(), built.seconds(),
+        built.threads());
   }
 
   /** Neighbours through the date's index (staged by this run, or published), refused when it no longer fits the codes. */
