@@ -3,6 +3,7 @@ package io.latentforge.retrieval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.IndexSettings;
 import io.latentforge.config.Metric;
 import io.latentforge.config.NeighborSettings;
@@ -41,8 +42,8 @@ class HnswSearchTest {
   private static final StructType SCHEMA = new StructType()
       .add(Columns.ID, DataTypes.StringType, false)
       .add(Columns.CODE, DataTypes.createArrayType(DataTypes.FloatType, false), false);
-  /** Defaults of conf/latentforge.conf. */
-  private static final IndexSettings DEFAULTS = new IndexSettings(500_000, 16, 100, null, 1000, 0.95, 0, null);
+  /** The defaults of conf/latentforge.conf. */
+  private static final IndexSettings DEFAULTS = ConfigLoader.load(null, List.of()).index();
 
   @TempDir
   Path tmp;
