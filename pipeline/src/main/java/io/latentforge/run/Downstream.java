@@ -173,7 +173,7 @@ final class Downstream {
         ? "neighbors.metric = hamming: binary codes are searched exactly, by their packed bits"
         : rows == 0 ? "no codes"
         : !required && rows < settings.minRows() ? rows + " codes, fewer than index.min-rows = " + settings.minRows()
-            + ": exact search answers as fast at this size" : null;
+            + ": at this size building the index costs about what it saves" : null;
     if (skipped != null) {
       if (required) {
         throw LatentforgeException.usage("No index is built for " + runDate + ": " + skipped + ".",
