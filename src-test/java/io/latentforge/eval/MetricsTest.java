@@ -27,6 +27,8 @@ class MetricsTest {
     RetrievalMetrics.Scores s = RetrievalMetrics.of(LINE, new int[] {0, 1, 0, 1}, Metric.EUCLIDEAN, new int[] {1, 2}, 3);
     assertThat(s.precisionAtK().get(1)).isEqualTo(0.0);
     assertThat(s.precisionAtK().get(2)).isEqualTo(0.25);
+    // Per query, in row order: the relevant row is second for queries 0 and 3, third for 1 and 2.
+    assertThat(s.queryPrecision().get(2)).containsExactly(0.5f, 0f, 0f, 0.5f);
     assertThat(s.meanAveragePrecision()).isCloseTo((0.5 + 1.0 / 3 + 1.0 / 3 + 0.5) / 4, within(1e-12));
     // 3 votes: the two others of the other label win every time.
     assertThat(s.knnAccuracy()).isEqualTo(0.0);

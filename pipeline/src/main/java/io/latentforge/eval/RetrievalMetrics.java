@@ -18,8 +18,13 @@ public final class RetrievalMetrics {
 
   private static final int CHUNK = 512;
 
-  /** @param precisionAtK mean precision at each k (k capped at rows - 1) */
-  public record Scores(Map<Integer, Double> precisionAtK, double meanAveragePrecision, double knnAccuracy) {}
+  /**
+   * @param precisionAtK mean precision at each k (k capped at rows - 1)
+   * @param queryPrecision each query's precision at each k, in row order: what paired comparisons of
+   *     two representations of the same rows resample (see {@link PairedBootstrap})
+   */
+  public record Scores(Map<Integer, Double> precisionAtK, double meanAveragePrecision, double knnAccuracy,
+      Map<Integer, float[]> queryPrecision) {}
 
   private RetrievalMetrics() {}
 
@@ -29,7 +34,7 @@ public final class RetrievalMetrics {
     if (n < 2) {
       throw new IllegalArgumentException("retrieval needs at least 2 rows, got " + n);
     }
-    Totals totals = new Totals(ks, Arrays.stream(labels).max().orElse(0));
+    Totals totals = new Totals(ks, Arrays.stream(labels).max().orElse(0), n);
     try (Distances all = new Distances(vectors, metric)) {
       for (int start = 0; start < n; start += CHUNK) {
         float[][] distances = all.rows(start, Math.min(n, start + CHUNK));
@@ -39,11 +44,13 @@ public final class RetrievalMetrics {
       }
     }
     Map<Integer, Double> precision = new LinkedHashMap<>();
+    Map<Integer, float[]> byQuery = new LinkedHashMap<>();
     for (int i = 0; i < ks.length; i++) {
       precision.put(ks[i], totals.precisionSums[i] / n);
+      byQuery.put(ks[i], totals.queryPrecision[i]);
     }
     return new Scores(precision, totals.apQueries == 0 ? 0 : totals.apSum / totals.apQueries,
-        (double) totals.knnCorrect / n);
+        (double) totals.knnCorrect / n, byQuery);
   }
 
   /** Sums over queries of each score. */
@@ -51,14 +58,16 @@ public final class RetrievalMetrics {
     private final int[] ks;
     private final int maxLabel;
     private final double[] precisionSums;
+    private final float[][] queryPrecision;
     private double apSum;
     private int apQueries;
     private int knnCorrect;
 
-    Totals(int[] ks, int maxLabel) {
+    Totals(int[] ks, int maxLabel, int queries) {
       this.ks = ks;
       this.maxLabel = maxLabel;
       this.precisionSums = new double[ks.length];
+      this.queryPrecision = new float[ks.length][queries];
     }
 
     void add(int[] ranked, int[] labels, int query, int knnK) {
@@ -69,7 +78,9 @@ public final class RetrievalMetrics {
         totalRelevant += relevant[r] ? 1 : 0;
       }
       for (int i = 0; i < ks.length; i++) {
-        precisionSums[i] += precisionAt(relevant, Math.min(ks[i], ranked.length));
+        double p = precisionAt(relevant, Math.min(ks[i], ranked.length));
+        precisionSums[i] += p;
+        queryPrecision[i][query] = (float) p;
       }
       if (totalRelevant > 0) {
         apSum += averagePrecision(relevant, totalRelevant);

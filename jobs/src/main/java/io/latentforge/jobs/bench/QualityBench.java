@@ -3,6 +3,7 @@ package io.latentforge.jobs.bench;
 import io.latentforge.LatentforgeException;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.eval.Evaluation;
+import io.latentforge.eval.PairedBootstrap;
 import io.latentforge.run.NightlyRequest;
 import io.latentforge.run.NightlyRun;
 import io.latentforge.run.RunResult;
@@ -26,9 +27,14 @@ public final class QualityBench {
   /** Representations in the order the table shows them. */
   public static final List<String> REPRESENTATIONS = List.of("codes", "code_bits", "raw", "pca", "tfidf");
 
-  /** Scores of one representation on one corpus. */
+  /**
+   * Scores of one representation on one corpus.
+   *
+   * @param codesMinusThis the codes' P@10 minus this representation's on the same queries, with its
+   *     95% interval; null for the codes themselves, or without per-query P@10
+   */
   public record Scores(double precisionAt10, double meanAveragePrecision, double knnAccuracy, double kmeansNmi,
-      Double reconVsPca) {}
+      Double reconVsPca, PairedBootstrap.Difference codesMinusThis) {}
 
   /** One corpus's run: its kind, rows, training epochs, seconds, and the scores by representation. */
   public record Corpus(String name, CorpusKind kind, long rows, int epochs, double seconds,
@@ -101,15 +107,22 @@ public final class QualityBench {
     Map<String, Scores> out = new LinkedHashMap<>();
     Evaluation.Result e = r.downstream().evaluation();
     if (e != null) {
+      float[] codes = precisionAt10(e.representations().get("codes"));
       for (String name : REPRESENTATIONS) {
         Evaluation.Representation rep = e.representations().get(name);
         if (rep != null) {
+          float[] these = precisionAt10(rep);
           out.put(name, new Scores(rep.retrieval().precisionAtK().getOrDefault(10, Double.NaN),
               rep.retrieval().meanAveragePrecision(), rep.retrieval().knnAccuracy(), rep.kmeansNmi(),
-              e.reconVsPca(rep)));
+              e.reconVsPca(rep), codes == null || these == null || name.equals("codes") ? null
+                  : PairedBootstrap.difference(codes, these)));
         }
       }
     }
     return out;
+  }
+
+  private static float[] precisionAt10(Evaluation.Representation rep) {
+    return rep == null ? null : rep.retrieval().queryPrecision().get(10);
   }
 }
