@@ -18,7 +18,7 @@ class GatesTest {
 
   private static EvaluationFigures precision(double p10) {
     return new EvaluationFigures(10L, 10, 2, false, Map.of("codes", new EvaluationFigures.Scores(8, "cosine",
-        Map.of(1, 0.9, 10, p10), 0.5, 0.8, 0.4, 0.6, 1.0, 0.5)), 2.0, null, null);
+        Map.of(1, 0.9, 10, p10), 0.5, 0.8, 0.4, 0.6, 1.0, 0.5, null)), 2.0, null, null);
   }
 
   @Test

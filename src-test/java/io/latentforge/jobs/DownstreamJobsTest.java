@@ -105,13 +105,20 @@ class DownstreamJobsTest {
     assertThat(evaluation.path("evaluated_rows").asInt()).isBetween(20, 50);
     assertThat(reps.path("raw").path("precision_at_50").asDouble()).isEqualTo(reps.path("codes").path("precision_at_50").asDouble());
     assertThat(reps.path("pca").path("dimensions").asInt()).isEqualTo(8);
+    // Each baseline carries the codes' P@10 minus its own on the same queries, inside its interval.
+    JsonNode againstPca = reps.path("pca").path("codes_minus_this_precision_at_10");
+    assertThat(againstPca.path("difference").asDouble()).isCloseTo(reps.path("codes").path("precision_at_10").asDouble()
+        - reps.path("pca").path("precision_at_10").asDouble(), org.assertj.core.api.Assertions.within(1e-6))
+        .isBetween(againstPca.path("low_95").asDouble(), againstPca.path("high_95").asDouble());
+    assertThat(reps.path("codes").has("codes_minus_this_precision_at_10")).isFalse();
     assertThat(reps.path("codes").path("mean_recon_error").asDouble())
         .isLessThan(evaluation.path("mean_input_recon_error").asDouble());
 
     Path report = Path.of(out, "reports", "run_date=" + DATE, "report.html");
     String html = Files.readString(report);
     assertThat(html).contains("Training", "Reconstructions", "corrupted (masking", "Evaluation on held-out rows",
-        "Clustering", "Nearest neighbours", "Retrieval examples", "of PCA's error at the same number of dimensions");
+        "Clustering", "Nearest neighbours", "Retrieval examples", "of PCA's error at the same number of dimensions",
+        "codes_minus_this_precision_at_10");
     assertThat(reps.path("codes").path("recon_error_vs_pca").asDouble()).isCloseTo(
         reps.path("codes").path("mean_recon_error").asDouble() / reps.path("pca").path("mean_recon_error").asDouble(),
         org.assertj.core.api.Assertions.within(1e-9));

@@ -8,6 +8,7 @@ import io.latentforge.cluster.ClusterFigures;
 import io.latentforge.drift.DriftFigures;
 import io.latentforge.drift.GateResult;
 import io.latentforge.eval.EvaluationFigures;
+import io.latentforge.eval.PairedBootstrap;
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.model.EpochMetrics;
 import io.latentforge.model.ModelCard;
@@ -40,7 +41,9 @@ class RunMetricsTest {
         .withIndex(new IndexFigures("published", null, "cosine", 90L, 1, 16, 100, 100, 10, 0.97, 90, 5120.0, 2.5, 2))
         .withClustering(new ClusterFigures("kmeans", 3, 9L, 0.41, List.of(3L, 3L, 3L), null))
         .withEvaluation(new EvaluationFigures(7L, 5, 2, false, Map.of("codes", new EvaluationFigures.Scores(3, "cosine",
-            Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5)), 2.5, Map.of("tfidf", "images"), null))
+            Map.of(1, 0.75, 10, 0.5), 0.5, 0.8, 0.4, 0.6, 1.25, 0.5, null), "pca", new EvaluationFigures.Scores(3,
+            "cosine", Map.of(1, 0.5, 10, 0.25), 0.3, 0.6, 0.2, 0.4, 2.5, 1.0,
+            new PairedBootstrap.Difference(0.25, 0.125, 0.375))), 2.5, Map.of("tfidf", "images"), null))
         .withDrift(new DriftFigures("2026-11-29", "image-deep-2026-11-29-0123abcd", "20261129T010203Z-0123abcd", true,
             1, 2, 8, 0.12, 0.31, 2.5, 10, 8L, 0.75, null, null, null, null, null, null,
             Map.of("cluster_stability", "tonight's run has no clusters")).withReconErrors(3L, 1.0, 1.1, null))
@@ -48,7 +51,7 @@ class RunMetricsTest {
     Path file = tmp.resolve("metrics.json");
     HadoopFiles.writeJson(new Configuration(), new org.apache.hadoop.fs.Path(file.toString()), metrics);
     assertThat(Files.readString(file)).contains("\"format_version\" : 1", "\"recall_at_k\" : 0.93",
-        "\"precision_at_10\" : 0.5", "\"recon_error_vs_pca\" : 0.5", "\"queries_per_second\" : 5120.0");
+        "\"precision_at_10\" : 0.5", "\"recon_error_vs_pca\" : 0.5", "\"codes_minus_this_precision_at_10\"", "\"queries_per_second\" : 5120.0");
     try (InputStream in = Files.newInputStream(file)) {
       assertThat(RunMetrics.read(in, file.toString())).isEqualTo(metrics);
     }

@@ -2,7 +2,6 @@ package io.latentforge.jobs;
 
 import com.typesafe.config.ConfigFactory;
 import io.latentforge.config.LatentforgeConfig;
-import io.latentforge.eval.PairedBootstrap;
 import io.latentforge.jobs.bench.QualityBench;
 import io.latentforge.schema.CorpusKind;
 import java.io.File;
@@ -60,17 +59,12 @@ public final class BenchQualityCommand extends SparkJob {
       c.scores().forEach((name, s) -> out.printf(Locale.ROOT, "  %-16s %-10s %7.3f %7.3f %7.3f %7.3f %10s  %s%n", "", name,
           s.precisionAt10(), s.meanAveragePrecision(), s.knnAccuracy(), s.kmeansNmi(),
           s.reconVsPca() == null ? "-" : String.format(Locale.ROOT, "%.2f", s.reconVsPca()),
-          difference(s.codesMinusThis())));
+          s.codesMinusThis() == null ? "" : s.codesMinusThis().text()));
       if (c.scores().isEmpty()) {
         out.printf(Locale.ROOT, "  %-16s (not evaluated: no labels on the held-out rows)%n", "");
       }
     }
     out.printf(Locale.ROOT, "  total %.0f s%n", results.stream().mapToDouble(QualityBench.Corpus::seconds).sum());
     out.printf(Locale.ROOT, "  (intervals: paired bootstrap over the held-out queries; one that excludes 0 is marked *)%n");
-  }
-
-  private static String difference(PairedBootstrap.Difference d) {
-    return d == null ? "" : String.format(Locale.ROOT, "%+.3f (%+.3f to %+.3f)%s", d.mean(), d.low(), d.high(),
-        d.clear() ? " *" : "");
   }
 }

@@ -98,6 +98,9 @@ final class Summary {
       if (s.reconErrorVsPca() != null) {
         line.append(String.format(Locale.ROOT, " recon_error_vs_pca %.3f", s.reconErrorVsPca()));
       }
+      if (s.codesMinusThis() != null) {
+        line.append(" codes-this P@10 ").append(s.codesMinusThis().text());
+      }
       out.printf(Locale.ROOT, "    %-10s %s%n", name, line.toString().trim());
     });
   }

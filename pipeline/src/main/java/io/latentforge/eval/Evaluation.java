@@ -82,6 +82,20 @@ public final class Evaluation {
       return r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0
           ? r.meanReconError() / pca.meanReconError() : null;
     }
+
+    /**
+     * The codes' precision@{@code k} minus {@code r}'s on the same queries, with its 95% interval;
+     * null for the codes themselves, or when either lacks precision at {@code k}.
+     */
+    public PairedBootstrap.Difference codesMinus(Representation r, int k) {
+      Representation codes = representations.get("codes");
+      if (codes == null || codes == r) {
+        return null;
+      }
+      float[] a = codes.retrieval().queryPrecision().get(k);
+      float[] b = r.retrieval().queryPrecision().get(k);
+      return a == null || b == null ? null : PairedBootstrap.difference(a, b);
+    }
   }
 
   /**

@@ -33,7 +33,8 @@ public record EvaluationFigures(
 
   public static EvaluationFigures of(Evaluation.Result result) {
     Map<String, Scores> scores = new LinkedHashMap<>();
-    result.representations().forEach((name, r) -> scores.put(name, Scores.of(r, result.reconVsPca(r))));
+    result.representations().forEach((name, r) -> scores.put(name, Scores.of(r, result.reconVsPca(r),
+        result.codesMinus(r, Scores.COMPARED_AT))));
     return new EvaluationFigures(result.heldOutRows(), result.labels().length, result.labelNames().size(),
         result.modelSawRows(), scores, result.meanInputError(),
         result.skipped().isEmpty() ? null : Map.copyOf(result.skipped()), null);
@@ -44,17 +45,23 @@ public record EvaluationFigures(
    * ({@code precision_at_10}), as {@code evaluate.precision-at} lists them.
    *
    * @param reconErrorVsPca mean reconstruction error over PCA's at the code's size, where both have one
+   * @param codesMinusThis the codes' precision@10 minus this representation's on the same queries,
+   *     with its 95% paired-bootstrap interval; null for the codes, or without precision@10
    */
   public record Scores(int dimensions, String metric, Map<Integer, Double> precisionAt, double meanAveragePrecision,
-      double knnAccuracy, double kmeansNmi, double kmeansAccuracy, Double meanReconError, Double reconErrorVsPca) {
+      double knnAccuracy, double kmeansNmi, double kmeansAccuracy, Double meanReconError, Double reconErrorVsPca,
+      PairedBootstrap.Difference codesMinusThis) {
 
+    /** The k at which the codes are compared with each baseline, query by query. */
+    public static final int COMPARED_AT = 10;
     private static final String PRECISION_AT = "precision_at_";
+    public static final String CODES_MINUS_THIS = "codes_minus_this_precision_at_" + COMPARED_AT;
 
-    static Scores of(Evaluation.Representation r, Double reconVsPca) {
+    static Scores of(Evaluation.Representation r, Double reconVsPca, PairedBootstrap.Difference codesMinusThis) {
       RetrievalMetrics.Scores retrieval = r.retrieval();
       return new Scores(r.dimensions(), r.metric().key(), new TreeMap<>(retrieval.precisionAtK()),
           retrieval.meanAveragePrecision(), retrieval.knnAccuracy(), r.kmeansNmi(), r.kmeansAccuracy(),
-          r.meanReconError(), reconVsPca);
+          r.meanReconError(), reconVsPca, codesMinusThis);
     }
 
     /** The scores as the file's flat keys, in the order a reader scans them. */
@@ -74,6 +81,10 @@ public record EvaluationFigures(
       if (reconErrorVsPca != null) {
         m.put("recon_error_vs_pca", reconErrorVsPca);
       }
+      if (codesMinusThis != null) {
+        m.put(CODES_MINUS_THIS, Map.of("difference", codesMinusThis.mean(), "low_95", codesMinusThis.low(),
+            "high_95", codesMinusThis.high()));
+      }
       return m;
     }
 
@@ -88,7 +99,15 @@ public record EvaluationFigures(
       return new Scores(((Number) json.get("dimensions")).intValue(), (String) json.get("metric"), precision,
           number(json.get("mean_average_precision")), number(json.get("knn_accuracy")), number(json.get("kmeans_nmi")),
           number(json.get("kmeans_accuracy")), (Double) optional(json.get("mean_recon_error")),
-          (Double) optional(json.get("recon_error_vs_pca")));
+          (Double) optional(json.get("recon_error_vs_pca")), difference(json.get(CODES_MINUS_THIS)));
+    }
+
+    private static PairedBootstrap.Difference difference(Object value) {
+      if (!(value instanceof Map<?, ?> d)) {
+        return null;
+      }
+      return new PairedBootstrap.Difference(number(d.get("difference")), number(d.get("low_95")),
+          number(d.get("high_95")));
     }
 
     private static double number(Object value) {

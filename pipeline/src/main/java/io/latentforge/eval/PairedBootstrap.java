@@ -1,6 +1,7 @@
 package io.latentforge.eval;
 
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -21,6 +22,11 @@ public final class PairedBootstrap {
     /** Whether the interval excludes zero, on either side. */
     public boolean clear() {
       return low > 0 || high < 0;
+    }
+
+    /** {@code +0.018 (+0.011 to +0.025) *}: the star when the interval excludes zero. */
+    public String text() {
+      return String.format(Locale.ROOT, "%+.3f (%+.3f to %+.3f)%s", mean, low, high, clear() ? " *" : "");
     }
   }
 

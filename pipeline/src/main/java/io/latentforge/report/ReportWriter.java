@@ -20,6 +20,9 @@ import org.apache.hadoop.fs.Path;
 public final class ReportWriter {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Evaluation columns after the retrieval and clustering scores. */
+  private static final List<String> TRAILING_COLUMNS = List.of("mean_recon_error", "recon_error_vs_pca",
+      EvaluationFigures.Scores.CODES_MINUS_THIS);
 
   public static final String REPORT = "report.html";
 
@@ -124,17 +127,22 @@ public final class ReportWriter {
       Map<String, Object> values = scores.asJson();
       if (columns.isEmpty()) {
         columns.addAll(values.keySet());
-        columns.removeAll(List.of("mean_recon_error", "recon_error_vs_pca"));
-        columns.addAll(List.of("mean_recon_error", "recon_error_vs_pca"));
+        columns.removeAll(TRAILING_COLUMNS);
+        columns.addAll(TRAILING_COLUMNS);
       }
       List<String> row = new ArrayList<>(List.of(name));
-      columns.forEach(col -> row.add(values.containsKey(col) ? text(values.get(col)) : ""));
+      columns.forEach(col -> row.add(col.equals(EvaluationFigures.Scores.CODES_MINUS_THIS)
+          ? (scores.codesMinusThis() == null ? "" : scores.codesMinusThis().text())
+          : values.containsKey(col) ? text(values.get(col)) : ""));
       rows.add(row);
       precision.put(name, scores.precisionAt());
     });
     List<String> header = new ArrayList<>(List.of("representation"));
     header.addAll(columns);
     table(header, rows);
+    html.append("<p>").append(EvaluationFigures.Scores.CODES_MINUS_THIS).append(": the codes' precision@")
+        .append(EvaluationFigures.Scores.COMPARED_AT).append(" minus the baseline's on the same queries, with the ")
+        .append("95% interval of a paired bootstrap over them; * where the interval excludes 0.</p>\n");
     if (!e.skipped().isEmpty()) {
       html.append("<p>Baselines skipped: ").append(esc(e.skipped().toString())).append("</p>\n");
     }

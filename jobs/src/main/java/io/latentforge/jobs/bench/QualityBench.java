@@ -107,22 +107,15 @@ public final class QualityBench {
     Map<String, Scores> out = new LinkedHashMap<>();
     Evaluation.Result e = r.downstream().evaluation();
     if (e != null) {
-      float[] codes = precisionAt10(e.representations().get("codes"));
       for (String name : REPRESENTATIONS) {
         Evaluation.Representation rep = e.representations().get(name);
         if (rep != null) {
-          float[] these = precisionAt10(rep);
           out.put(name, new Scores(rep.retrieval().precisionAtK().getOrDefault(10, Double.NaN),
               rep.retrieval().meanAveragePrecision(), rep.retrieval().knnAccuracy(), rep.kmeansNmi(),
-              e.reconVsPca(rep), codes == null || these == null || name.equals("codes") ? null
-                  : PairedBootstrap.difference(codes, these)));
+              e.reconVsPca(rep), e.codesMinus(rep, 10)));
         }
       }
     }
     return out;
-  }
-
-  private static float[] precisionAt10(Evaluation.Representation rep) {
-    return rep == null ? null : rep.retrieval().queryPrecision().get(10);
   }
 }
