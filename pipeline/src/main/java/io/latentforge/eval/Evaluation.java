@@ -68,13 +68,18 @@ public final class Evaluation {
 
   }
 
+  /** The k at which the codes are compared with each baseline, query by query. */
+  public static final int COMPARED_AT = 10;
+
   /**
+   * @param codesMinusThis by representation, the codes' precision@{@link #COMPARED_AT} minus its own
+   *     on the same queries, with its 95% interval (none for the codes themselves)
    * @param codes the evaluated rows' codes, in {@code labels} order, for plots
    * @param labels index into {@code labelNames} per evaluated row
    */
   public record Result(long heldOutRows, boolean modelSawRows, List<String> labelNames,
-      Map<String, Representation> representations, double meanInputError, Map<String, String> skipped,
-      float[][] codes, int[] labels, Examples examples) {
+      Map<String, Representation> representations, Map<String, PairedBootstrap.Difference> codesMinusThis,
+      double meanInputError, Map<String, String> skipped, float[][] codes, int[] labels, Examples examples) {
 
     /** {@code r}'s reconstruction error over PCA's at the code's size; null unless both have one. */
     public Double reconVsPca(Representation r) {
@@ -82,20 +87,20 @@ public final class Evaluation {
       return r.meanReconError() != null && pca != null && pca.meanReconError() != null && pca.meanReconError() > 0
           ? r.meanReconError() / pca.meanReconError() : null;
     }
+  }
 
-    /**
-     * The codes' precision@{@code k} minus {@code r}'s on the same queries, with its 95% interval;
-     * null for the codes themselves, or when either lacks precision at {@code k}.
-     */
-    public PairedBootstrap.Difference codesMinus(Representation r, int k) {
-      Representation codes = representations.get("codes");
-      if (codes == null || codes == r) {
-        return null;
+  /** Each representation but the codes against the codes, where both have precision at {@link #COMPARED_AT}. */
+  private static Map<String, PairedBootstrap.Difference> codesMinusThis(Map<String, Representation> reps) {
+    Map<String, PairedBootstrap.Difference> out = new LinkedHashMap<>();
+    Representation codes = reps.get("codes");
+    float[] a = codes == null ? null : codes.retrieval().queryPrecision().get(COMPARED_AT);
+    reps.forEach((name, r) -> {
+      float[] b = r.retrieval().queryPrecision().get(COMPARED_AT);
+      if (a != null && b != null && r != codes) {
+        out.put(name, PairedBootstrap.difference(a, b));
       }
-      float[] a = codes.retrieval().queryPrecision().get(k);
-      float[] b = r.retrieval().queryPrecision().get(k);
-      return a == null || b == null ? null : PairedBootstrap.difference(a, b);
-    }
+    });
+    return out;
   }
 
   /**
@@ -141,8 +146,9 @@ public final class Evaluation {
     Map<String, Representation> reps = new LinkedHashMap<>();
     candidates.vectors().forEach((name, vectors) -> reps.put(name, score(spark, vectors, sample,
         name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed, candidates.reconErrors().get(name))));
-    return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, meanSquaredDistance(sample.raw(), trainingMean),
-        candidates.skipped(), sample.codes(), sample.labels(), examples(sample, candidates, settings.metric()));
+    return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, codesMinusThis(reps),
+        meanSquaredDistance(sample.raw(), trainingMean), candidates.skipped(), sample.codes(), sample.labels(),
+        examples(sample, candidates, settings.metric()));
   }
 
   /** Queries spread evenly over the evaluated rows (sorted by id), and their neighbours by codes and by PCA. */

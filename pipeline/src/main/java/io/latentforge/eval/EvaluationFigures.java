@@ -34,7 +34,7 @@ public record EvaluationFigures(
   public static EvaluationFigures of(Evaluation.Result result) {
     Map<String, Scores> scores = new LinkedHashMap<>();
     result.representations().forEach((name, r) -> scores.put(name, Scores.of(r, result.reconVsPca(r),
-        result.codesMinus(r, Scores.COMPARED_AT))));
+        result.codesMinusThis().get(name))));
     return new EvaluationFigures(result.heldOutRows(), result.labels().length, result.labelNames().size(),
         result.modelSawRows(), scores, result.meanInputError(),
         result.skipped().isEmpty() ? null : Map.copyOf(result.skipped()), null);
@@ -45,17 +45,14 @@ public record EvaluationFigures(
    * ({@code precision_at_10}), as {@code evaluate.precision-at} lists them.
    *
    * @param reconErrorVsPca mean reconstruction error over PCA's at the code's size, where both have one
-   * @param codesMinusThis the codes' precision@10 minus this representation's on the same queries,
-   *     with its 95% paired-bootstrap interval; null for the codes, or without precision@10
+   * @param codesMinusThis see {@link Evaluation.Result#codesMinusThis}; null for the codes
    */
   public record Scores(int dimensions, String metric, Map<Integer, Double> precisionAt, double meanAveragePrecision,
       double knnAccuracy, double kmeansNmi, double kmeansAccuracy, Double meanReconError, Double reconErrorVsPca,
       PairedBootstrap.Difference codesMinusThis) {
 
-    /** The k at which the codes are compared with each baseline, query by query. */
-    public static final int COMPARED_AT = 10;
     private static final String PRECISION_AT = "precision_at_";
-    public static final String CODES_MINUS_THIS = "codes_minus_this_precision_at_" + COMPARED_AT;
+    public static final String CODES_MINUS_THIS = "codes_minus_this_precision_at_" + Evaluation.COMPARED_AT;
 
     static Scores of(Evaluation.Representation r, Double reconVsPca, PairedBootstrap.Difference codesMinusThis) {
       RetrievalMetrics.Scores retrieval = r.retrieval();

@@ -141,7 +141,7 @@ public final class ReportWriter {
     header.addAll(columns);
     table(header, rows);
     html.append("<p>").append(EvaluationFigures.Scores.CODES_MINUS_THIS).append(": the codes' precision@")
-        .append(EvaluationFigures.Scores.COMPARED_AT).append(" minus the baseline's on the same queries, with the ")
+        .append(Evaluation.COMPARED_AT).append(" minus the baseline's on the same queries, with the ")
         .append("95% interval of a paired bootstrap over them; * where the interval excludes 0.</p>\n");
     if (!e.skipped().isEmpty()) {
       html.append("<p>Baselines skipped: ").append(esc(e.skipped().toString())).append("</p>\n");

@@ -30,8 +30,7 @@ public final class QualityBench {
   /**
    * Scores of one representation on one corpus.
    *
-   * @param codesMinusThis the codes' P@10 minus this representation's on the same queries, with its
-   *     95% interval; null for the codes themselves, or without per-query P@10
+   * @param codesMinusThis see {@link Evaluation.Result#codesMinusThis}; null for the codes
    */
   public record Scores(double precisionAt10, double meanAveragePrecision, double knnAccuracy, double kmeansNmi,
       Double reconVsPca, PairedBootstrap.Difference codesMinusThis) {}
@@ -112,7 +111,7 @@ public final class QualityBench {
         if (rep != null) {
           out.put(name, new Scores(rep.retrieval().precisionAtK().getOrDefault(10, Double.NaN),
               rep.retrieval().meanAveragePrecision(), rep.retrieval().knnAccuracy(), rep.kmeansNmi(),
-              e.reconVsPca(rep), e.codesMinus(rep, 10)));
+              e.reconVsPca(rep), e.codesMinusThis().get(name)));
         }
       }
     }
