@@ -247,6 +247,8 @@ class DownstreamJobsTest {
     JsonNode reps = metrics(docsOut).path("evaluation").path("representations");
     assertThat(reps.fieldNames()).toIterable().containsExactly("codes", "raw", "pca", "tfidf");
     assertThat(reps.path("tfidf").path("precision_at_10").asDouble()).isGreaterThan(0.25);
+    // The default features are tf-idf vectors, so they are the tf-idf baseline, with the same scores.
+    assertThat(reps.path("tfidf")).isEqualTo(reps.path("raw"));
     String html = Files.readString(Path.of(docsOut, "reports", "run_date=" + DATE, "report.html"));
     assertThat(html).contains("tfidf", "Retrieval examples", "By codes", "By pca").doesNotContain("Reconstructions");
     // Each document query is listed with its label and first words, then its eight neighbours with theirs.

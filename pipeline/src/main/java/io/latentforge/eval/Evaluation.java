@@ -14,6 +14,7 @@ import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,8 +145,11 @@ public final class Evaluation {
     double[] trainingMean = ((Vector) training.select(Summarizer.mean(col(Columns.FEATURES))).first().get(0)).toArray();
     Candidates candidates = candidates(sample, training, trainingMean, inputs, settings);
     Map<String, Representation> reps = new LinkedHashMap<>();
-    candidates.vectors().forEach((name, vectors) -> reps.put(name, score(spark, vectors, sample,
-        name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed, candidates.reconErrors().get(name))));
+    // tf-idf features are their own tf-idf baseline (the same array): scored once, listed under both names.
+    Map<float[][], Representation> scored = new IdentityHashMap<>();
+    candidates.vectors().forEach((name, vectors) -> reps.put(name, scored.computeIfAbsent(vectors, v -> score(spark, v,
+        sample, name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed,
+        candidates.reconErrors().get(name)))));
     return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, codesMinusThis(reps),
         meanSquaredDistance(sample.raw(), trainingMean), candidates.skipped(), sample.codes(), sample.labels(),
         examples(sample, candidates, settings.metric()));
@@ -322,7 +326,8 @@ public final class Evaluation {
       for (int j = 0; j < v.length; j++) {
         v[j] = vectors[i][j];
       }
-      rows.add(RowFactory.create(i, Vectors.dense(v)));
+      // Sparse where that is smaller (documents): a dense 2,000-term sample made 16 MB tasks.
+      rows.add(RowFactory.create(i, Vectors.dense(v).compressed()));
     }
     return spark.createDataFrame(rows, new StructType().add("i", DataTypes.IntegerType).add("v", new VectorUDT()));
   }
