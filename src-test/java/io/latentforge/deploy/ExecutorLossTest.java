@@ -46,7 +46,9 @@ class ExecutorLossTest {
       Process run = cluster.submit(dir, driverLog, speculation, "nightly", "--kind", "image", "--input", corpus, "--output", out,
           "--run-date", "2026-11-28", "--set", "train.epochs=3", "--set", "train.patience=0",
           "--set", "model.encoder-layers=[64]", "--set", "spark.executor-offheap=1G", "--set",
-          "spark.executor-physical=3G", "--set", "spark.executor-memory-overhead=512m");
+          "spark.executor-physical=3G", "--set", "spark.executor-memory-overhead=512m",
+          // The losses are in training and encoding; the steps after them run as ClusterSubmitTest's do.
+          "--set", "nightly.steps=[]");
       List<Long> killed = new ArrayList<>();
       // Logged as epoch 2's training job is submitted, and as the encoding's is about to be.
       awaitLine(driverLog, run, "epoch 2: learning rate");
