@@ -45,7 +45,7 @@ class WarmStartTest {
 
   private static CliErrorsTest.Outcome nightly(String out, String date, String input, String... sets) {
     List<String> args = new ArrayList<>(List.of("nightly", "--kind", "text", "--input", input, "--output", out,
-        "--run-date", date, "--set", "train.epochs=2", "--set", "model.code-size=4"));
+        "--run-date", date, "--set", "train.epochs=2", "--set", "model.code-size=4", "--set", "nightly.steps=[]"));
     for (String set : sets) {
       args.add("--set");
       args.add(set);

@@ -69,7 +69,8 @@ class ResumeTest {
 
   private static String[] nightly(String corpus, String out) {
     return new String[] {"nightly", "--kind", "image", "--input", corpus, "--output", out, "--run-date", "2026-11-27",
-        "--set", "train.epochs=" + EPOCHS, "--set", "train.patience=0", "--set", "model.encoder-layers=[64]"};
+        "--set", "train.epochs=" + EPOCHS, "--set", "train.patience=0", "--set", "model.encoder-layers=[64]",
+        "--set", "nightly.steps=[]"};
   }
 
   private static Process driverJvm(String[] args) throws IOException {
