@@ -57,7 +57,8 @@ class PublishingTest {
   private static CliErrorsTest.Outcome nightly(String out, String date, String... sets) {
     List<String> args = new ArrayList<>(List.of("nightly", "--kind", "text", "--input", dir.resolve("docs").toString(),
         "--output", out, "--run-date", date, "--set", "train.epochs=1", "--set", "model.code-size=8",
-        // These tests are about the codes and the model; the steps after them are KilledRerunTest's.
+        // These tests are about the codes and the model; the steps after them are checked in
+        // DownstreamJobsTest, IndexPublishTest and KilledRerunTest.
         "--set", "nightly.steps=[]"));
     for (String s : sets) {
       args.add("--set");
