@@ -31,7 +31,7 @@ class CodeAlignmentTest {
   private String[] nightly(String corpus, String out, String date, String... sets) {
     List<String> args = new ArrayList<>(List.of("nightly", "--kind", "image", "--input", corpus, "--output", out,
         "--run-date", date, "--set", "train.epochs=12", "--set", "model.code-size=6", "--set",
-        "model.encoder-layers=[32]"));
+        "model.encoder-layers=[32]", "--set", "nightly.steps=[]"));
     for (String set : sets) {
       args.add("--set");
       args.add(set);
