@@ -46,28 +46,44 @@ class BenchCommandTest {
   }
 
   @Test
-  void qualityRunsTheNightlyOnEveryCorpusAndTabulatesCodesAgainstTheBaselines(SparkSession spark) {
+  void qualityRunsTheNightlyOnEveryCorpusAtEachSeedAndTabulatesCodesAgainstTheBaselines(SparkSession spark) {
     Path data = dir.resolve("data");
     DemoCorpora.images(spark, 240, 3).write().parquet(data.resolve("shapes").toString());
     DemoCorpora.documents(spark, 240, 3).write().parquet(data.resolve("topics").toString());
-    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "quality", "--data", data.toString(),
-        "--output", dir.resolve("quality").toString(), "--set", "train.epochs=2",
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "quality", "--data", data.toString(), "--seeds", "2",
+        "--output", dir.resolve("quality").toString(), "--set", "train.epochs=2", "--set", "train.seed=5",
         "--set", "train.batch-size-per-worker=8", "--set", "model.encoder-layers=[16]", "--set", "model.code-size=4");
     assertThat(r.exitCode()).as(r.err()).isZero();
     String score = " +[01]\\.[0-9]{3}";
     // The codes' P@10 minus each baseline's on the same queries, with a bootstrap interval around it.
     String interval = "[-+][01]\\.[0-9]{3} \\([-+][01]\\.[0-9]{3} to [-+][01]\\.[0-9]{3}\\)";
     assertThat(r.out()).contains("quality benchmark: held-out rows, model denoising [16]->4")
-        .containsPattern("shapes +images, 240 rows, 2 epochs, [0-9]+ s")
-        .containsPattern("topics +documents, 240 rows, 2 epochs, [0-9]+ s")
-        // Each corpus: codes, raw and PCA (documents also tf-idf), with P@10, mAP, 10-NN and NMI in [0, 1]
+        .containsPattern("shapes +images, 240 rows, seed 5, 2 epochs, [0-9]+ s")
+        .containsPattern("shapes +images, 240 rows, seed 6, 2 epochs, [0-9]+ s")
+        .containsPattern("topics +documents, 240 rows, seed 5, 2 epochs, [0-9]+ s")
+        .containsPattern("topics +documents, 240 rows, seed 6, 2 epochs, [0-9]+ s")
+        // Each run: codes, raw and PCA (documents also tf-idf), with P@10, mAP, 10-NN and NMI in [0, 1]
         // and the reconstruction ratio for the codes and PCA (1.00).
         .containsPattern("codes" + score.repeat(4) + " +[0-9.]+")
         .containsPattern("pca" + score.repeat(4) + " +1\\.00 +" + interval)
         .containsPattern("raw" + score.repeat(4) + " +-")
         .containsPattern("tfidf" + score.repeat(4) + " +- +" + interval)
-        .containsPattern("total [0-9]+ s");
-    assertThat(r.out().split("\\R")).filteredOn(line -> line.strip().startsWith("codes")).hasSize(2);
+        .containsPattern("total [0-9]+ s")
+        // Each corpus over the seeds: median and range of the codes' figures and of their lead over each baseline.
+        .contains("over 2 seeds: median (lowest to highest)")
+        .containsPattern("shapes +[01]\\.[0-9]{3} \\([01]\\.[0-9]{3} to [01]\\.[0-9]{3}\\) +[0-9.]+ \\(")
+        .containsPattern("minus pca +P@10 " + interval + ", clear [0-2] above, [0-2] below; NMI " + interval);
+    String[] lines = r.out().split("\\R");
+    assertThat(lines).filteredOn(line -> line.strip().startsWith("codes")).hasSize(4);
+    assertThat(lines).filteredOn(line -> line.strip().startsWith("minus tfidf")).hasSize(1);
+    assertThat(dir.resolve("quality/shapes/seed-6/codes")).isDirectory();
+  }
+
+  @Test
+  void qualityRefusesFewerThanOneSeedBeforeAnyRun() {
+    CliErrorsTest.Outcome r = CliErrorsTest.cli("bench", "quality", "--data", dir.toString(), "--seeds", "0");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("--seeds must be at least 1, got 0");
   }
 
   @Test

@@ -31,6 +31,11 @@ abstract class SparkJob implements Callable<Integer> {
 
   abstract void run(SparkSession spark, LatentforgeConfig config, PrintWriter out);
 
+  /** The command's own defaults as config settings ("key=value"); --conf and --set win over them. */
+  List<String> defaults() {
+    return List.of();
+  }
+
   /** The command's own options as config settings ("key=value"); they win over --set. */
   List<String> flags() {
     return List.of();
@@ -38,7 +43,7 @@ abstract class SparkJob implements Callable<Integer> {
 
   @Override
   public final Integer call() {
-    LatentforgeConfig config = common.config(List.of(), flags());
+    LatentforgeConfig config = common.config(defaults(), flags());
     try (Sessions.Owned spark = Sessions.open("latentforge " + jobName(), config.spark())) {
       run(spark.session(), config, spec.commandLine().getOut());
     }

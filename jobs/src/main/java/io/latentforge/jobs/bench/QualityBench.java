@@ -35,16 +35,14 @@ public final class QualityBench {
   public record Scores(double precisionAt10, double meanAveragePrecision, double knnAccuracy, double kmeansNmi,
       Double reconVsPca, PairedBootstrap.Difference codesMinusThis) {}
 
-  /** One corpus's run: its kind, rows, training epochs, seconds, and the scores by representation. */
-  public record Corpus(String name, CorpusKind kind, long rows, int epochs, double seconds,
+  /** One corpus's run: its kind, rows, seed, training epochs, seconds, and the scores by representation. */
+  public record Corpus(String name, CorpusKind kind, long rows, long seed, int epochs, double seconds,
       Map<String, Scores> scores) {}
 
   private final SparkSession spark;
-  private final LatentforgeConfig config;
 
-  public QualityBench(SparkSession spark, LatentforgeConfig config) {
+  public QualityBench(SparkSession spark) {
     this.spark = spark;
-    this.config = config;
   }
 
   /**
@@ -78,18 +76,18 @@ public final class QualityBench {
     return names != null && names.length > 0;
   }
 
-  /** Runs the nightly on {@code corpus} into {@code output}/{@code corpus name} and reads its evaluation. */
-  public Corpus run(File corpus, String output, LocalDate runDate) {
-    CorpusKind kind = kindOf(corpus);
+  /** Runs the nightly with {@code config} on {@code corpus} into {@code output} and reads its evaluation. */
+  public Corpus run(File corpus, LatentforgeConfig config, String output, LocalDate runDate) {
+    CorpusKind kind = kindOf(corpus, config);
     long start = System.nanoTime();
-    RunResult r = new NightlyRun(spark).execute(new NightlyRequest(kind, corpus.getPath(),
-        output + "/" + corpus.getName(), runDate, config));
+    RunResult r = new NightlyRun(spark).execute(new NightlyRequest(kind, corpus.getPath(), output, runDate, config));
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new Corpus(corpus.getName(), kind, r.rowsFeaturized(), r.epochs().size(), seconds, scores(r));
+    return new Corpus(corpus.getName(), kind, r.rowsFeaturized(), config.train().seed(), r.epochs().size(), seconds,
+        scores(r));
   }
 
   /** Images when the corpus has the configured image column, documents when it has the text column. */
-  private CorpusKind kindOf(File corpus) {
+  private CorpusKind kindOf(File corpus, LatentforgeConfig config) {
     List<String> columns = List.of(spark.read().parquet(corpus.getPath()).columns());
     if (columns.contains(config.input().image())) {
       return CorpusKind.IMAGE;
