@@ -241,17 +241,6 @@ class NightlyEndToEndTest {
     }
   }
 
-  @Test
-  void rerunningADateReplacesOnlyThatDate(SparkSession spark) {
-    String out = dir.resolve("out-rerun").toString();
-    nightly("text", documents, out, "2026-01-01", "train.epochs=1");
-    nightly("text", documents, out, "2026-01-02", "train.epochs=1");
-    nightly("text", documents, out, "2026-01-02", "train.epochs=1");
-    Map<String, Long> perDate = spark.read().parquet(out + "/codes").groupBy("run_date").count().collectAsList().stream()
-        .collect(Collectors.toMap(r -> r.get(0).toString(), r -> r.getLong(1)));
-    assertThat(perDate).containsExactlyInAnyOrderEntriesOf(Map.of("2026-01-01", 400L, "2026-01-02", 400L));
-  }
-
   private static void assertCodeTableSchema(StructType schema) {
     assertThat(schema.fieldNames()).containsExactly("id", "code", "model_id", "recon_error", "label", "run_date");
     assertThat(schema.apply("id").dataType()).isEqualTo(DataTypes.StringType);
