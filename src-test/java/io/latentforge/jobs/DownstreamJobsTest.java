@@ -243,7 +243,7 @@ class DownstreamJobsTest {
     String docsOut = dir.resolve("out-docs").toString();
     ok(cli("nightly", "--kind", "text", "--input", documents, "--output", docsOut, "--run-date", DATE,
         "--set", "model.code-size=8", "--set", "train.epochs=10", "--set", "train.batch-size-per-worker=8",
-        "--set", "train.validation-fraction=0.2", "--set", "cluster.k=4"));
+        "--set", "train.validation-fraction=0.2", "--set", "nightly.steps=[evaluate, report]"));
     JsonNode reps = metrics(docsOut).path("evaluation").path("representations");
     assertThat(reps.fieldNames()).toIterable().containsExactly("codes", "raw", "pca", "tfidf");
     assertThat(reps.path("tfidf").path("precision_at_10").asDouble()).isGreaterThan(0.25);
