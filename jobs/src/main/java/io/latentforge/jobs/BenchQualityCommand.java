@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /** {@code latentforge bench quality}: the default nightly's codes against the baselines on real corpora. */
 @Command(name = "quality", mixinStandardHelpOptions = true,
-    description = "Run the nightly (default settings, or --conf/--set; of its steps after publishing only evaluate, unless "
-        + "nightly.steps is set) on every labelled corpus folder under --data and "
+    description = "Run the nightly (default settings, or --conf/--set; of its steps after publishing only evaluate, "
+        + "unless nightly.steps is set) on every labelled corpus folder under --data and "
         + "print, per corpus, the held-out rows' precision@10, mean average precision, 10-NN accuracy, k-means NMI and "
         + "reconstruction error against PCA's of codes, raw features, PCA of the code's size and (documents) tf-idf, "
         + "with the time each run took, and beside each baseline the codes' P@10 minus its own on the same queries "
@@ -104,7 +104,8 @@ public final class BenchQualityCommand extends SparkJob {
   }
 
   private void printSpreads(List<QualitySpread> spreads, PrintWriter out) {
-    out.printf(Locale.ROOT, "%nover %d seeds: median (lowest to highest); clear: runs whose interval excludes 0%n", seeds);
+    out.printf(Locale.ROOT, "%nover %d seeds: median (lowest to highest); clear: runs whose interval excludes 0%n",
+        seeds);
     out.printf(Locale.ROOT, "  %-16s %-24s %-20s %s%n", "corpus", "codes' P@10", "recon/PCA", "time (s)");
     for (QualitySpread s : spreads) {
       if (s == null) {

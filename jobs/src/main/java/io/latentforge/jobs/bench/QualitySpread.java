@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -49,13 +50,14 @@ public record QualitySpread(String corpus, int runs, Range codesPrecisionAt10, R
     }
     List<Versus> versus = new ArrayList<>();
     for (String baseline : QualityBench.REPRESENTATIONS) {
-      if (scored.stream().allMatch(r -> r.scores().containsKey(baseline) && r.scores().get(baseline).codesMinusThis() != null)) {
+      if (scored.stream().allMatch(r -> r.scores().containsKey(baseline)
+          && r.scores().get(baseline).codesMinusThis() != null)) {
         versus.add(versus(scored, baseline));
       }
     }
     return new QualitySpread(scored.get(0).name(), scored.size(),
         range(scored, r -> r.scores().get("codes").precisionAt10()),
-        range(scored, r -> r.scores().get("codes").reconVsPca() == null ? Double.NaN : r.scores().get("codes").reconVsPca()),
+        range(scored, r -> Objects.requireNonNullElse(r.scores().get("codes").reconVsPca(), Double.NaN)),
         range(scored, QualityBench.Corpus::seconds), versus);
   }
 
