@@ -68,7 +68,7 @@ public final class BenchQualityCommand extends SparkJob {
       for (int i = 0; i < seeds; i++) {
         long seed = config.train().seed() + i;
         String dir = output + "/" + corpus.getName() + (seeds == 1 ? "" : "/seed-" + seed);
-        runs.add(bench.run(corpus, seeds == 1 ? config : withSeed(seed), dir, common.runDate));
+        runs.add(bench.run(corpus, withSeed(seed), dir, common.runDate));
       }
       results.addAll(runs);
       spreads.add(QualitySpread.of(runs));

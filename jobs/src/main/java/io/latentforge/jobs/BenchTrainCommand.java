@@ -36,8 +36,12 @@ public final class BenchTrainCommand extends SparkJob {
   }
 
   @Override
-  void run(SparkSession spark, LatentforgeConfig ignored, PrintWriter out) {
-    LatentforgeConfig config = common.config(DEFAULTS);
+  List<String> defaults() {
+    return DEFAULTS;
+  }
+
+  @Override
+  void run(SparkSession spark, LatentforgeConfig config, PrintWriter out) {
     TrainBench.Rates r = Stage.run(spark, "latentforge.bench", "train",
         () -> new TrainBench(spark, config.model(), config.train()).run(rows, features, output + "/train"));
     out.printf(Locale.ROOT, "train benchmark: %d rows x %d features, %d-%s-%d, batch %d, %d epochs, master %s%n",

@@ -2,7 +2,7 @@ package io.latentforge.jobs.bench;
 
 import java.util.Arrays;
 
-/** The median the benchmarks report (the upper one of an even count). */
+/** The median the benchmarks report (the mean of the middle two of an even count). */
 final class Median {
 
   private Median() {}
@@ -10,6 +10,7 @@ final class Median {
   static double of(double... values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 }

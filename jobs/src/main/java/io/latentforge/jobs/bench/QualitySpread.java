@@ -14,18 +14,15 @@ import java.util.function.ToDoubleFunction;
  *
  * @param versus one entry per baseline the runs scored, in the table's order
  */
-public record QualitySpread(String corpus, int runs, Range codesPrecisionAt10, Range reconVsPca, Range seconds,
+public record QualitySpread(String corpus, Range codesPrecisionAt10, Range reconVsPca, Range seconds,
     List<Versus> versus) {
 
   /** A figure over the runs: median (the mean of the middle two for an even count), lowest and highest. */
   public record Range(double median, double min, double max) {
 
     static Range of(double[] values) {
-      double[] v = values.clone();
-      Arrays.sort(v);
-      int n = v.length;
-      double median = n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-      return new Range(median, v[0], v[n - 1]);
+      return new Range(Median.of(values), Arrays.stream(values).min().orElseThrow(),
+          Arrays.stream(values).max().orElseThrow());
     }
 
     /** {@code format} applied to the median, then to the range: {@code +0.022 (+0.016 to +0.044)}. */
@@ -55,7 +52,7 @@ public record QualitySpread(String corpus, int runs, Range codesPrecisionAt10, R
         versus.add(versus(scored, baseline));
       }
     }
-    return new QualitySpread(scored.get(0).name(), scored.size(),
+    return new QualitySpread(scored.get(0).name(),
         range(scored, r -> r.scores().get("codes").precisionAt10()),
         range(scored, r -> Objects.requireNonNullElse(r.scores().get("codes").reconVsPca(), Double.NaN)),
         range(scored, QualityBench.Corpus::seconds), versus);
@@ -66,8 +63,10 @@ public record QualitySpread(String corpus, int runs, Range codesPrecisionAt10, R
     int below = 0;
     for (QualityBench.Corpus r : runs) {
       var d = r.scores().get(baseline).codesMinusThis();
-      above += d.low() > 0 ? 1 : 0;
-      below += d.high() < 0 ? 1 : 0;
+      if (d.clear()) {
+        above += d.mean() > 0 ? 1 : 0;
+        below += d.mean() < 0 ? 1 : 0;
+      }
     }
     return new Versus(baseline, range(runs, r -> r.scores().get(baseline).codesMinusThis().mean()), above, below,
         range(runs, r -> r.scores().get("codes").kmeansNmi() - r.scores().get(baseline).kmeansNmi()));
