@@ -63,8 +63,26 @@ class ConfigLoaderTest {
     assertThat(c.model().activation()).isEqualTo(ModelSpec.Activation.TANH);
     assertThat(c.train().epochs()).isEqualTo(3);
     assertThat(c.model().encoderLayers()).containsExactly(100, 50, 25);
-    assertThat(c.train().distribution().batchSizePerWorker())
-        .isEqualTo(ConfigLoader.defaults().getInt("train.batch-size-per-worker"));
+    assertThat(c.train().distribution().averaging().frequency())
+        .isEqualTo(ConfigLoader.defaults().getInt("train.averaging-frequency"));
+  }
+
+  @Test
+  void autoBatchGrowsWhileEveryWorkerKeepsFourHundredMinibatchesAnEpoch() {
+    TrainSettings.Distribution auto = ConfigLoader.load(null, List.of()).train().distribution();
+    assertThat(auto.batchSizePerWorker()).isEqualTo(TrainSettings.Distribution.AUTO_BATCH);
+    assertThat(auto.batchFor(9_540, 2)).as("glyphs28's training rows").isEqualTo(32);
+    assertThat(auto.batchFor(57_092, 2)).as("debian-packages'").isEqualTo(64);
+    assertThat(auto.batchFor(57_092, 16)).isEqualTo(32);
+    assertThat(auto.batchFor(2 * 400 * 128, 2)).isEqualTo(128);
+    assertThat(auto.batchFor(2 * 400 * 128 - 2, 2)).isEqualTo(64);
+    assertThat(auto.batchFor(100_000_000, 2)).isEqualTo(256);
+    assertThat(auto.batchFor(0, 2)).isEqualTo(32);
+    TrainSettings.Distribution fixed = ConfigLoader.load(null, List.of("train.batch-size-per-worker=8")).train()
+        .distribution();
+    assertThat(fixed.batchFor(57_092, 2)).isEqualTo(8);
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.batch-size-per-worker=0")))
+        .isInstanceOf(LatentforgeException.class).hasMessageContaining("train.batch-size-per-worker");
   }
 
   @Test

@@ -57,6 +57,9 @@ class IngestionEndToEndTest {
     JsonNode card = readCard(standardized);
     assertThat(card.get("loss").asText()).isEqualTo("mse");
     assertThat(card.get("input").get("standardization").get("std").get(0).asDouble()).isPositive();
+    // train.batch-size-per-worker = auto: 32 rows for each of local[2]'s two workers on so few rows.
+    assertThat(card.at("/training/workers").asInt()).isEqualTo(2);
+    assertThat(card.at("/training/batch_size_per_worker").asInt()).isEqualTo(32);
   }
 
   private static JsonNode readCard(String out) {

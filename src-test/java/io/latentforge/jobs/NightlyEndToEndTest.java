@@ -122,6 +122,7 @@ class NightlyEndToEndTest {
     assertThat(card.get("epochs").size()).isBetween(1, EPOCHS);
     assertThat(card.get("epochs").get(0).get("validation_loss").isNumber()).isTrue();
     assertThat(card.get("training").get("stop_reason").asText()).isNotBlank();
+    assertThat(card.at("/training/batch_size_per_worker").asInt()).isEqualTo(8);
     try (var checkpoints = Files.list(modelDir.resolve("checkpoints"))) {
       assertThat(checkpoints.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
           .contains("best.network").filteredOn(n -> n.matches("epoch-\\d+\\.network")).hasSize(2);

@@ -46,7 +46,7 @@ public final class BenchTrainCommand extends SparkJob {
         () -> new TrainBench(spark, config.model(), config.train()).run(rows, features, output + "/train"));
     out.printf(Locale.ROOT, "train benchmark: %d rows x %d features, %d-%s-%d, batch %d, %d epochs, master %s%n",
         r.rows(), r.features(), r.features(), config.model().encoderLayers(), config.model().codeSize(),
-        config.train().distribution().batchSizePerWorker(), r.epochs(), spark.sparkContext().master());
+        r.batchSizePerWorker(), r.epochs(), spark.sparkContext().master());
     out.printf(Locale.ROOT, "  single JVM, plain DL4J              %9.0f examples/s%n", r.singleJvm());
     out.printf(Locale.ROOT, "  Spark, parameter averaging (freq %d) %9.0f examples/s  (%.2f of single JVM)%n",
         config.train().distribution().averaging().frequency(), r.spark(), r.ratio());

@@ -373,7 +373,8 @@ public final class NightlyRun {
       return new ModelCard(ModelCard.FORMAT_VERSION, modelId, config.model().type().name().toLowerCase(Locale.ROOT),
           loss.name().toLowerCase(Locale.ROOT), config.model().codeSize(), code.index(), code.binary(), centred,
           featurized.inputSpec(config.image()), request.input(), runDate, counts.asRows(), trained.epochs(),
-          new ModelCard.Training(trained.stopReason(), trained.resumedFrom()), errors(), ModelStore.MODEL_FILE,
+          new ModelCard.Training(trained.stopReason(), trained.resumedFrom(), trained.workers(),
+              trained.batchSizePerWorker()), errors(), ModelStore.MODEL_FILE,
           sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped(), null,
           parentId());
     }

@@ -84,7 +84,8 @@ public final class SparkTrainer {
   private SparkTrainer() {}
 
   /** The trained network (the best epoch's, when validating), its per-epoch metrics and why training ended. */
-  public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs, String stopReason, int resumedFrom) {}
+  public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs, String stopReason, int resumedFrom,
+      int workers, int batchSizePerWorker) {}
 
   /** Where a run keeps DL4J's exported minibatches (removed afterwards) and its checkpoints. */
   /**
@@ -121,6 +122,12 @@ public final class SparkTrainer {
     }
   }
 
+  /** {@code train.workers}, or Spark's default parallelism for 0. */
+  public static int workers(TrainSettings settings, SparkSession spark) {
+    int configured = settings.distribution().workers();
+    return configured > 0 ? configured : spark.sparkContext().defaultParallelism();
+  }
+
   /** The held-out rows: those whose id hashes (with the seed) into the first {@code fraction} of buckets. */
   static Column validationRows(TrainSettings settings) {
     return heldOutRows(settings.stopping().validationFraction(), settings.seed());
@@ -144,6 +151,7 @@ public final class SparkTrainer {
     private final Dataset<Row> validation;
     private final long trainRows;
     private final long validationRows;
+    private final int workers;
     private final JavaRDD<DataSet> clean;
     private final Checkpoints checkpoints;
     private final List<EpochMetrics> history = new ArrayList<>();
@@ -158,7 +166,6 @@ public final class SparkTrainer {
         Corruption corruption, TrainSettings settings, Paths paths, Consumer<MultiLayerNetwork> initialize) {
       this.spark = spark;
       this.sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-      this.settings = settings;
       this.paths = paths;
       this.corruption = corruption;
       this.inputSize = inputSize;
@@ -168,6 +175,9 @@ public final class SparkTrainer {
       long[] counts = Stage.run(spark, GROUP, "count training and validation rows", () -> countSplit(rows, settings));
       this.trainRows = counts[0];
       this.validationRows = counts[1];
+      this.workers = workers(settings, spark);
+      this.settings = settings.withBatchFor(trainRows, workers);
+      LOG.info("{} workers of {} rows a minibatch", workers, this.settings.distribution().batchSizePerWorker());
       if (trainRows == 0) {
         throw LatentforgeException.badInput("No rows are left to train on after holding out train.validation-fraction = "
             + settings.stopping().validationFraction() + ".", "lower train.validation-fraction or add rows.");
@@ -175,7 +185,7 @@ public final class SparkTrainer {
       // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
       // DL4J persists the RDD it trains on itself (caching it first fails).
       this.clean = train.select(Columns.FEATURES).javaRDD()
-          .mapPartitions(new ToMinibatches(settings.distribution().batchSizePerWorker(), inputSize));
+          .mapPartitions(new ToMinibatches(this.settings.distribution().batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
       resumeOrStart(architecture.configuration(), initialize);
     }
@@ -211,8 +221,6 @@ public final class SparkTrainer {
 
     Trained run() {
       long start = System.nanoTime();
-      int configured = settings.distribution().workers();
-      int workers = configured > 0 ? configured : sc.defaultParallelism();
       RDDTrainingApproach approach = approach(settings.distribution().averaging().approach(), sc);
       String stop = "trained " + settings.epochs() + " epochs";
       int iterationsPerEpoch = iterationsPerEpoch(workers);
@@ -238,7 +246,8 @@ public final class SparkTrainer {
       // The published model carries a plain rate: its configuration names no class of ours.
       network.setLearningRate(settings.optimizer().learningRate());
       LOG.info("training ended: {}", stop);
-      return new Trained(network, List.copyOf(history), stop, resumedFrom);
+      return new Trained(network, List.copyOf(history), stop, resumedFrom, workers,
+          settings.distribution().batchSizePerWorker());
     }
 
     /** Sets this epoch's learning-rate schedule, with what the plateaus so far have left of the rate. */

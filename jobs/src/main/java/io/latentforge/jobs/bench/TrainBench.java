@@ -42,7 +42,7 @@ public final class TrainBench {
   }
 
   /** Examples per second of each, and the Spark rate as a fraction of the single-JVM one. */
-  public record Rates(int rows, int features, int epochs, double singleJvm, double spark) {
+  public record Rates(int rows, int features, int epochs, int batchSizePerWorker, double singleJvm, double spark) {
     public double ratio() {
       return spark / singleJvm;
     }
@@ -50,8 +50,11 @@ public final class TrainBench {
 
   public Rates run(int rows, int features, String scratch) {
     float[][] x = data(rows, features);
+    // The single JVM fits the minibatches the Spark run's workers do.
+    TrainSettings train = this.train.withBatchFor(rows, SparkTrainer.workers(this.train, spark));
     Autoencoder.Architecture architecture = Autoencoder.build(model, ModelSpec.Loss.XENT, features, null, train);
-    double single = singleJvm(x, architecture);
+    int batch = train.distribution().batchSizePerWorker();
+    double single = singleJvm(x, architecture, batch);
     Dataset<Row> cached = dataset(x).cache();
     cached.count();
     try {
@@ -60,13 +63,13 @@ public final class TrainBench {
       long start = System.nanoTime();
       SparkTrainer.fit(spark, cached, features, architecture, none(), train, paths(scratch));
       double sparkRate = (double) rows * train.epochs() / ((System.nanoTime() - start) / 1e9);
-      return new Rates(rows, features, train.epochs(), single, sparkRate);
+      return new Rates(rows, features, train.epochs(), batch, single, sparkRate);
     } finally {
       cached.unpersist();
     }
   }
 
-  private double singleJvm(float[][] x, Autoencoder.Architecture architecture) {
+  private double singleJvm(float[][] x, Autoencoder.Architecture architecture, int batchSize) {
     int cores = spark.sparkContext().defaultParallelism();
     int masterThreadsBefore = Nd4j.getEnvironment().maxMasterThreads();
     int threadsBefore = Nd4j.getEnvironment().maxThreads();
@@ -74,8 +77,8 @@ public final class TrainBench {
     Nd4j.getEnvironment().setMaxThreads(cores);
     try {
       List<DataSet> batches = new ArrayList<>();
-      for (int from = 0; from < x.length; from += train.distribution().batchSizePerWorker()) {
-        int to = Math.min(x.length, from + train.distribution().batchSizePerWorker());
+      for (int from = 0; from < x.length; from += batchSize) {
+        int to = Math.min(x.length, from + batchSize);
         INDArray batch = Nd4j.create(java.util.Arrays.copyOfRange(x, from, to)).castTo(DataType.FLOAT);
         batches.add(new DataSet(batch, batch));
       }
