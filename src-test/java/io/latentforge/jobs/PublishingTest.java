@@ -154,7 +154,7 @@ class PublishingTest {
     DemoCorpora.documents(spark, 120, 31).write().parquet(corpus);
     String out = dir.resolve("fingerprint").toString();
     String[] nightly = {"nightly", "--kind", "text", "--input", corpus, "--output", out, "--run-date", "2026-07-01",
-        "--set", "train.epochs=2", "--set", "model.code-size=4"};
+        "--set", "train.epochs=2", "--set", "model.code-size=4", "--set", "nightly.steps=[]"};
 
     assertThat(crashingAtCommit(spark, nightly).exitCode()).isEqualTo(1);
     assertThat(CliErrorsTest.cli(nightly).exitCode()).isZero();
@@ -187,7 +187,8 @@ class PublishingTest {
     String out = dir.resolve("encode-images").toString();
     String[] lenient = {"--set", "input.max-reject-fraction=0.05"};
     CliErrorsTest.Outcome trained = CliErrorsTest.cli(concat(new String[] {"nightly", "--kind", "image", "--input", images,
-        "--output", out, "--run-date", "2026-08-01", "--set", "train.epochs=1", "--set", "model.code-size=8"}, lenient));
+        "--output", out, "--run-date", "2026-08-01", "--set", "train.epochs=1", "--set", "model.code-size=8",
+        "--set", "nightly.steps=[]"}, lenient));
     assertThat(trained.exitCode()).as(trained.err()).isZero();
     Path model = onlyModel(out);
 

@@ -116,7 +116,7 @@ class WarmStartTest {
     DemoCorpora.images(spark, 80, 43).write().parquet(images);
     String out = dir.resolve("images-out").toString();
     String[] first = {"nightly", "--kind", "image", "--input", images, "--output", out, "--run-date", "2026-09-01",
-        "--set", "train.epochs=1", "--set", "model.code-size=4"};
+        "--set", "train.epochs=1", "--set", "model.code-size=4", "--set", "nightly.steps=[]"};
     assertThat(CliErrorsTest.cli(first).exitCode()).isZero();
     CliErrorsTest.Outcome smaller = CliErrorsTest.cli("nightly", "--kind", "image", "--input", images, "--output", out,
         "--run-date", "2026-09-02", "--set", "train.epochs=1", "--set", "model.code-size=4", "--set",
