@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.feature.IDF;
 import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.PCAModel;
@@ -147,7 +146,7 @@ public final class Evaluation {
     Map<String, Representation> reps = new LinkedHashMap<>();
     // tf-idf features are their own tf-idf baseline (the same array): scored once, listed under both names.
     Map<float[][], Representation> scored = new IdentityHashMap<>();
-    candidates.vectors().forEach((name, vectors) -> reps.put(name, scored.computeIfAbsent(vectors, v -> score(spark, v,
+    candidates.vectors().forEach((name, vectors) -> reps.put(name, scored.computeIfAbsent(vectors, v -> score(v,
         sample, name.equals("code_bits") ? Metric.HAMMING : settings.metric(), settings, seed,
         candidates.reconErrors().get(name)))));
     return new Result(heldOutRows, modelSawRows, sample.labelNames(), reps, codesMinusThis(reps),
@@ -219,10 +218,10 @@ public final class Evaluation {
     };
   }
 
-  private static Representation score(SparkSession spark, float[][] vectors, Sample sample, Metric metric,
+  private static Representation score(float[][] vectors, Sample sample, Metric metric,
       EvaluateSettings settings, long seed, Double reconError) {
     RetrievalMetrics.Scores retrieval = RetrievalMetrics.of(vectors, sample.labels(), metric, settings.ks(), settings.knnK());
-    int[] clusters = kmeans(spark, vectors, sample.labelNames().size(), seed);
+    int[] clusters = DriverKMeans.cluster(vectors, sample.labelNames().size(), seed);
     return new Representation(vectors[0].length, metric, retrieval, ClusterMetrics.nmi(sample.labels(), clusters),
         ClusterMetrics.accuracy(sample.labels(), clusters), reconError);
   }
@@ -302,20 +301,6 @@ public final class Evaluation {
       }
     }
     return out;
-  }
-
-  /** MLlib k-means with one cluster per label, over the evaluated rows. */
-  private static int[] kmeans(SparkSession spark, float[][] vectors, int k, long seed) {
-    int[] clusters = new int[vectors.length];
-    if (k < 2) {
-      return clusters;
-    }
-    Dataset<Row> data = frame(spark, vectors);
-    for (Row r : new KMeans().setK(k).setSeed(seed).setFeaturesCol("v").setPredictionCol("c").fit(data)
-        .transform(data).select("i", "c").collectAsList()) {
-      clusters[r.getInt(0)] = r.getInt(1);
-    }
-    return clusters;
   }
 
   /** Rows {@code i} (the index) and {@code v} (an MLlib vector) of small driver-side data, for MLlib stages. */
