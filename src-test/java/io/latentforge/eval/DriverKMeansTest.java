@@ -8,6 +8,7 @@ import java.util.Random;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -61,10 +62,9 @@ class DriverKMeansTest {
     double ours = ClusterMetrics.nmi(labels, DriverKMeans.cluster(rows, 4, 7));
     Dataset<Row> data = Evaluation.frame(spark, rows);
     int[] mllib = new KMeans().setK(4).setSeed(7).setFeaturesCol("v").setPredictionCol("c").fit(data).transform(data)
-        .orderBy("i").select("c").as(org.apache.spark.sql.Encoders.INT()).collectAsList().stream()
+        .orderBy("i").select("c").as(Encoders.INT()).collectAsList().stream()
         .mapToInt(Integer::intValue).toArray();
-    System.out.printf("sparse rows: NMI %.3f, MLlib's %.3f%n", ours, ClusterMetrics.nmi(labels, mllib));
-    assertThat(ours).isGreaterThan(0.9);
+    assertThat(ours).isGreaterThan(0.9).isGreaterThanOrEqualTo(ClusterMetrics.nmi(labels, mllib) - 0.02);
   }
 
   @Test
