@@ -54,36 +54,41 @@ final class DriverKMeans {
     int[] best = null;
     double bestCost = Double.POSITIVE_INFINITY;
     for (int restart = 0; restart < RESTARTS; restart++) {
-      int[] clusters = data.lloyd(k, random.split());
-      double cost = data.cost(clusters, k);
+      Clustering clustering = data.lloyd(k, random.split());
+      double cost = data.cost(clustering);
       if (cost < bestCost) {
-        best = clusters;
+        best = clustering.assigned();
         bestCost = cost;
       }
     }
     return best;
   }
 
+  /** Lloyd's result: each row's cluster and the clusters' means (a cluster left empty keeps its centre). */
+  private record Clustering(int[] assigned, double[][] centers) {}
+
   /** The total squared distance of the rows to their cluster's mean. */
-  private double cost(int[] clusters, int k) {
-    double[][] means = means(clusters, new double[k][dimensions]);
+  private double cost(Clustering clustering) {
+    double[] norms = squaredNorms(clustering.centers());
     double sum = 0;
     for (int i = 0; i < index.length; i++) {
-      sum += squaredDistance(i, means[clusters[i]], squaredNorm(means[clusters[i]]));
+      int c = clustering.assigned()[i];
+      sum += squaredDistance(i, clustering.centers()[c], norms[c]);
     }
     return sum;
   }
 
-  private int[] lloyd(int k, SplittableRandom random) {
+  /**
+   * Lloyd's iterations from k-means++ seeds. Centres are recomputed after every change of
+   * assignment, so on return they are the means of the returned clusters.
+   */
+  private Clustering lloyd(int k, SplittableRandom random) {
     double[][] centers = seeds(k, random);
     int[] assigned = new int[index.length];
     Arrays.fill(assigned, -1);
     for (int iteration = 0; iteration < MAX_ITERATIONS; iteration++) {
       boolean changed = false;
-      double[] norms = new double[k];
-      for (int c = 0; c < k; c++) {
-        norms[c] = squaredNorm(centers[c]);
-      }
+      double[] norms = squaredNorms(centers);
       for (int i = 0; i < index.length; i++) {
         int nearest = nearest(i, centers, norms);
         changed |= nearest != assigned[i];
@@ -94,7 +99,7 @@ final class DriverKMeans {
       }
       centers = means(assigned, centers);
     }
-    return assigned;
+    return new Clustering(assigned, centers);
   }
 
   /**
@@ -200,6 +205,14 @@ final class DriverKMeans {
       v[index[row][p]] = value[row][p];
     }
     return v;
+  }
+
+  private static double[] squaredNorms(double[][] centers) {
+    double[] norms = new double[centers.length];
+    for (int c = 0; c < centers.length; c++) {
+      norms[c] = squaredNorm(centers[c]);
+    }
+    return norms;
   }
 
   private static double squaredNorm(double[] v) {
