@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LauncherTest {
 
-  private static final Path ROOT = Path.of(System.getProperty("latentforge.root"));
+  private static final Path ROOT = Path.of(System.getProperty("latentforge.root")).toAbsolutePath().normalize();
   private static final List<Path> PROJECT_JARS = List.of(
       ROOT.resolve("jobs/target/latentforge-jobs-0.1.0-SNAPSHOT.jar"),
       ROOT.resolve("pipeline/target/latentforge-pipeline-0.1.0-SNAPSHOT.jar"));
@@ -43,11 +43,25 @@ class LauncherTest {
     assertThat(cached()).containsExactlyInAnyOrderElementsOf(copies);
   }
 
-  /** Runs {@code latentforge --version} with the JVM printing its system properties (classpath included). */
+  @Test
+  void runsTheBuiltJarsWithAWarningWhenTheCacheCannotBeWritten() throws Exception {
+    Path file = Files.writeString(cache.resolve("a-file"), "not a directory");
+    String output = launch(file.resolve("jars"));
+    assertThat(output).contains("latentforge 0.1.0", "cannot write " + file.resolve("jars"));
+    for (Path jar : PROJECT_JARS) {
+      assertThat(output).contains(jar.toString());
+    }
+  }
+
   private String launch() throws IOException, InterruptedException {
+    return launch(cache);
+  }
+
+  /** Runs {@code latentforge --version} with the JVM printing its system properties (classpath included). */
+  private String launch(Path jarCache) throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("deploy/bin/latentforge").toString(), "--version")
         .redirectErrorStream(true);
-    builder.environment().put("LATENTFORGE_JAR_CACHE", cache.toString());
+    builder.environment().put("LATENTFORGE_JAR_CACHE", jarCache.toString());
     builder.environment().put("JAVA_OPTS", "-XshowSettings:properties");
     Process process = builder.start();
     byte[] output = process.getInputStream().readAllBytes();
