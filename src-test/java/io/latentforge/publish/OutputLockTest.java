@@ -35,6 +35,8 @@ class OutputLockTest {
   private static final int JVMS = 4;
   private static final int JVM_ROUNDS = 40;
   private static long deadPid;
+  /** One for every taker, as a run has one: a Configuration each would be most of the race's time. */
+  private static final Configuration HADOOP = new Configuration();
 
   @TempDir
   Path dir;
@@ -85,7 +87,7 @@ class OutputLockTest {
         start.await();
         OutputLock lock = null;
         try {
-          lock = OutputLock.acquire(new Configuration(), root, "taker");
+          lock = OutputLock.acquire(HADOOP, root, "taker");
           holders.incrementAndGet();
         } catch (LatentforgeException e) {
           assertThat(e.kind()).isEqualTo(LatentforgeException.Kind.OUTPUT_LOCKED);
