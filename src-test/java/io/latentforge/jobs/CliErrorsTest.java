@@ -3,10 +3,14 @@ package io.latentforge.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.latentforge.testing.SparkSessionExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -15,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Bad command lines fail fast, with exit codes schedulers can tell apart and messages that say what to fix. */
 @ExtendWith(SparkSessionExtension.class)
@@ -41,6 +46,28 @@ class CliErrorsTest {
     assertThat(nightly.exitCode()).isZero();
     assertThat(nightly.out()).contains("--kind", "--input", "--output", "--run-date", "--conf", "--set",
         "model.code-size = 32", "train.epochs");
+  }
+
+  /** Picocli formats descriptions: a bare % makes it warn on stderr and print the unformatted text. */
+  @Test
+  void everyCommandsHelpIsFormattedWithoutWarnings() {
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    PrintStream stderr = System.err;
+    List<String> helps = new ArrayList<>();
+    System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    try {
+      collectHelp(new CommandLine(new Main()), helps);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(warnings.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(helps).hasSizeGreaterThan(15).anySatisfy(help -> assertThat(help).contains("95% paired-bootstrap"))
+        .anySatisfy(help -> assertThat(help).contains("1% and 10% of its rows"));
+  }
+
+  private static void collectHelp(CommandLine command, List<String> helps) {
+    helps.add(command.getUsageMessage(CommandLine.Help.Ansi.OFF));
+    command.getSubcommands().values().forEach(sub -> collectHelp(sub, helps));
   }
 
   @Test

@@ -26,7 +26,7 @@ public final class BenchEncodeCommand extends SparkJob {
   String output = "target/latentforge-bench";
 
   @Option(names = "--incremental", description = "Instead: time encode --incremental against a full encode of the "
-      + "corpus with 1% and 10% of its rows replaced, with the same model.")
+      + "corpus with 1%% and 10%% of its rows replaced, with the same model.")
   boolean incremental;
 
   @Override

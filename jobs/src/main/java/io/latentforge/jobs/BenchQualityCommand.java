@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         + "print, per corpus, the held-out rows' precision@10, mean average precision, 10-NN accuracy, k-means NMI and "
         + "reconstruction error against PCA's of codes, raw features, PCA of the code's size and (documents) tf-idf, "
         + "with the time each run took, and beside each baseline the codes' P@10 minus its own on the same queries "
-        + "with a 95% paired-bootstrap interval. With --seeds N, each corpus runs N times and a summary gives the "
+        + "with a 95%% paired-bootstrap interval. With --seeds N, each corpus runs N times and a summary gives the "
         + "median and range of those figures over the seeds.")
 public final class BenchQualityCommand extends SparkJob {
 
