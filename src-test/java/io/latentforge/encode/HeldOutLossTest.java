@@ -53,8 +53,8 @@ class HeldOutLossTest {
 
   @Test
   void coversVariationalNetworks(SparkSession spark) {
-    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=vae", "model.encoder-layers=[6]",
-        "model.code-size=3"));
+    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=vae", "model.vae.noise-variance=0.05",
+        "model.encoder-layers=[6]", "model.code-size=3"));
     assertEqualsNetworkScore(spark, config, ModelSpec.Loss.MSE, 10, null);
   }
 

@@ -16,8 +16,16 @@ public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, Li
    */
   public record Binary(boolean enabled, double noise) implements Serializable {}
 
-  /** The VAE's weight of the KL term, ramped up over {@code klWarmupEpochs}. */
-  public record Vae(double klWeight, int klWarmupEpochs) implements Serializable {}
+  /**
+   * The VAE's weight of the KL term, ramped up over {@code klWarmupEpochs}, and the variance of its
+   * Gaussian decoder (mse), NaN for auto until the training rows decide it.
+   */
+  public record Vae(double klWeight, int klWarmupEpochs, double noiseVariance) implements Serializable {
+
+    public boolean noiseVarianceIsAuto() {
+      return Double.isNaN(noiseVariance);
+    }
+  }
 
   /** model.encoder-layers = auto, by kind (see conf/latentforge.conf for the figures that chose them). */
   public static final List<Integer> IMAGE_LAYERS = List.of(512, 64);
@@ -38,7 +46,14 @@ public record ModelSpec(Type type, int codeSize, List<Integer> encoderLayers, Li
         new Conv(conv.enumValue("downsample", Downsample.class), conv.positiveIntList("channels"),
             conv.positiveIntList("kernel-sizes"), conv.positiveIntList("strides"), conv.intList("padding", 0)),
         new Binary(r.bool("binary-codes"), r.positiveDouble("binary-noise")),
-        new Vae(vae.nonNegativeDouble("kl-weight"), vae.intAtLeast("kl-warmup-epochs", 0)));
+        new Vae(vae.nonNegativeDouble("kl-weight"), vae.intAtLeast("kl-warmup-epochs", 0),
+            vae.isAuto("noise-variance") ? Double.NaN : vae.positiveDouble("noise-variance")));
+  }
+
+  /** This model with the VAE decoder's variance decided (model.vae.noise-variance = auto). */
+  public ModelSpec withNoiseVariance(double variance) {
+    return new ModelSpec(type, codeSize, encoderLayers, decoderLayers, activation, codeActivation, loss, corruption,
+        conv, binary, new Vae(vae.klWeight(), vae.klWarmupEpochs(), variance));
   }
 
   /**

@@ -22,6 +22,7 @@ public final class FeatureEncoder implements CorpusEncoder {
   private final Quarantine.Split split;
   private final int inputSize;
   private RowCounts counts;
+  private Double baseline;
 
   public FeatureEncoder(SparkSession spark, Quarantine.Split split, int inputSize) {
     this.spark = spark;
@@ -43,16 +44,23 @@ public final class FeatureEncoder implements CorpusEncoder {
     return new EncodedCorpus(rows, new TableRows.Pending(split.rejects()),
         new TableRows.Pending(Encoder.encode(spark, split.accepted(), model.network(), model.modelId(), model.code(),
             inputSize, model.batchSize())),
-        OptionalDouble.empty(), () -> meanInputBaseline(rows.accepted()));
+        OptionalDouble.empty(), this::meanInputBaseline);
   }
 
-  /** Sum over features of the population variance: the mean squared error of predicting the mean input. */
-  private double meanInputBaseline(long rows) {
-    Row r = split.accepted().select(Summarizer.variance(col(Columns.FEATURES))).first();
-    double sampleVarianceSum = 0;
-    for (double v : ((Vector) r.get(0)).toArray()) {
-      sampleVarianceSum += v;
+  /**
+   * Sum over features of the accepted rows' population variance: the mean squared error of
+   * predicting the mean input (computed once).
+   */
+  public double meanInputBaseline() {
+    if (baseline == null) {
+      long rows = counts().accepted();
+      Row r = split.accepted().select(Summarizer.variance(col(Columns.FEATURES))).first();
+      double sampleVarianceSum = 0;
+      for (double v : ((Vector) r.get(0)).toArray()) {
+        sampleVarianceSum += v;
+      }
+      baseline = rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
     }
-    return rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
+    return baseline;
   }
 }

@@ -5,6 +5,7 @@ import io.latentforge.config.ConvPlan;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.config.TrainSettings;
+import io.latentforge.model.layers.GaussianLoss;
 import io.latentforge.model.layers.GaussianSampling;
 import io.latentforge.model.layers.NoisySigmoid;
 import io.latentforge.schema.CorpusKind;
@@ -33,6 +34,7 @@ import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 
 /**
@@ -98,6 +100,9 @@ public final class Autoencoder {
     if (loss == ModelSpec.Loss.AUTO) {
       throw new IllegalArgumentException("resolve model.loss before building the network");
     }
+    if (needsNoiseVariance(spec, loss)) {
+      throw new IllegalArgumentException("resolve model.vae.noise-variance before building the network");
+    }
     NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
         .seed(train.seed())
         .updater(updater(train))
@@ -148,7 +153,7 @@ public final class Autoencoder {
     for (int width : spec.decoderHiddenLayers()) {
       stack.add(dense(width, activation(spec.activation())));
     }
-    stack.add(new OutputLayer.Builder(lossFunction(loss, spec.type())).nOut(inputSize)
+    stack.add(new OutputLayer.Builder(lossFunction(loss, spec)).nOut(inputSize)
         .activation(outputActivation(loss)).build());
     return code;
   }
@@ -185,7 +190,7 @@ public final class Autoencoder {
       stack.add(new Deconvolution2D.Builder(k, k).stride(s, s).padding(p, p).nOut(decoder.get(j).out().channels())
           .activation(last ? Activation.IDENTITY : hidden).convolutionMode(ConvolutionMode.Truncate).build());
     }
-    stack.add(new LossLayer.Builder(lossFunction(loss, spec.type())).activation(outputActivation(loss)).build());
+    stack.add(new LossLayer.Builder(lossFunction(loss, spec)).activation(outputActivation(loss)).build());
     return code;
   }
 
@@ -256,15 +261,21 @@ public final class Autoencoder {
     };
   }
 
+  /** Whether {@link #build} needs model.vae.noise-variance decided first ({@link ModelSpec#withNoiseVariance}). */
+  public static boolean needsNoiseVariance(ModelSpec spec, ModelSpec.Loss loss) {
+    return spec.type() == ModelSpec.Type.VAE && loss == ModelSpec.Loss.MSE && spec.vae().noiseVarianceIsAuto();
+  }
+
   /**
-   * A VAE's reconstruction term is a log-likelihood summed over features, so its mse is the sum of
-   * squares (L2); averaging over features would let the KL term swamp it.
+   * A VAE's reconstruction term is a log-likelihood summed over features: for mse, a Gaussian's,
+   * whose variance follows the scale of the inputs so that the KL term weighs the same whatever it is.
    */
-  private static LossFunction lossFunction(ModelSpec.Loss loss, ModelSpec.Type type) {
+  private static ILossFunction lossFunction(ModelSpec.Loss loss, ModelSpec spec) {
     return switch (loss) {
-      case MSE -> type == ModelSpec.Type.VAE ? LossFunction.L2 : LossFunction.MSE;
-      case XENT -> LossFunction.XENT;
-      case MULTINOMIAL -> LossFunction.MCXENT;
+      case MSE -> spec.type() == ModelSpec.Type.VAE ? new GaussianLoss(spec.vae().noiseVariance())
+          : LossFunction.MSE.getILossFunction();
+      case XENT -> LossFunction.XENT.getILossFunction();
+      case MULTINOMIAL -> LossFunction.MCXENT.getILossFunction();
       case AUTO -> throw new IllegalStateException("unresolved loss");
     };
   }

@@ -184,7 +184,7 @@ public final class NightlyRun {
 
     void train() {
       loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
-      architecture = Autoencoder.build(config.model(), loss, featurized.inputSize(), imageShape(request), config.train());
+      architecture = Autoencoder.build(modelSpec(), loss, featurized.inputSize(), imageShape(request), config.train());
       SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId), fingerprint());
       Consumer<MultiLayerNetwork> initialize;
       if (parent != null) {
@@ -201,6 +201,21 @@ public final class NightlyRun {
         throw e.kind() == LatentforgeException.Kind.TRAINING_DIVERGED ? publisher.diverged(e, counts, modelId) : e;
       }
       FaultHook.reached("nightly:trained");
+    }
+
+    /** model.vae.noise-variance = auto decided: the rows' variance per feature. */
+    private ModelSpec modelSpec() {
+      if (!Autoencoder.needsNoiseVariance(config.model(), loss)) {
+        return config.model();
+      }
+      double variance = Stage.run(spark, Runs.GROUP, "input variance for the VAE's decoder",
+          () -> features.meanInputBaseline() / featurized.inputSize());
+      if (!(variance > 0)) {
+        throw LatentforgeException.badInput("The featurized rows of " + request.input() + " do not vary (variance "
+            + variance + "), so a VAE's decoder variance cannot follow them.", "set model.vae.noise-variance.");
+      }
+      LOG.info("VAE decoder variance {} per feature (model.vae.noise-variance = auto)", variance);
+      return config.model().withNoiseVariance(variance);
     }
 
     /**

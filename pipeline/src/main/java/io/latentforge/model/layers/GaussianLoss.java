@@ -1,0 +1,96 @@
+package io.latentforge.model.layers;
+
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+import org.nd4j.linalg.lossfunctions.LossUtil;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The reconstruction term of a VAE with a Gaussian decoder of variance {@code variance} per
+ * feature: {@code |x - y|^2 / (2 variance)} per example, the negative log-likelihood up to a
+ * constant. The variance sets how much reconstruction a nat of KL buys, so it must follow the
+ * scale of the inputs: at a fixed 1/2 (a plain sum of squares), unit-length tf-idf vectors, whose
+ * squared errors are far below 1, collapsed every code unit to the prior. The network's JSON
+ * configuration carries the variance, so a saved model scores as it trained.
+ */
+public class GaussianLoss implements ILossFunction {
+
+  private double variance = 0.5;
+
+  public GaussianLoss() {}
+
+  public GaussianLoss(double variance) {
+    if (!(variance > 0) || Double.isInfinite(variance)) {
+      throw new IllegalArgumentException("the variance of a Gaussian decoder must be positive and finite: " + variance);
+    }
+    this.variance = variance;
+  }
+
+  public double getVariance() {
+    return variance;
+  }
+
+  public void setVariance(double variance) {
+    this.variance = variance;
+  }
+
+  private static INDArray residual(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    INDArray residual = activationFn.getActivation(preOutput.dup(), true).subi(labels.castTo(preOutput.dataType()));
+    if (mask != null) {
+      LossUtil.applyMask(residual, mask);
+    }
+    return residual;
+  }
+
+  @Override
+  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    INDArray residual = residual(labels, preOutput, activationFn, mask);
+    return Transforms.pow(residual, 2, false).sum(true, 1).divi(2 * variance);
+  }
+
+  @Override
+  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+      boolean average) {
+    double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
+    return average ? sum / preOutput.size(0) : sum;
+  }
+
+  @Override
+  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    INDArray dOutput = residual(labels, preOutput, activationFn, mask).divi(variance);
+    INDArray gradient = activationFn.backprop(preOutput.dup(), dOutput).getFirst();
+    if (mask != null) {
+      LossUtil.applyMask(gradient, mask);
+    }
+    return gradient;
+  }
+
+  @Override
+  public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+      INDArray mask, boolean average) {
+    return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
+        computeGradient(labels, preOutput, activationFn, mask));
+  }
+
+  @Override
+  public String name() {
+    return "Gaussian(variance=" + variance + ")";
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GaussianLoss g && g.variance == variance;
+  }
+
+  @Override
+  public int hashCode() {
+    return Double.hashCode(variance);
+  }
+}
