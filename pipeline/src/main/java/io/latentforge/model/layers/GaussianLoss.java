@@ -19,6 +19,7 @@ public class GaussianLoss implements ILossFunction {
 
   private double variance = 0.5;
 
+  /** For reading a network's JSON configuration, which then sets the variance. */
   public GaussianLoss() {}
 
   public GaussianLoss(double variance) {
