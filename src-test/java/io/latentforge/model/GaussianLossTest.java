@@ -50,6 +50,9 @@ class GaussianLossTest {
     }
     assertThat(loss.computeScore(labels, output, identity, null, true))
         .isCloseTo(perRow.sumNumber().doubleValue() / 4, within(1e-9));
+    var both = loss.computeGradientAndScore(labels, output, identity, null, true);
+    assertThat(both.getFirst()).isCloseTo(loss.computeScore(labels, output, identity, null, true), within(1e-12));
+    assertThat(both.getSecond()).isEqualTo(gradient);
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.ConvPlan;
 import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
+import io.latentforge.encode.FeatureEncoder;
 import io.latentforge.model.Autoencoder;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.LayerwisePretraining;
@@ -62,33 +63,19 @@ public final class Training {
     ModelSpec.Loss loss = config.model().loss() == ModelSpec.Loss.AUTO ? ModelSpec.Loss.MSE : config.model().loss();
     ConvPlan.Shape shape = image
         ? new ConvPlan.Shape(config.image().channels(), config.image().height(), config.image().width()) : null;
+    Dataset<Row> rows = rows(spark, x);
     // As a nightly decides model.vae.noise-variance = auto: the rows' variance per feature.
-    ModelSpec spec = Autoencoder.needsNoiseVariance(config.model(), loss)
-        ? config.model().withNoiseVariance(variancePerFeature(x)) : config.model();
+    ModelSpec spec = Autoencoder.needsNoiseVariance(config.model(), loss) ? config.model()
+        .withNoiseVariance(FeatureEncoder.meanInputBaseline(rows, x.length) / x[0].length) : config.model();
     Autoencoder.Architecture architecture = Autoencoder.build(spec, loss, x[0].length, shape, config.train());
     SparkTrainer.Paths paths = new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(),
         scratch.resolve("checkpoints-" + java.util.UUID.randomUUID()).toUri().toString());
-    Dataset<Row> rows = rows(spark, x);
     SparkTrainer.Trained trained = SparkTrainer.fit(spark, rows, x[0].length, architecture,
         new Corruption(config.model().trainingCorruption()), config.train(), paths,
         LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark, rows, x[0].length, config.model(), loss,
             config.train(), paths)));
     Model.LAST.set(trained);
     return new Model(trained.network(), architecture, config);
-  }
-
-  private static double variancePerFeature(double[][] x) {
-    double total = 0;
-    for (int j = 0; j < x[0].length; j++) {
-      double sum = 0;
-      double squares = 0;
-      for (double[] row : x) {
-        sum += row[j];
-        squares += row[j] * row[j];
-      }
-      total += squares / x.length - (sum / x.length) * (sum / x.length);
-    }
-    return total / x[0].length;
   }
 
   /** Rows {@code id, features} in 2 partitions. */

@@ -8,6 +8,7 @@ import io.latentforge.schema.Columns;
 import java.util.OptionalDouble;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -53,14 +54,18 @@ public final class FeatureEncoder implements CorpusEncoder {
    */
   public double meanInputBaseline() {
     if (baseline == null) {
-      long rows = counts().accepted();
-      Row r = split.accepted().select(Summarizer.variance(col(Columns.FEATURES))).first();
-      double sampleVarianceSum = 0;
-      for (double v : ((Vector) r.get(0)).toArray()) {
-        sampleVarianceSum += v;
-      }
-      baseline = rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
+      baseline = meanInputBaseline(split.accepted(), counts().accepted());
     }
     return baseline;
+  }
+
+  /** Sum over features of the population variance of {@code rows} rows of feature vectors. */
+  public static double meanInputBaseline(Dataset<Row> features, long rows) {
+    Row r = features.select(Summarizer.variance(col(Columns.FEATURES))).first();
+    double sampleVarianceSum = 0;
+    for (double v : ((Vector) r.get(0)).toArray()) {
+      sampleVarianceSum += v;
+    }
+    return rows > 1 ? sampleVarianceSum * (rows - 1) / rows : 0;
   }
 }

@@ -45,23 +45,17 @@ public class GaussianLoss implements ILossFunction {
     return residual;
   }
 
-  @Override
-  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-    INDArray residual = residual(labels, preOutput, activationFn, mask);
-    return Transforms.pow(residual, 2, false).sum(true, 1).divi(2 * variance);
+  private INDArray scoreArray(INDArray residual) {
+    return Transforms.pow(residual, 2, true).sum(true, 1).divi(2 * variance);
   }
 
-  @Override
-  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
-      boolean average) {
-    double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-    return average ? sum / preOutput.size(0) : sum;
+  private static double score(INDArray scoreArray, boolean average) {
+    double sum = scoreArray.sumNumber().doubleValue();
+    return average ? sum / scoreArray.size(0) : sum;
   }
 
-  @Override
-  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-    INDArray dOutput = residual(labels, preOutput, activationFn, mask).divi(variance);
-    INDArray gradient = activationFn.backprop(preOutput.dup(), dOutput).getFirst();
+  private INDArray gradient(INDArray residual, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    INDArray gradient = activationFn.backprop(preOutput.dup(), residual.div(variance)).getFirst();
     if (mask != null) {
       LossUtil.applyMask(gradient, mask);
     }
@@ -69,10 +63,27 @@ public class GaussianLoss implements ILossFunction {
   }
 
   @Override
+  public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    return scoreArray(residual(labels, preOutput, activationFn, mask));
+  }
+
+  @Override
+  public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+      boolean average) {
+    return score(computeScoreArray(labels, preOutput, activationFn, mask), average);
+  }
+
+  @Override
+  public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    return gradient(residual(labels, preOutput, activationFn, mask), preOutput, activationFn, mask);
+  }
+
+  /** One forward activation and residual for both. */
+  @Override
   public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
       INDArray mask, boolean average) {
-    return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-        computeGradient(labels, preOutput, activationFn, mask));
+    INDArray residual = residual(labels, preOutput, activationFn, mask);
+    return new Pair<>(score(scoreArray(residual), average), gradient(residual, preOutput, activationFn, mask));
   }
 
   @Override
