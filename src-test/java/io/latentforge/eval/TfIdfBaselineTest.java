@@ -82,7 +82,7 @@ class TfIdfBaselineTest {
 
   private static TextFeatures withNormalize(TextFeatures t, TextFeatures.Normalize normalize) {
     return new TextFeatures(t.vocabSize(), t.minDf(), t.maxDf(), t.minTokenLength(), t.stopWords(), t.extraStopWords(),
-        t.weighting(), normalize);
+        t.weighting(), normalize, t.scale());
   }
 
   private static Dataset<Row> corpus(SparkSession spark) {

@@ -70,8 +70,10 @@ class PublishingTest {
   @Test
   void encodeWithASavedModelReproducesItsCodesAndCarriesNewDocuments(SparkSession spark) throws Exception {
     String out = dir.resolve("encode").toString();
-    assertThat(nightly(out, "2026-02-01").exitCode()).isZero();
+    // A scale other than 1 is recorded in the model, and encode must apply it to reproduce the codes.
+    assertThat(nightly(out, "2026-02-01", "features.text.scale=10").exitCode()).isZero();
     Path model = onlyModel(out);
+    assertThat(json(model.resolve("model.json")).get("input").get("scale").asDouble()).isEqualTo(10.0);
 
     CliErrorsTest.Outcome r = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text",
         "--input", moreDocuments, "--output", out, "--run-date", "2026-02-02");

@@ -34,7 +34,7 @@ class AutoencoderTypesTest {
     TextFeatures probability = TextFeatures.of(10, 1, 2, TextFeatures.Weighting.PROBABILITY);
     TextFeatures log = TextFeatures.of(10, 1, 2, TextFeatures.Weighting.LOG);
     TextFeatures logSummingToOne = new TextFeatures(10, 1, 1.0, 2, "english", List.of(), TextFeatures.Weighting.LOG,
-        TextFeatures.Normalize.L1);
+        TextFeatures.Normalize.L1, 1.0);
     assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, probability, false)).isEqualTo(ModelSpec.Loss.MULTINOMIAL);
     assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, logSummingToOne, false)).isEqualTo(ModelSpec.Loss.MULTINOMIAL);
     assertThat(Autoencoder.resolveLoss(auto, CorpusKind.TEXT, log, false)).isEqualTo(ModelSpec.Loss.MSE);

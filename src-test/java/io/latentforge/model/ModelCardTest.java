@@ -42,7 +42,7 @@ class ModelCardTest {
   void imageAndTextCardsSurviveWritingAndReading() throws IOException {
     ModelCard image = card(ModelCard.Input.image(784, 28, 28, 1,
         new ModelCard.Moments(new double[] {0.13}, new double[] {0.31})));
-    ModelCard text = card(ModelCard.Input.text(2000, ModelStore.VOCABULARY_DIR, 2000, "tfidf", "l2"));
+    ModelCard text = card(ModelCard.Input.text(2000, ModelStore.VOCABULARY_DIR, 2000, "tfidf", "l2", 10.0));
 
     // Recursive: the standardization's arrays compare by content; NaN (JSON null) equals NaN.
     assertThat(writeAndRead(image)).usingRecursiveComparison()
@@ -80,7 +80,7 @@ class ModelCardTest {
     assertThat(image.config()).containsKeys("model", "train");
 
     ModelCard text = fixture("model-before-versions-text.json");
-    assertThat(text.input()).isEqualTo(ModelCard.Input.text(112, "vocabulary", 112, "probability", null));
+    assertThat(text.input()).isEqualTo(new ModelCard.Input("text", 112, null, null, null, null, null, "vocabulary", 112, "probability", null, null));
   }
 
   private static ModelCard fixture(String name) throws IOException {

@@ -43,7 +43,7 @@ class ModelStoreTest {
 
   private static ModelCard card(String sha) {
     return new ModelCard(ModelCard.FORMAT_VERSION, "m", "deep", "mse", 2, 0, false, false,
-        ModelCard.Input.text(5, ModelStore.VOCABULARY_DIR, 5, "tfidf", "l2"), "/in", "2026-11-30", null, null, null,
+        ModelCard.Input.text(5, ModelStore.VOCABULARY_DIR, 5, "tfidf", "l2", 1.0), "/in", "2026-11-30", null, null, null,
         null, ModelStore.MODEL_FILE, sha, "2026-11-30T00:00:00Z", Map.of(), null, null);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.latentforge.config.TextFeatures;
 import io.latentforge.input.CorpusSource;
+import io.latentforge.input.Quarantine;
 import io.latentforge.testing.SparkSessionExtension;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -13,6 +14,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.feature.CountVectorizerModel;
+import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -82,7 +84,7 @@ class TextFeaturizerTest {
         new Object[] {"d1", "the common orbit"}, new Object[] {"d2", "the common orbit planet"},
         new Object[] {"d3", "the common planet"}, new Object[] {"d4", "the common comet"});
     TextFeatures spec = new TextFeatures(100, 1, 0.8, 2, "none", List.of("comet"), TextFeatures.Weighting.TFIDF,
-        TextFeatures.Normalize.NONE);
+        TextFeatures.Normalize.NONE, 1.0);
     TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
     try {
       List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
@@ -140,7 +142,7 @@ class TextFeaturizerTest {
     Dataset<Row> docs = corpus(spark, new Object[] {"short", "orbit planet"},
         new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
     TextFeatures spec = new TextFeatures(100, 1, 1.0, 2, "none", List.of(), TextFeatures.Weighting.LOG,
-        TextFeatures.Normalize.L2);
+        TextFeatures.Normalize.L2, 1.0);
     TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
     try {
       List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
@@ -153,6 +155,30 @@ class TextFeaturizerTest {
       }
     } finally {
       result.split().release();
+    }
+  }
+
+  @Test
+  void scaleMultipliesTheNormalizedVectorAndKeepsItSparse(SparkSession spark) {
+    Dataset<Row> docs = corpus(spark, new Object[] {"short", "orbit planet"},
+        new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
+    TextFeatures unit = new TextFeatures(100, 1, 1.0, 2, "none", List.of(), TextFeatures.Weighting.LOG,
+        TextFeatures.Normalize.L2, 1.0);
+    TextFeaturizer.Result result = TextFeaturizer.featurize(docs, unit);
+    Quarantine.Split scaled = TextFeaturizer.apply(docs, result.vocabulary(), unit.withScale(10.0));
+    try {
+      Map<String, Vector> plain = byId(result.split().accepted());
+      Map<String, Vector> tenfold = byId(scaled.accepted());
+      assertThat(tenfold.keySet()).isEqualTo(plain.keySet());
+      for (String id : plain.keySet()) {
+        assertThat(tenfold.get(id)).isInstanceOf(SparseVector.class);
+        assertThat(tenfold.get(id).numNonzeros()).isEqualTo(plain.get(id).numNonzeros());
+        double[] expected = Arrays.stream(plain.get(id).toArray()).map(x -> 10 * x).toArray();
+        assertThat(tenfold.get(id).toArray()).containsExactly(expected, within(1e-12));
+      }
+    } finally {
+      result.split().release();
+      scaled.release();
     }
   }
 

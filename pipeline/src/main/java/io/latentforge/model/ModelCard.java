@@ -65,15 +65,19 @@ public record ModelCard(
       @JsonProperty("vocabulary_size") Integer vocabularySize,
       @JsonProperty("weighting") String weighting,
       /** Null in models written before text normalization existed: they did not normalize. */
-      @JsonProperty("normalize") String normalize) {
+      @JsonProperty("normalize") String normalize,
+      /** Null in models written before features.text.scale existed: they did not scale (1). */
+      @JsonProperty("scale") Double scale) {
 
     public static Input image(int features, int height, int width, int channels, Moments standardization) {
       return new Input("image", features, height, width, channels, "CHW, scaled to [0,1]", standardization,
-          null, null, null, null);
+          null, null, null, null, null);
     }
 
-    public static Input text(int features, String vocabulary, int vocabularySize, String weighting, String normalize) {
-      return new Input("text", features, null, null, null, null, null, vocabulary, vocabularySize, weighting, normalize);
+    public static Input text(int features, String vocabulary, int vocabularySize, String weighting, String normalize,
+        double scale) {
+      return new Input("text", features, null, null, null, null, null, vocabulary, vocabularySize, weighting, normalize,
+          scale);
     }
   }
 

@@ -46,7 +46,8 @@ final class Featurization {
         spec.stopWords(), spec.extraStopWords(),
         TextFeatures.Weighting.valueOf(input.weighting().toUpperCase(Locale.ROOT)),
         // Models saved before normalization existed did not normalize.
-        TextFeatures.Normalize.valueOf(input.normalize() == null ? "NONE" : input.normalize().toUpperCase(Locale.ROOT)));
+        TextFeatures.Normalize.valueOf(input.normalize() == null ? "NONE" : input.normalize().toUpperCase(Locale.ROOT)),
+        input.scale() == null ? 1.0 : input.scale());
     Quarantine.Split split = TextFeaturizer.apply(corpus.rows(), vocabulary, saved);
     return new Featurized(kind, split, TextFeaturizer.vocabularySize(vocabulary), vocabulary, saved, null);
   }

@@ -34,6 +34,7 @@ public record Featurized(CorpusKind kind, Quarantine.Split split, int inputSize,
         ? ModelCard.Input.image(inputSize, image.height(), image.width(), image.channels(),
             standardization == null ? null : new ModelCard.Moments(standardization.mean(), standardization.std()))
         : ModelCard.Input.text(inputSize, ModelStore.VOCABULARY_DIR, vocabularySize(),
-            text.weighting().name().toLowerCase(Locale.ROOT), text.normalize().name().toLowerCase(Locale.ROOT));
+            text.weighting().name().toLowerCase(Locale.ROOT), text.normalize().name().toLowerCase(Locale.ROOT),
+            text.scale());
   }
 }

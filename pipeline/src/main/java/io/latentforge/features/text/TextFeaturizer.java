@@ -92,10 +92,14 @@ public final class TextFeaturizer {
     Column weighted = spec.weighting() == TextFeatures.Weighting.TFIDF
         ? col(TFIDF)
         : udf((UDF1<Vector, Vector>) v -> Weighting.apply(spec.weighting(), v), SQLDataTypes.VectorType()).apply(col(COUNTS));
-    Column features = spec.normalize() == TextFeatures.Normalize.NONE
+    Column normalized = spec.normalize() == TextFeatures.Normalize.NONE
         ? weighted
         : udf((UDF1<Vector, Vector>) v -> Weighting.unitLength(v, spec.normalize() == TextFeatures.Normalize.L1 ? 1 : 2),
             SQLDataTypes.VectorType()).apply(weighted);
+    double scale = spec.scale();
+    Column features = scale == 1.0
+        ? normalized
+        : udf((UDF1<Vector, Vector>) v -> Weighting.scaled(v, scale), SQLDataTypes.VectorType()).apply(normalized);
     Dataset<Row> accepted = split.accepted().withColumn(Columns.FEATURES, features)
         .drop(CorpusSource.CONTENT, SAFE_TEXT, TOKENS, TERMS, COUNTS, TFIDF);
     return split.withAccepted(accepted);

@@ -29,6 +29,16 @@ public final class Weighting {
     return Vectors.sparse(sv.size(), sv.indices(), values);
   }
 
+  /** Every value of the vector multiplied by {@code factor}, keeping it sparse. */
+  public static Vector scaled(Vector vector, double factor) {
+    SparseVector sv = vector.toSparse();
+    double[] values = sv.values().clone();
+    for (int i = 0; i < values.length; i++) {
+      values[i] *= factor;
+    }
+    return Vectors.sparse(sv.size(), sv.indices(), values);
+  }
+
   /** The vector divided by its L1 or L2 norm, so long and short documents weigh alike. */
   public static Vector unitLength(Vector weighted, double p) {
     SparseVector sv = weighted.toSparse();
