@@ -139,10 +139,8 @@ class TextFeaturizerTest {
 
   @Test
   void l2NormalizationGivesEveryDocumentUnitLengthInTheWeightingsDirection(SparkSession spark) {
-    Dataset<Row> docs = corpus(spark, new Object[] {"short", "orbit planet"},
-        new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
-    TextFeatures spec = new TextFeatures(100, 1, 1.0, 2, "none", List.of(), TextFeatures.Weighting.LOG,
-        TextFeatures.Normalize.L2, 1.0);
+    Dataset<Row> docs = shortAndLong(spark);
+    TextFeatures spec = LOG_L2;
     TextFeaturizer.Result result = TextFeaturizer.featurize(docs, spec);
     try {
       List<String> vocabulary = Arrays.asList(((CountVectorizerModel) result.vocabulary().stages()[2]).vocabulary());
@@ -160,10 +158,8 @@ class TextFeaturizerTest {
 
   @Test
   void scaleMultipliesTheNormalizedVectorAndKeepsItSparse(SparkSession spark) {
-    Dataset<Row> docs = corpus(spark, new Object[] {"short", "orbit planet"},
-        new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
-    TextFeatures unit = new TextFeatures(100, 1, 1.0, 2, "none", List.of(), TextFeatures.Weighting.LOG,
-        TextFeatures.Normalize.L2, 1.0);
+    Dataset<Row> docs = shortAndLong(spark);
+    TextFeatures unit = LOG_L2;
     TextFeaturizer.Result result = TextFeaturizer.featurize(docs, unit);
     Quarantine.Split scaled = TextFeaturizer.apply(docs, result.vocabulary(), unit.withScale(10.0));
     try {
@@ -180,6 +176,15 @@ class TextFeaturizerTest {
       result.split().release();
       scaled.release();
     }
+  }
+
+  private static final TextFeatures LOG_L2 = new TextFeatures(100, 1, 1.0, 2, "none", List.of(),
+      TextFeatures.Weighting.LOG, TextFeatures.Normalize.L2, 1.0);
+
+  /** Three documents; "long" repeats its terms, so its weighting differs from its terms' presence. */
+  private static Dataset<Row> shortAndLong(SparkSession spark) {
+    return corpus(spark, new Object[] {"short", "orbit planet"},
+        new Object[] {"long", "orbit orbit orbit planet comet comet"}, new Object[] {"c", "comet planet"});
   }
 
   private static Map<String, Vector> byId(Dataset<Row> accepted) {
