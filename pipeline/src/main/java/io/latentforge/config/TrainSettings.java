@@ -57,11 +57,11 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
   /** A checkpoint every {@code every} epochs (0: none), and DL4J's training statistics with each. */
   public record Checkpointing(int every, boolean stats) implements Serializable {}
 
-  /** Greedy layer-wise pretraining before the whole network trains, and the epochs of each layer. */
+  /** What sets the weights before the whole network trains (layer-wise pretraining, PCA), and layer-wise's epochs a layer. */
   public record Pretrain(PretrainKind kind, int epochs) implements Serializable {}
 
   public enum PretrainKind {
-    NONE, LAYERWISE
+    NONE, LAYERWISE, PCA
   }
 
   /** The same settings for another number of epochs, without checkpoints or pretraining (a pretraining stage). */

@@ -10,6 +10,7 @@ import io.latentforge.config.LatentforgeConfig;
 import io.latentforge.config.ModelSpec;
 import io.latentforge.config.NightlySettings;
 import io.latentforge.config.PublishSettings;
+import io.latentforge.config.TrainSettings;
 import io.latentforge.drift.CodeDrift;
 import io.latentforge.drift.DriftFigures;
 import io.latentforge.drift.GateResult;
@@ -36,6 +37,7 @@ import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.LayerwisePretraining;
+import io.latentforge.train.PcaInitialization;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -153,6 +155,10 @@ public final class NightlyRun {
 
     void requireCodeShape() {
       publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
+      if (config.train().pretrain().kind() == TrainSettings.PretrainKind.PCA) {
+        PcaInitialization.requireApplicable(config.model(), Autoencoder.resolveLoss(config.model().loss(),
+            request.kind(), config.text(), config.image().standardize()));
+      }
     }
 
     void checkIds() {
@@ -190,6 +196,9 @@ public final class NightlyRun {
       if (parent != null) {
         WarmStarts.requireCompatible(parent, architecture.configuration(), config.model(), featurized.inputSize());
         initialize = network -> network.setParams(parent.network().params());
+      } else if (config.train().pretrain().kind() == TrainSettings.PretrainKind.PCA) {
+        initialize = network -> PcaInitialization.initialize(spark, network, featurized.split().accepted(),
+            featurized.inputSize(), config.train());
       } else {
         initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
             featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));

@@ -71,7 +71,7 @@ import org.slf4j.LoggerFactory;
 public final class SparkTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
-  private static final String GROUP = "latentforge.train";
+  static final String GROUP = "latentforge.train";
   private static final long BUCKETS = 10_000;
   /**
    * DL4J's Aeron client settings (train.strategy = sharing) are inconsistent with its Aeron's

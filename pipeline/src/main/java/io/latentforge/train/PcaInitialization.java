@@ -1,0 +1,144 @@
+package io.latentforge.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.latentforge.LatentforgeException;
+import io.latentforge.Stage;
+import io.latentforge.config.ModelSpec;
+import io.latentforge.config.TrainSettings;
+import io.latentforge.schema.Columns;
+import java.util.Locale;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.stat.Summarizer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code train.pretrain = pca}: a dense autoencoder starts as PCA of its training rows. The first
+ * encoder layer projects the centred input onto the leading principal directions, every inner layer
+ * passes its first units on unchanged, and the output layer maps them back along the same directions
+ * around the mean. With tanh or identity hidden units, which are close to the identity near 0, the
+ * untrained network then reconstructs about as PCA with the code's size does, and training starts
+ * from there instead of from random weights: on small corpora of long documents, 30 epochs from
+ * random weights ended at 1.14 of PCA's held-out error even with every activation the identity.
+ * Inner weights outside the identity blocks start at 0; the principal directions, different for
+ * every unit, keep their gradients apart.
+ */
+public final class PcaInitialization {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PcaInitialization.class);
+
+  /**
+   * The largest spread (standard deviation) of a principal coordinate the network starts with: four
+   * tanh layers bend a coordinate of 0.3 (three such spreads) by under 10% (at 0.3 spread, two
+   * spreads out by 30%).
+   */
+  static final double MAX_SPREAD = 0.1;
+
+  private PcaInitialization() {}
+
+  /**
+   * Sets the weights of a fresh dense network from PCA of {@code rows} without the validation rows
+   * (the held-out rows evaluation scores must stay unseen).
+   */
+  public static void initialize(SparkSession spark, MultiLayerNetwork network, Dataset<Row> rows, int inputSize,
+      TrainSettings settings) {
+    Stage.run(spark, SparkTrainer.GROUP, "PCA of the training rows for the first weights", () -> {
+      fit(network, rows, inputSize, settings);
+      return null;
+    });
+  }
+
+  private static void fit(MultiLayerNetwork network, Dataset<Row> rows, int inputSize, TrainSettings settings) {
+    Dataset<Row> training = (settings.stopping().validates()
+        ? rows.where(SparkTrainer.validationRows(settings).unary_$bang()) : rows).select(col(Columns.FEATURES));
+    int k = Math.min(firstWidth(network), inputSize);
+    Row moments = training.select(Summarizer.metrics("mean", "variance").summary(col(Columns.FEATURES)).as("m"))
+        .select("m.mean", "m.variance").first();
+    double[] mean = ((Vector) moments.get(0)).toArray();
+    double totalVariance = java.util.Arrays.stream(((Vector) moments.get(1)).toArray()).sum();
+    PCAModel pca = new PCA().setK(k).setInputCol(Columns.FEATURES).fit(training);
+    double leadingSpread = Math.sqrt(pca.explainedVariance().apply(0) * totalVariance);
+    double gain = leadingSpread > MAX_SPREAD ? MAX_SPREAD / leadingSpread : 1;
+    LOG.info("pretrain = pca: the network starts as PCA of the training rows ({} principal directions of {} features; "
+        + "its leading coordinate spreads {}, scaled by {})", k, inputSize, leadingSpread, gain);
+    set(network, directions(pca.pc(), inputSize, k), Nd4j.createFromArray(mean).reshape(1, inputSize)
+        .castTo(DataType.FLOAT), gain);
+  }
+
+  /** The network's shape allows a PCA start: it is refused here, before any training, otherwise. */
+  public static void requireApplicable(ModelSpec spec, ModelSpec.Loss loss) {
+    if (spec.type() != ModelSpec.Type.DEEP && spec.type() != ModelSpec.Type.DENOISING || spec.binaryCodes()) {
+      throw LatentforgeException.usage("train.pretrain = pca starts a dense network of real-valued codes: it applies "
+          + "to model.type = deep or denoising without model.binary-codes.", "set train.pretrain = none.");
+    }
+    if (loss != ModelSpec.Loss.MSE) {
+      throw LatentforgeException.usage("train.pretrain = pca needs a linear output (model.loss = mse), since PCA "
+          + "reconstructs around the mean; this run's loss is " + lower(loss) + ".", "set train.pretrain = none, or "
+          + "model.loss = mse.");
+    }
+    for (ModelSpec.Activation a : new ModelSpec.Activation[] {spec.activation(), spec.codeActivation()}) {
+      if (a != ModelSpec.Activation.TANH && a != ModelSpec.Activation.IDENTITY) {
+        throw LatentforgeException.usage("train.pretrain = pca passes principal coordinates through the hidden and "
+            + "code units, which " + lower(a) + " does not do near 0.", "set model.activation and "
+            + "model.code-activation to tanh or identity, or train.pretrain = none.");
+      }
+    }
+  }
+
+  private static int firstWidth(MultiLayerNetwork network) {
+    return (int) network.getLayer(0).getParam("W").size(1);
+  }
+
+  /** The leading {@code k} principal directions as the columns of an input x k matrix. */
+  private static INDArray directions(DenseMatrix pc, int inputSize, int k) {
+    INDArray u = Nd4j.create(DataType.FLOAT, inputSize, k);
+    for (int j = 0; j < k; j++) {
+      for (int i = 0; i < inputSize; i++) {
+        u.putScalar(i, j, pc.apply(i, j));
+      }
+    }
+    return u;
+  }
+
+  /**
+   * The first layer scales the principal coordinates by {@code gain}, the output layer undoes it.
+   */
+  private static void set(MultiLayerNetwork network, INDArray u, INDArray mean, double gain) {
+    int last = network.getnLayers() - 1;
+    for (int i = 0; i <= last; i++) {
+      Layer layer = network.getLayer(i);
+      INDArray w = layer.getParam("W");
+      long in = w.size(0);
+      long out = w.size(1);
+      if (i == 0) {
+        w.assign(u.get(NDArrayIndex.all(), NDArrayIndex.interval(0, out)).mul(gain));
+        layer.getParam("b").assign(mean.mmul(w).neg());
+      } else if (i == last) {
+        w.assign(u.get(NDArrayIndex.all(), NDArrayIndex.interval(0, in))
+            .transpose().div(gain));
+        layer.getParam("b").assign(mean);
+      } else {
+        w.assign(Nd4j.eye(Math.max(in, out)).castTo(DataType.FLOAT).get(
+            NDArrayIndex.interval(0, in), NDArrayIndex.interval(0, out)));
+        layer.getParam("b").assign(0);
+      }
+    }
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+}
