@@ -50,6 +50,11 @@ class PcaInitializationTest {
     // tanh bends the principal coordinates a little (4.5% here, where PCA leaves little noise).
     assertThat(fromPca).isLessThan(1.1 * pca).isGreaterThan(0.95 * pca);
     assertThat(random.reconError(x, x)).isGreaterThan(3 * pca);
+
+    // A decoder wider than the encoder's first layer reads the same principal coordinates.
+    Training.Model wide = model(config("train.validation-fraction=0", "model.decoder-layers=[8, 24]"));
+    PcaInitialization.initialize(spark, wide.network(), Training.rows(spark, x), FEATURES, config.train());
+    assertThat(wide.reconError(x, x)).isCloseTo(fromPca, org.assertj.core.data.Percentage.withPercentage(1));
   }
 
   @Test
@@ -88,9 +93,11 @@ class PcaInitializationTest {
     PcaInitialization.requireApplicable(dense.model(), ModelSpec.Loss.MSE);
   }
 
-  private static LatentforgeConfig config(String validation) {
-    return ConfigLoader.load(null, List.of("model.type=denoising", "model.encoder-layers=[16, 8]",
-        "model.code-size=" + CODE, "model.activation=tanh", "model.loss=mse", "train.pretrain=pca", validation));
+  private static LatentforgeConfig config(String... more) {
+    List<String> settings = new java.util.ArrayList<>(List.of("model.type=denoising", "model.encoder-layers=[16, 8]",
+        "model.code-size=" + CODE, "model.activation=tanh", "model.loss=mse", "train.pretrain=pca"));
+    settings.addAll(List.of(more));
+    return ConfigLoader.load(null, settings);
   }
 
   private static Training.Model model(LatentforgeConfig config) {

@@ -64,7 +64,8 @@ public final class PcaInitialization {
   private static void fit(MultiLayerNetwork network, Dataset<Row> rows, int inputSize, TrainSettings settings) {
     Dataset<Row> training = (settings.stopping().validates()
         ? rows.where(SparkTrainer.validationRows(settings).unary_$bang()) : rows).select(col(Columns.FEATURES));
-    int k = Math.min(firstWidth(network), inputSize);
+    int width = outerWidth(network);
+    int k = Math.min(width, inputSize);
     Row moments = training.select(Summarizer.metrics("mean", "variance").summary(col(Columns.FEATURES)).as("m"))
         .select("m.mean", "m.variance").first();
     double[] mean = ((Vector) moments.get(0)).toArray();
@@ -74,7 +75,7 @@ public final class PcaInitialization {
     double gain = leadingSpread > MAX_SPREAD ? MAX_SPREAD / leadingSpread : 1;
     LOG.info("pretrain = pca: the network starts as PCA of the training rows ({} principal directions of {} features; "
         + "its leading coordinate spreads {}, scaled by {})", k, inputSize, leadingSpread, gain);
-    set(network, directions(pca.pc(), inputSize, k), Nd4j.createFromArray(mean).reshape(1, inputSize)
+    set(network, directions(pca.pc(), inputSize, width), Nd4j.createFromArray(mean).reshape(1, inputSize)
         .castTo(DataType.FLOAT), gain);
   }
 
@@ -98,14 +99,20 @@ public final class PcaInitialization {
     }
   }
 
-  private static int firstWidth(MultiLayerNetwork network) {
-    return (int) network.getLayer(0).getParam("W").size(1);
+  /** Units next to the input and the output: the first layer's, or the last hidden layer's if wider. */
+  private static int outerWidth(MultiLayerNetwork network) {
+    long first = network.getLayer(0).getParam("W").size(1);
+    long last = network.getLayer(network.getnLayers() - 1).getParam("W").size(0);
+    return (int) Math.max(first, last);
   }
 
-  /** The leading {@code k} principal directions as the columns of an input x k matrix. */
-  private static INDArray directions(DenseMatrix pc, int inputSize, int k) {
-    INDArray u = Nd4j.create(DataType.FLOAT, inputSize, k);
-    for (int j = 0; j < k; j++) {
+  /**
+   * The leading principal directions as the columns of an input x {@code width} matrix; columns
+   * past the input's size (a layer wider than the input) stay 0.
+   */
+  private static INDArray directions(DenseMatrix pc, int inputSize, int width) {
+    INDArray u = Nd4j.create(DataType.FLOAT, inputSize, width);
+    for (int j = 0; j < pc.numCols(); j++) {
       for (int i = 0; i < inputSize; i++) {
         u.putScalar(i, j, pc.apply(i, j));
       }
