@@ -113,6 +113,19 @@ class CliErrorsTest {
   }
 
   @Test
+  void aPcaStartOfANetworkItCannotStartIsAUsageErrorBeforeTraining(SparkSession spark) {
+    Path corpus = dir.resolve("pca-docs");
+    spark.createDataFrame(List.of(RowFactory.create("a", "some words"), RowFactory.create("b", "other words")),
+        new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType)).write().parquet(corpus.toString());
+    Path out = dir.resolve("out-pca");
+    Outcome r = cli("nightly", "--kind", "text", "--input", corpus.toString(), "--output", out.toString(),
+        "--set", "train.pretrain=pca", "--set", "model.activation=relu");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.err()).contains("train.pretrain = pca", "relu");
+    assertThat(Files.exists(out.resolve("models"))).isFalse();
+  }
+
+  @Test
   void aCorpusWhoseRowsAreAllBadFailsWithTheRejectCounts(SparkSession spark) throws Exception {
     Path corpus = dir.resolve("bad-images");
     spark.createDataFrame(List.of(RowFactory.create("a", new byte[] {9, 9}), RowFactory.create("b", new byte[0])),
