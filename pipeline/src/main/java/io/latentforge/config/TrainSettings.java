@@ -61,7 +61,8 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
   public record Pretrain(PretrainKind kind, int epochs) implements Serializable {}
 
   public enum PretrainKind {
-    NONE, LAYERWISE, PCA
+    /** pca where it applies (dense tanh or identity networks with mse: the document models), none otherwise. */
+    AUTO, NONE, LAYERWISE, PCA
   }
 
   /** The same settings for another number of epochs, without checkpoints or pretraining (a pretraining stage). */

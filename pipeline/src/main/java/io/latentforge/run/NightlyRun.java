@@ -156,9 +156,19 @@ public final class NightlyRun {
     void requireCodeShape() {
       publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
       if (config.train().pretrain().kind() == TrainSettings.PretrainKind.PCA) {
-        PcaInitialization.requireApplicable(config.model(), Autoencoder.resolveLoss(config.model().loss(),
-            request.kind(), config.text(), config.image().standardize()));
+        PcaInitialization.requireApplicable(config.model(), resolvedLoss());
       }
+    }
+
+    private ModelSpec.Loss resolvedLoss() {
+      return Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
+    }
+
+    /** train.pretrain = auto decided: a start from PCA where one applies, none otherwise. */
+    private boolean startsFromPca() {
+      TrainSettings.PretrainKind kind = config.train().pretrain().kind();
+      return kind == TrainSettings.PretrainKind.PCA
+          || kind == TrainSettings.PretrainKind.AUTO && PcaInitialization.applies(config.model(), loss);
     }
 
     void checkIds() {
@@ -189,14 +199,14 @@ public final class NightlyRun {
     }
 
     void train() {
-      loss = Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
+      loss = resolvedLoss();
       architecture = Autoencoder.build(modelSpec(), loss, featurized.inputSize(), imageShape(request), config.train());
       SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId), fingerprint());
       Consumer<MultiLayerNetwork> initialize;
       if (parent != null) {
         WarmStarts.requireCompatible(parent, architecture.configuration(), config.model(), featurized.inputSize());
         initialize = network -> network.setParams(parent.network().params());
-      } else if (config.train().pretrain().kind() == TrainSettings.PretrainKind.PCA) {
+      } else if (startsFromPca()) {
         initialize = network -> PcaInitialization.initialize(spark, network, featurized.split().accepted(),
             featurized.inputSize(), config.train());
       } else {

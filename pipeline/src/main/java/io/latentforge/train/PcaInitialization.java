@@ -81,22 +81,35 @@ public final class PcaInitialization {
 
   /** The network's shape allows a PCA start: it is refused here, before any training, otherwise. */
   public static void requireApplicable(ModelSpec spec, ModelSpec.Loss loss) {
+    LatentforgeException refusal = refusal(spec, loss);
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+
+  /** Whether {@code train.pretrain = auto} starts this network from PCA: the document models. */
+  public static boolean applies(ModelSpec spec, ModelSpec.Loss loss) {
+    return refusal(spec, loss) == null;
+  }
+
+  private static LatentforgeException refusal(ModelSpec spec, ModelSpec.Loss loss) {
     if (spec.type() != ModelSpec.Type.DEEP && spec.type() != ModelSpec.Type.DENOISING || spec.binaryCodes()) {
-      throw LatentforgeException.usage("train.pretrain = pca starts a dense network of real-valued codes: it applies "
+      return LatentforgeException.usage("train.pretrain = pca starts a dense network of real-valued codes: it applies "
           + "to model.type = deep or denoising without model.binary-codes.", "set train.pretrain = none.");
     }
     if (loss != ModelSpec.Loss.MSE) {
-      throw LatentforgeException.usage("train.pretrain = pca needs a linear output (model.loss = mse), since PCA "
+      return LatentforgeException.usage("train.pretrain = pca needs a linear output (model.loss = mse), since PCA "
           + "reconstructs around the mean; this run's loss is " + lower(loss) + ".", "set train.pretrain = none, or "
           + "model.loss = mse.");
     }
     for (ModelSpec.Activation a : new ModelSpec.Activation[] {spec.activation(), spec.codeActivation()}) {
       if (a != ModelSpec.Activation.TANH && a != ModelSpec.Activation.IDENTITY) {
-        throw LatentforgeException.usage("train.pretrain = pca passes principal coordinates through the hidden and "
+        return LatentforgeException.usage("train.pretrain = pca passes principal coordinates through the hidden and "
             + "code units, which " + lower(a) + " does not do near 0.", "set model.activation and "
             + "model.code-activation to tanh or identity, or train.pretrain = none.");
       }
     }
+    return null;
   }
 
   /** Units next to the input and the output: the first layer's, or the last hidden layer's if wider. */
