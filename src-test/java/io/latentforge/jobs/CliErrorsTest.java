@@ -115,13 +115,24 @@ class CliErrorsTest {
   @Test
   void aPcaStartOfANetworkItCannotStartIsAUsageErrorBeforeTraining(SparkSession spark) {
     Path corpus = dir.resolve("pca-docs");
-    spark.createDataFrame(List.of(RowFactory.create("a", "some words"), RowFactory.create("b", "other words")),
-        new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType)).write().parquet(corpus.toString());
+    String[] words = {"kernel", "driver", "network", "socket", "parser", "compiler", "editor", "window"};
+    List<org.apache.spark.sql.Row> docs = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      docs.add(RowFactory.create("d" + i, words[i % 8] + " " + words[(i / 8) % 8] + " " + words[(i + 3) % 8]));
+    }
+    spark.createDataFrame(docs, new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType))
+        .write().parquet(corpus.toString());
     Path out = dir.resolve("out-pca");
     Outcome r = cli("nightly", "--kind", "text", "--input", corpus.toString(), "--output", out.toString(),
         "--set", "train.pretrain=pca", "--set", "model.activation=relu");
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.err()).contains("train.pretrain = pca", "relu");
+    assertThat(Files.exists(out.resolve("models"))).isFalse();
+
+    Outcome wide = cli("nightly", "--kind", "text", "--input", corpus.toString(), "--output", out.toString(),
+        "--set", "train.pretrain=pca", "--set", "evaluate.pca-max-features=1");
+    assertThat(wide.exitCode()).isEqualTo(2);
+    assertThat(wide.err()).contains("train.pretrain = pca", "above evaluate.pca-max-features = 1");
     assertThat(Files.exists(out.resolve("models"))).isFalse();
   }
 

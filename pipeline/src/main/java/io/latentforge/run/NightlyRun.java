@@ -164,11 +164,25 @@ public final class NightlyRun {
       return Autoencoder.resolveLoss(config.model().loss(), request.kind(), config.text(), config.image().standardize());
     }
 
-    /** train.pretrain = auto decided: a start from PCA where one applies, none otherwise. */
+    /**
+     * train.pretrain = auto decided: a start from PCA where one applies and its covariance
+     * (features^2) is within evaluate.pca-max-features, none otherwise.
+     */
     private boolean startsFromPca() {
       TrainSettings.PretrainKind kind = config.train().pretrain().kind();
-      return kind == TrainSettings.PretrainKind.PCA
+      boolean wanted = kind == TrainSettings.PretrainKind.PCA
           || kind == TrainSettings.PretrainKind.AUTO && PcaInitialization.applies(config.model(), loss);
+      int limit = config.evaluate().pcaMaxFeatures();
+      if (!wanted || featurized.inputSize() <= limit) {
+        return wanted;
+      }
+      String why = featurized.inputSize() + " features are above evaluate.pca-max-features = " + limit;
+      if (kind == TrainSettings.PretrainKind.PCA) {
+        throw LatentforgeException.usage("train.pretrain = pca: " + why + " (PCA's covariance is features^2).",
+            "raise evaluate.pca-max-features, use fewer features, or set train.pretrain = none.");
+      }
+      LOG.info("train.pretrain = auto: no start from PCA, {}", why);
+      return false;
     }
 
     void checkIds() {
