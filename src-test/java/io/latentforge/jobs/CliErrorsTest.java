@@ -137,6 +137,18 @@ class CliErrorsTest {
   }
 
   @Test
+  void aCorpusTooSmallForTheVocabularysLimitsIsBadInput(SparkSession spark) {
+    Path corpus = dir.resolve("two-docs");
+    spark.createDataFrame(List.of(RowFactory.create("a", "some words"), RowFactory.create("b", "other words")),
+        new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType)).write().parquet(corpus.toString());
+    Path out = dir.resolve("out-two");
+    Outcome r = cli("nightly", "--kind", "text", "--input", corpus.toString(), "--output", out.toString());
+    assertThat(r.exitCode()).isEqualTo(3);
+    assertThat(r.err()).contains("too few documents", "features.text.min-df = 2");
+    assertThat(Files.exists(out.resolve("models"))).isFalse();
+  }
+
+  @Test
   void aCorpusWhoseRowsAreAllBadFailsWithTheRejectCounts(SparkSession spark) throws Exception {
     Path corpus = dir.resolve("bad-images");
     spark.createDataFrame(List.of(RowFactory.create("a", new byte[] {9, 9}), RowFactory.create("b", new byte[0])),

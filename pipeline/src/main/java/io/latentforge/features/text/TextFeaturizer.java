@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
+import io.latentforge.LatentforgeException;
 import io.latentforge.config.TextFeatures;
 import io.latentforge.input.CorpusSource;
 import io.latentforge.input.Quarantine;
@@ -70,8 +71,18 @@ public final class TextFeaturizer {
     if (spec.weighting() == TextFeatures.Weighting.TFIDF) {
       stages.add(new IDF().setInputCol(COUNTS).setOutputCol(TFIDF));
     }
-    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new))
-        .fit(prepare(corpus).where(precheck().isNull()));
+    try {
+      return new Pipeline().setStages(stages.toArray(PipelineStage[]::new))
+          .fit(prepare(corpus).where(precheck().isNull()));
+    } catch (IllegalArgumentException e) {
+      // CountVectorizer's own words for a corpus so small that max-df of it is below min-df.
+      if (String.valueOf(e.getMessage()).contains("maxDF must be >= minDF")) {
+        throw LatentforgeException.badInput("The corpus has too few documents for the vocabulary's limits: "
+            + "features.text.max-df = " + spec.maxDf() + " of its documents is fewer than features.text.min-df = "
+            + spec.minDf() + ".", "add documents, or lower features.text.min-df or raise features.text.max-df.");
+      }
+      throw e;
+    }
   }
 
   public static int vocabularySize(PipelineModel vocabulary) {
