@@ -64,7 +64,9 @@ class WarmStartTest {
   @Test
   void tonightStartsFromTheModelBehindYesterdaysCodesWithItsFeaturization() throws IOException {
     String out = dir.resolve("warm").toString();
-    assertThat(nightly(out, "2026-09-01", yesterday).exitCode()).isZero();
+    // From random weights, not from PCA (the documents' default), so that its first epoch shows
+    // where training from scratch starts.
+    assertThat(nightly(out, "2026-09-01", yesterday, "train.pretrain=none").exitCode()).isZero();
     CliErrorsTest.Outcome warm = nightly(out, "2026-09-02", tonight, "train.init=previous");
     assertThat(warm.exitCode()).as(warm.err()).isZero();
 
