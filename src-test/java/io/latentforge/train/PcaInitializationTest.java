@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.commons.math3.linear.Array2DRowRealMatrix;
-import org.apache.commons.math3.linear.EigenDecomposition;
-import org.apache.commons.math3.linear.RealMatrix;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -43,7 +40,7 @@ class PcaInitializationTest {
 
     PcaInitialization.initialize(spark, started.network(), Training.rows(spark, x), FEATURES, config.train());
 
-    double pca = pcaError(x, CODE);
+    double pca = ConvergenceTest.pcaError(x, x, CODE);
     double fromPca = started.reconError(x, x);
     System.out.printf("squared error per row: random weights %.5f, PCA start %.5f, PCA-%d %.5f%n",
         random.reconError(x, x), fromPca, CODE, pca);
@@ -132,29 +129,5 @@ class PcaInitializationTest {
       }
     }
     return x;
-  }
-
-  /** Squared error per row of PCA with {@code k} components, from the covariance's eigenvalues. */
-  static double pcaError(double[][] x, int k) {
-    int d = x[0].length;
-    double[] mean = new double[d];
-    for (double[] row : x) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += row[j] / x.length;
-      }
-    }
-    RealMatrix centred = new Array2DRowRealMatrix(x.length, d);
-    for (int i = 0; i < x.length; i++) {
-      for (int j = 0; j < d; j++) {
-        centred.setEntry(i, j, x[i][j] - mean[j]);
-      }
-    }
-    double[] eigenvalues = new EigenDecomposition(centred.transpose().multiply(centred)).getRealEigenvalues();
-    java.util.Arrays.sort(eigenvalues);
-    double discarded = 0;
-    for (int i = 0; i < d - k; i++) {
-      discarded += eigenvalues[i];
-    }
-    return discarded / x.length;
   }
 }

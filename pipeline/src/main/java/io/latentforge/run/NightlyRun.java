@@ -78,6 +78,7 @@ public final class NightlyRun {
         night.config.publish().retention())) {
       night.hold(lock);
       night.requireCodeShape();
+      night.requirePcaStartApplies();
       night.checkIds();
       night.warmStart();
       night.featurize();
@@ -155,6 +156,10 @@ public final class NightlyRun {
 
     void requireCodeShape() {
       publisher.requireCodeShape(config.model().codeSize(), config.model().binaryCodes());
+    }
+
+    /** train.pretrain = pca refused, before any work, for a network it cannot start. */
+    void requirePcaStartApplies() {
       if (config.train().pretrain().kind() == TrainSettings.PretrainKind.PCA) {
         PcaInitialization.requireApplicable(config.model(), resolvedLoss());
       }

@@ -120,16 +120,13 @@ public final class PcaInitialization {
   }
 
   /**
-   * The leading principal directions as the columns of an input x {@code width} matrix; columns
-   * past the input's size (a layer wider than the input) stay 0.
+   * The leading principal directions as the columns of an input x {@code width} matrix ({@code
+   * toArray} is column-major); columns past the input's size (a layer wider than the input) stay 0.
    */
   private static INDArray directions(DenseMatrix pc, int inputSize, int width) {
     INDArray u = Nd4j.create(DataType.FLOAT, inputSize, width);
-    for (int j = 0; j < pc.numCols(); j++) {
-      for (int i = 0; i < inputSize; i++) {
-        u.putScalar(i, j, pc.apply(i, j));
-      }
-    }
+    u.get(NDArrayIndex.all(), NDArrayIndex.interval(0, pc.numCols()))
+        .assign(Nd4j.create(pc.toArray(), new long[] {inputSize, pc.numCols()}, 'f').castTo(DataType.FLOAT));
     return u;
   }
 
