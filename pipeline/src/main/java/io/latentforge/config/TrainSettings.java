@@ -10,7 +10,7 @@ import java.io.Serializable;
  * conf/latentforge.conf for each key.
  */
 public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribution distribution, Stopping stopping,
-    Checkpointing checkpoints, Pretrain pretrain) implements Serializable {
+    Checkpointing checkpoints, Pretrain pretrain, Target target) implements Serializable {
 
   /** The updater and its step size, the weights' initialization and penalty, the schedule and clipping. */
   public record Optimizer(Updater updater, double learningRate, WeightInit weightInit, double l2, Schedule schedule,
@@ -60,6 +60,18 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
   /** What sets the weights before the whole network trains (layer-wise pretraining, PCA), and layer-wise's epochs a layer. */
   public record Pretrain(PretrainKind kind, int epochs) implements Serializable {}
 
+  /**
+   * What the network learns to output for each row: the row itself, or ({@code neighbours > 0}) the
+   * row blended with the mean of its {@code neighbours} nearest training rows by PCA's coordinates,
+   * {@code weight} on the neighbours.
+   */
+  public record Target(int neighbours, double weight) implements Serializable {
+
+    public boolean self() {
+      return neighbours == 0 || weight == 0;
+    }
+  }
+
   public enum PretrainKind {
     /** pca where it applies (dense tanh or identity networks with mse: the document models), none otherwise. */
     AUTO, NONE, LAYERWISE, PCA
@@ -68,19 +80,19 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
   /** The same settings for another number of epochs, without checkpoints or pretraining (a pretraining stage). */
   public TrainSettings stage(int stageEpochs) {
     return new TrainSettings(stageEpochs, seed, optimizer, distribution, stopping,
-        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()));
+        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()), target);
   }
 
   /** For {@code n} epochs of training only: no held-out rows, early stop, checkpoints or pretraining. */
   public TrainSettings trainingOnly(int n) {
     return new TrainSettings(n, seed, optimizer, distribution, new Stopping(0, 0, 0),
-        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()));
+        new Checkpointing(0, checkpoints.stats()), new Pretrain(PretrainKind.NONE, pretrain.epochs()), target);
   }
 
   /** These settings with {@code train.batch-size-per-worker} resolved for {@code trainRows} split among {@code workers}. */
   public TrainSettings withBatchFor(long trainRows, int workers) {
     return new TrainSettings(epochs, seed, optimizer, distribution.withBatch(distribution.batchFor(trainRows, workers)),
-        stopping, checkpoints, pretrain);
+        stopping, checkpoints, pretrain, target);
   }
 
   /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */
@@ -178,6 +190,7 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
         new Stopping(r.fractionBelowOne("validation-fraction"), r.intAtLeast("patience", 0),
             r.nonNegativeDouble("max-minutes")),
         new Checkpointing(r.intAtLeast("checkpoint-every", 0), r.bool("stats")),
-        new Pretrain(r.enumValue("pretrain", PretrainKind.class), r.intAtLeast("pretrain-epochs", 1)));
+        new Pretrain(r.enumValue("pretrain", PretrainKind.class), r.intAtLeast("pretrain-epochs", 1)),
+        new Target(r.intAtLeast("target-neighbours", 0), r.fraction("target-weight")));
   }
 }

@@ -37,6 +37,7 @@ import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Checkpoints;
 import io.latentforge.train.Corruption;
 import io.latentforge.train.LayerwisePretraining;
+import io.latentforge.train.NeighbourTargets;
 import io.latentforge.train.PcaInitialization;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
@@ -232,11 +233,17 @@ public final class NightlyRun {
         initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
             featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
       }
+      Dataset<Row> rows = config.train().target().self() ? featurized.split().accepted()
+          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), config.train());
       try {
-        trained = SparkTrainer.fit(spark, featurized.split().accepted(), featurized.inputSize(), architecture,
+        trained = SparkTrainer.fit(spark, rows, featurized.inputSize(), architecture,
             new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
       } catch (LatentforgeException e) {
         throw e.kind() == LatentforgeException.Kind.TRAINING_DIVERGED ? publisher.diverged(e, counts, modelId) : e;
+      } finally {
+        if (rows != featurized.split().accepted()) {
+          rows.unpersist();
+        }
       }
       FaultHook.reached("nightly:trained");
     }

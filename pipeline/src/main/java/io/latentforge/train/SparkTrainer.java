@@ -18,6 +18,7 @@ import io.latentforge.model.layers.GaussianSampling;
 import io.latentforge.schema.Columns;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -153,6 +154,8 @@ public final class SparkTrainer {
     private final long validationRows;
     private final int workers;
     private final JavaRDD<DataSet> clean;
+    /** Rows come with a target of their own (NeighbourTargets), not their features. */
+    private final boolean targeted;
     private final Checkpoints checkpoints;
     private final List<EpochMetrics> history = new ArrayList<>();
     private MultiLayerNetwork network;
@@ -184,10 +187,17 @@ public final class SparkTrainer {
       }
       // Built lazily from the Dataset: nothing is collected to the driver. Not cached here, since
       // DL4J persists the RDD it trains on itself (caching it first fails).
-      this.clean = train.select(Columns.FEATURES).javaRDD()
+      this.targeted = Arrays.asList(rows.columns()).contains(NeighbourTargets.TARGET);
+      this.clean = train.select(inputs(targeted)).javaRDD()
           .mapPartitions(new ToMinibatches(this.settings.distribution().batchSizePerWorker(), inputSize));
       this.checkpoints = new Checkpoints(spark.sparkContext().hadoopConfiguration(), paths.checkpoints());
       resumeOrStart(architecture.configuration(), initialize);
+    }
+
+    /** The features, and the target when there is one: what the minibatches are made of. */
+    private static Column[] inputs(boolean targeted) {
+      return targeted ? new Column[] {col(Columns.FEATURES), col(NeighbourTargets.TARGET)}
+          : new Column[] {col(Columns.FEATURES)};
     }
 
     /** Training and held-out row counts, in one pass over the rows. */
@@ -372,7 +382,8 @@ public final class SparkTrainer {
     /** The model's loss on the held-out rows, computed on the executors. */
     private double validationLoss(int epoch) {
       String id = "validation-" + Long.toHexString(System.nanoTime()) + "-epoch-" + epoch;
-      return HeldOutLoss.mean(spark, validation, network, id, inputSize, 256);
+      return targeted ? HeldOutLoss.meanAgainst(spark, validation.select(inputs(true)), network, id, inputSize, 256)
+          : HeldOutLoss.mean(spark, validation, network, id, inputSize, 256);
     }
 
     private void trackBest(EpochMetrics m) {
@@ -505,7 +516,10 @@ public final class SparkTrainer {
     }
   }
 
-  /** Packs a partition's feature vectors into DataSets of up to {@code batch} examples. */
+  /**
+   * Packs a partition's feature vectors into DataSets of up to {@code batch} examples, labelled with
+   * themselves, or with the row's second column (a target) when it has one.
+   */
   static final class ToMinibatches implements FlatMapFunction<Iterator<Row>, DataSet> {
     private final int batch;
     private final int inputSize;
@@ -519,22 +533,28 @@ public final class SparkTrainer {
     public Iterator<DataSet> call(Iterator<Row> rows) {
       List<DataSet> out = new ArrayList<>();
       List<Vector> pending = new ArrayList<>(batch);
+      List<Vector> targets = new ArrayList<>(batch);
       while (rows.hasNext()) {
-        pending.add(rows.next().getAs(0));
+        Row r = rows.next();
+        pending.add(r.getAs(0));
+        if (r.size() > 1) {
+          targets.add(r.getAs(1));
+        }
         if (pending.size() == batch) {
-          out.add(toDataSet(pending));
+          out.add(toDataSet(pending, targets));
           pending.clear();
+          targets.clear();
         }
       }
       if (!pending.isEmpty()) {
-        out.add(toDataSet(pending));
+        out.add(toDataSet(pending, targets));
       }
       return out.iterator();
     }
 
-    private DataSet toDataSet(List<Vector> vectors) {
+    private DataSet toDataSet(List<Vector> vectors, List<Vector> targets) {
       INDArray x = Features.toMatrix(vectors, inputSize);
-      return new DataSet(x, x);
+      return new DataSet(x, targets.isEmpty() ? x : Features.toMatrix(targets, inputSize));
     }
   }
 }

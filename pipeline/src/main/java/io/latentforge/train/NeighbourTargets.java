@@ -1,0 +1,236 @@
+package io.latentforge.train;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.latentforge.Stage;
+import io.latentforge.config.TrainSettings;
+import io.latentforge.schema.Columns;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.feature.PCA;
+import org.apache.spark.ml.feature.PCAModel;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * {@code train.target-neighbours}: each row's training target is the row blended with the mean of
+ * its nearest training rows, found by cosine between centred coordinates in PCA of the training
+ * rows. An autoencoder that reconstructs itself spends its code on whatever varies most, noise
+ * included; one that reconstructs its neighbourhood keeps what a row shares with the rows like it,
+ * which is what retrieval by the codes asks of them. Validation rows get neighbours among the
+ * training rows too (never each other), so the held-out loss measures the same objective.
+ */
+public final class NeighbourTargets {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NeighbourTargets.class);
+  /** The training target of each row, next to its features. */
+  public static final String TARGET = "target";
+  private static final String COORDINATES = "_pc";
+  /** Query rows scored against every training row at once. */
+  private static final int BLOCK = 64;
+
+  private NeighbourTargets() {}
+
+  /**
+   * {@code rows} ({@link Columns#ID}, {@link Columns#FEATURES}) with a {@link #TARGET} column,
+   * persisted; the caller unpersists it after training.
+   */
+  public static Dataset<Row> attach(SparkSession spark, Dataset<Row> rows, int dimensions, TrainSettings settings) {
+    return Stage.run(spark, SparkTrainer.GROUP, "targets: each row with its " + settings.target().neighbours()
+        + " nearest training rows", () -> build(spark, rows, dimensions, settings));
+  }
+
+  private static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, TrainSettings settings) {
+    Dataset<Row> base = rows.select(Columns.ID, Columns.FEATURES);
+    Dataset<Row> training = settings.stopping().validates() ? base.where(SparkTrainer.validationRows(settings).unary_$bang())
+        : base;
+    PCAModel pca = new PCA().setK(dimensions).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES).fit(training);
+    Candidates candidates = Candidates.of(pca.transform(training).select(Columns.ID, COORDINATES).collectAsList());
+    LOG.info("targets: {} training rows in PCA's {} coordinates, {} neighbours each, weight {}", candidates.ids.length,
+        dimensions, settings.target().neighbours(), settings.target().weight());
+    Broadcast<Candidates> shared = spark.sparkContext().broadcast(candidates,
+        scala.reflect.ClassTag$.MODULE$.apply(Candidates.class));
+    int k = settings.target().neighbours();
+    // (neighbour, row) pairs, then the neighbours' features summed per row.
+    JavaPairRDD<String, String> pairs = pca.transform(base).select(Columns.ID, COORDINATES).javaRDD()
+        .mapPartitionsToPair(new Nearest(shared, k));
+    JavaPairRDD<String, Vector> trainingFeatures = training.javaRDD()
+        .mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)));
+    JavaPairRDD<String, Tuple2<Vector, Integer>> neighbourSums = pairs.join(trainingFeatures)
+        .mapToPair(t -> new Tuple2<>(t._2()._1(), new Tuple2<>(t._2()._2(), 1)))
+        .reduceByKey((a, b) -> new Tuple2<>(blend(a._1(), 1, b._1(), 1), a._2() + b._2()));
+    double w = settings.target().weight();
+    JavaRDD<Row> targeted = base.javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)))
+        .leftOuterJoin(neighbourSums)
+        .map(t -> {
+          Vector x = t._2()._1();
+          // A row without neighbours (a corpus of one training row) reconstructs itself.
+          Vector y = t._2()._2().isPresent() ? blend(x, 1 - w, t._2()._2().get()._1(), w / t._2()._2().get()._2()) : x;
+          return RowFactory.create(t._1(), x, y);
+        });
+    StructType schema = new StructType().add(Columns.ID, DataTypes.StringType, false)
+        .add(Columns.FEATURES, SQLDataTypes.VectorType(), false).add(TARGET, SQLDataTypes.VectorType(), false);
+    Dataset<Row> out = spark.createDataFrame(targeted, schema).persist(StorageLevel.MEMORY_AND_DISK());
+    out.count();
+    shared.destroy();
+    return out;
+  }
+
+  /** {@code a * wa + b * wb}, sparse. */
+  static Vector blend(Vector a, double wa, Vector b, double wb) {
+    SparseVector x = a.toSparse();
+    SparseVector y = b.toSparse();
+    int[] xi = x.indices();
+    int[] yi = y.indices();
+    int[] idx = new int[xi.length + yi.length];
+    double[] val = new double[idx.length];
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < xi.length || j < yi.length) {
+      if (j >= yi.length || i < xi.length && xi[i] < yi[j]) {
+        idx[n] = xi[i];
+        val[n++] = wa * x.values()[i++];
+      } else if (i >= xi.length || yi[j] < xi[i]) {
+        idx[n] = yi[j];
+        val[n++] = wb * y.values()[j++];
+      } else {
+        idx[n] = xi[i];
+        val[n++] = wa * x.values()[i++] + wb * y.values()[j++];
+      }
+    }
+    return Vectors.sparse(a.size(), Arrays.copyOf(idx, n), Arrays.copyOf(val, n));
+  }
+
+  /** The training rows' coordinates, centred on their mean and scaled to unit length, row after row. */
+  static final class Candidates implements Serializable {
+    final String[] ids;
+    final float[] mean;
+    final float[] unit;
+    final int dimensions;
+
+    private Candidates(String[] ids, float[] mean, float[] unit, int dimensions) {
+      this.ids = ids;
+      this.mean = mean;
+      this.unit = unit;
+      this.dimensions = dimensions;
+    }
+
+    static Candidates of(List<Row> rows) {
+      int d = rows.isEmpty() ? 0 : ((Vector) rows.get(0).get(1)).size();
+      String[] ids = new String[rows.size()];
+      float[] mean = new float[d];
+      float[] unit = new float[rows.size() * d];
+      for (int r = 0; r < ids.length; r++) {
+        ids[r] = rows.get(r).getString(0);
+        double[] v = ((Vector) rows.get(r).get(1)).toArray();
+        for (int c = 0; c < d; c++) {
+          unit[r * d + c] = (float) v[c];
+          mean[c] += (float) (v[c] / ids.length);
+        }
+      }
+      for (int r = 0; r < ids.length; r++) {
+        centreAndNormalize(unit, r * d, d, mean);
+      }
+      return new Candidates(ids, mean, unit, d);
+    }
+
+    static void centreAndNormalize(float[] v, int offset, int d, float[] mean) {
+      double norm = 0;
+      for (int c = 0; c < d; c++) {
+        v[offset + c] -= mean[c];
+        norm += (double) v[offset + c] * v[offset + c];
+      }
+      float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+      for (int c = 0; c < d; c++) {
+        v[offset + c] *= scale;
+      }
+    }
+  }
+
+  /** For each row of a partition, its {@code k} nearest training rows other than itself: (neighbour, row) pairs. */
+  private record Nearest(Broadcast<Candidates> candidates, int k) implements PairFlatMapFunction<Iterator<Row>, String, String> {
+
+    @Override
+    public Iterator<Tuple2<String, String>> call(Iterator<Row> rows) {
+      Candidates c = candidates.value();
+      int d = c.dimensions;
+      List<Tuple2<String, String>> out = new ArrayList<>();
+      List<String> ids = new ArrayList<>(BLOCK);
+      float[] queries = new float[BLOCK * d];
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        double[] v = ((Vector) r.get(1)).toArray();
+        int q = ids.size();
+        for (int j = 0; j < d; j++) {
+          queries[q * d + j] = (float) v[j];
+        }
+        Candidates.centreAndNormalize(queries, q * d, d, c.mean);
+        ids.add(r.getString(0));
+        if (ids.size() == BLOCK || !rows.hasNext()) {
+          search(c, queries, ids, out);
+          ids.clear();
+        }
+      }
+      return out.iterator();
+    }
+
+    /** One pass over the candidates for a block of queries, each keeping its best {@code k} in a min-heap. */
+    private void search(Candidates c, float[] queries, List<String> ids, List<Tuple2<String, String>> out) {
+      int d = c.dimensions;
+      int n = ids.size();
+      List<PriorityQueue<long[]>> heaps = new ArrayList<>(n);
+      float[] floor = new float[n];
+      for (int q = 0; q < n; q++) {
+        heaps.add(new PriorityQueue<>(k + 1, (a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]),
+            Float.intBitsToFloat((int) b[0]))));
+        floor[q] = Float.NEGATIVE_INFINITY;
+      }
+      for (int t = 0; t < c.ids.length; t++) {
+        int base = t * d;
+        for (int q = 0; q < n; q++) {
+          float s = 0;
+          int qb = q * d;
+          for (int j = 0; j < d; j++) {
+            s += queries[qb + j] * c.unit[base + j];
+          }
+          if (s > floor[q] && !c.ids[t].equals(ids.get(q))) {
+            PriorityQueue<long[]> h = heaps.get(q);
+            h.add(new long[] {Float.floatToIntBits(s), t});
+            if (h.size() > k) {
+              h.poll();
+            }
+            if (h.size() == k) {
+              floor[q] = Float.intBitsToFloat((int) h.peek()[0]);
+            }
+          }
+        }
+      }
+      for (int q = 0; q < n; q++) {
+        for (long[] e : heaps.get(q)) {
+          out.add(new Tuple2<>(c.ids[(int) e[1]], ids.get(q)));
+        }
+      }
+    }
+  }
+}
