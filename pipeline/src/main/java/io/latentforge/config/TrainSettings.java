@@ -63,12 +63,16 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
   /**
    * What the network learns to output for each row: the row itself, or ({@code neighbours > 0}) the
    * row blended with the mean of its {@code neighbours} nearest training rows by PCA's coordinates,
-   * {@code weight} on the neighbours.
+   * {@code weight} on the neighbours. {@code auto}: the run decides {@code neighbours} by the corpus's kind.
    */
-  public record Target(int neighbours, double weight) implements Serializable {
+  public record Target(int neighbours, double weight, boolean auto) implements Serializable {
 
-    public boolean self() {
-      return neighbours == 0 || weight == 0;
+    /** {@code train.target-neighbours = auto}'s choice: documents reconstruct their neighbourhoods, images themselves. */
+    public static final int DOCUMENT_NEIGHBOURS = 10;
+
+    /** The neighbours {@code kind}'s rows are blended with; 0 for none. */
+    public int neighboursFor(CorpusKind kind) {
+      return auto ? (kind == CorpusKind.TEXT ? DOCUMENT_NEIGHBOURS : 0) : neighbours;
     }
   }
 
@@ -191,6 +195,7 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
             r.nonNegativeDouble("max-minutes")),
         new Checkpointing(r.intAtLeast("checkpoint-every", 0), r.bool("stats")),
         new Pretrain(r.enumValue("pretrain", PretrainKind.class), r.intAtLeast("pretrain-epochs", 1)),
-        new Target(r.intAtLeast("target-neighbours", 0), r.fraction("target-weight")));
+        new Target(r.isAuto("target-neighbours") ? 0 : r.intAtLeast("target-neighbours", 0), r.fraction("target-weight"),
+            r.isAuto("target-neighbours")));
   }
 }

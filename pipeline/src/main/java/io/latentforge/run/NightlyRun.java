@@ -191,6 +191,28 @@ public final class NightlyRun {
       return false;
     }
 
+    /**
+     * train.target-neighbours decided for this corpus (auto: documents only); finding neighbours
+     * takes PCA of the rows, so above evaluate.pca-max-features auto trains on the rows themselves
+     * and an explicit setting is refused.
+     */
+    private int targetNeighbours() {
+      TrainSettings.Target target = config.train().target();
+      int neighbours = target.weight() == 0 ? 0 : target.neighboursFor(request.kind());
+      int limit = config.evaluate().pcaMaxFeatures();
+      if (neighbours == 0 || featurized.inputSize() <= limit) {
+        return neighbours;
+      }
+      String why = featurized.inputSize() + " features are above evaluate.pca-max-features = " + limit;
+      if (!target.auto()) {
+        throw LatentforgeException.usage("train.target-neighbours = " + neighbours + " finds neighbours by PCA of the "
+                + "rows: " + why + " (PCA's covariance is features^2).",
+            "raise evaluate.pca-max-features, use fewer features, or set train.target-neighbours = 0.");
+      }
+      LOG.info("train.target-neighbours = auto: each row is its own target, {}", why);
+      return 0;
+    }
+
     void checkIds() {
       corpus = Stage.run(spark, Runs.GROUP, "check the ids of " + request.input(), () -> CorpusSource.checkIds(layout));
       LOG.info("nightly {} run for {}: input {}, model {}", Runs.kindName(request.kind()), runDate, request.input(), modelId);
@@ -233,8 +255,10 @@ public final class NightlyRun {
         initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
             featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
       }
-      Dataset<Row> rows = config.train().target().self() ? featurized.split().accepted()
-          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), config.train());
+      int neighbours = targetNeighbours();
+      Dataset<Row> rows = neighbours == 0 ? featurized.split().accepted()
+          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), neighbours,
+              config.train());
       try {
         trained = SparkTrainer.fit(spark, rows, featurized.inputSize(), architecture,
             new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);

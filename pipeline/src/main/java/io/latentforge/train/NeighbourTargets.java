@@ -28,6 +28,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -47,30 +49,33 @@ public final class NeighbourTargets {
   public static final String TARGET = "target";
   private static final String COORDINATES = "_pc";
   /** Query rows scored against every training row at once. */
-  private static final int BLOCK = 64;
+  private static final int BLOCK = 128;
 
   private NeighbourTargets() {}
 
   /**
    * {@code rows} ({@link Columns#ID}, {@link Columns#FEATURES}) with a {@link #TARGET} column,
-   * persisted; the caller unpersists it after training.
+   * persisted; the caller unpersists it after training. Neighbours are found among PCA's leading
+   * {@code dimensions} coordinates (at most the number of features).
    */
-  public static Dataset<Row> attach(SparkSession spark, Dataset<Row> rows, int dimensions, TrainSettings settings) {
-    return Stage.run(spark, SparkTrainer.GROUP, "targets: each row with its " + settings.target().neighbours()
-        + " nearest training rows", () -> build(spark, rows, dimensions, settings));
+  public static Dataset<Row> attach(SparkSession spark, Dataset<Row> rows, int dimensions, int neighbours,
+      TrainSettings settings) {
+    return Stage.run(spark, SparkTrainer.GROUP, "targets: each row with its " + neighbours + " nearest training rows",
+        () -> build(spark, rows, dimensions, neighbours, settings));
   }
 
-  private static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, TrainSettings settings) {
+  private static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, int k,
+      TrainSettings settings) {
     Dataset<Row> base = rows.select(Columns.ID, Columns.FEATURES);
     Dataset<Row> training = settings.stopping().validates() ? base.where(SparkTrainer.validationRows(settings).unary_$bang())
         : base;
-    PCAModel pca = new PCA().setK(dimensions).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES).fit(training);
+    int features = ((Vector) base.first().get(1)).size();
+    PCAModel pca = new PCA().setK(Math.min(dimensions, features)).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES).fit(training);
     Candidates candidates = Candidates.of(pca.transform(training).select(Columns.ID, COORDINATES).collectAsList());
     LOG.info("targets: {} training rows in PCA's {} coordinates, {} neighbours each, weight {}", candidates.ids.length,
-        dimensions, settings.target().neighbours(), settings.target().weight());
+        pca.getK(), k, settings.target().weight());
     Broadcast<Candidates> shared = spark.sparkContext().broadcast(candidates,
         scala.reflect.ClassTag$.MODULE$.apply(Candidates.class));
-    int k = settings.target().neighbours();
     // (neighbour, row) pairs, then the neighbours' features summed per row.
     JavaPairRDD<String, String> pairs = pca.transform(base).select(Columns.ID, COORDINATES).javaRDD()
         .mapPartitionsToPair(new Nearest(shared, k));
@@ -174,7 +179,12 @@ public final class NeighbourTargets {
     @Override
     public Iterator<Tuple2<String, String>> call(Iterator<Row> rows) {
       Candidates c = candidates.value();
+      if (c.ids.length == 0) {
+        return List.<Tuple2<String, String>>of().iterator();
+      }
       int d = c.dimensions;
+      // The candidates' unit coordinates as a dimensions x candidates matrix, once per partition.
+      INDArray matrix = Nd4j.create(c.unit, new long[] {c.ids.length, d}, 'c').transpose().dup('f');
       List<Tuple2<String, String>> out = new ArrayList<>();
       List<String> ids = new ArrayList<>(BLOCK);
       float[] queries = new float[BLOCK * d];
@@ -188,40 +198,35 @@ public final class NeighbourTargets {
         Candidates.centreAndNormalize(queries, q * d, d, c.mean);
         ids.add(r.getString(0));
         if (ids.size() == BLOCK || !rows.hasNext()) {
-          search(c, queries, ids, out);
+          search(c, matrix, queries, ids, out);
           ids.clear();
         }
       }
       return out.iterator();
     }
 
-    /** One pass over the candidates for a block of queries, each keeping its best {@code k} in a min-heap. */
-    private void search(Candidates c, float[] queries, List<String> ids, List<Tuple2<String, String>> out) {
+    /** The block's cosines to every candidate in one matrix product, then each query's best {@code k} by a min-heap. */
+    private void search(Candidates c, INDArray matrix, float[] queries, List<String> ids, List<Tuple2<String, String>> out) {
       int d = c.dimensions;
       int n = ids.size();
+      int total = c.ids.length;
+      float[] scores = Nd4j.create(Arrays.copyOf(queries, n * d), new long[] {n, d}, 'c').mmul(matrix).dup('c')
+          .data().asFloat();
       List<PriorityQueue<long[]>> heaps = new ArrayList<>(n);
-      float[] floor = new float[n];
       for (int q = 0; q < n; q++) {
-        heaps.add(new PriorityQueue<>(k + 1, (a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]),
-            Float.intBitsToFloat((int) b[0]))));
-        floor[q] = Float.NEGATIVE_INFINITY;
-      }
-      for (int t = 0; t < c.ids.length; t++) {
-        int base = t * d;
-        for (int q = 0; q < n; q++) {
-          float s = 0;
-          int qb = q * d;
-          for (int j = 0; j < d; j++) {
-            s += queries[qb + j] * c.unit[base + j];
-          }
-          if (s > floor[q] && !c.ids[t].equals(ids.get(q))) {
-            PriorityQueue<long[]> h = heaps.get(q);
+        PriorityQueue<long[]> h = new PriorityQueue<>(k + 1, (a, b) -> Float.compare(Float.intBitsToFloat((int) a[0]),
+            Float.intBitsToFloat((int) b[0])));
+        heaps.add(h);
+        float floor = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < total; t++) {
+          float s = scores[q * total + t];
+          if (s > floor && !c.ids[t].equals(ids.get(q))) {
             h.add(new long[] {Float.floatToIntBits(s), t});
             if (h.size() > k) {
               h.poll();
             }
             if (h.size() == k) {
-              floor[q] = Float.intBitsToFloat((int) h.peek()[0]);
+              floor = Float.intBitsToFloat((int) h.peek()[0]);
             }
           }
         }
