@@ -86,6 +86,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void autoTargetNeighboursAreTenForDocumentsAndNoneForImages() {
+    TrainSettings.Target auto = ConfigLoader.load(null, List.of()).train().target();
+    assertThat(auto.neighboursFor(CorpusKind.TEXT)).isEqualTo(10);
+    assertThat(auto.neighboursFor(CorpusKind.IMAGE)).isZero();
+    assertThat(auto.weight()).isEqualTo(0.5);
+    TrainSettings.Target five = ConfigLoader.load(null, List.of("train.target-neighbours=5")).train().target();
+    assertThat(five.neighboursFor(CorpusKind.IMAGE)).isEqualTo(5);
+    assertThat(five.auto()).isFalse();
+    assertThatThrownBy(() -> ConfigLoader.load(null, List.of("train.target-weight=1.5")))
+        .isInstanceOf(LatentforgeException.class).hasMessageContaining("train.target-weight");
+  }
+
+  @Test
   void setTakesBareStringsVerbatim() {
     assertThat(ConfigLoader.load(null, List.of("spark.master=local[3]")).spark().master()).isEqualTo("local[3]");
     assertThat(ConfigLoader.load(null, List.of("features.text.weighting=log")).text().weighting())

@@ -113,7 +113,7 @@ class CliErrorsTest {
   }
 
   @Test
-  void aPcaStartOfANetworkItCannotStartIsAUsageErrorBeforeTraining(SparkSession spark) {
+  void aPcaTheRunCannotComputeIsAUsageErrorBeforeTraining(SparkSession spark) {
     Path corpus = dir.resolve("pca-docs");
     String[] words = {"kernel", "driver", "network", "socket", "parser", "compiler", "editor", "window"};
     List<org.apache.spark.sql.Row> docs = new java.util.ArrayList<>();
@@ -133,6 +133,13 @@ class CliErrorsTest {
         "--set", "train.pretrain=pca", "--set", "evaluate.pca-max-features=1");
     assertThat(wide.exitCode()).isEqualTo(2);
     assertThat(wide.err()).contains("train.pretrain = pca", "above evaluate.pca-max-features = 1");
+    assertThat(Files.exists(out.resolve("models"))).isFalse();
+
+    // Neighbourhood targets find neighbours by PCA too.
+    Outcome targets = cli("nightly", "--kind", "text", "--input", corpus.toString(), "--output", out.toString(),
+        "--set", "train.pretrain=none", "--set", "train.target-neighbours=10", "--set", "evaluate.pca-max-features=1");
+    assertThat(targets.exitCode()).isEqualTo(2);
+    assertThat(targets.err()).contains("train.target-neighbours = 10", "above evaluate.pca-max-features = 1");
     assertThat(Files.exists(out.resolve("models"))).isFalse();
   }
 

@@ -74,6 +74,8 @@ class PublishingTest {
     assertThat(nightly(out, "2026-02-01", "features.text.scale=10").exitCode()).isZero();
     Path model = onlyModel(out);
     assertThat(json(model.resolve("model.json")).get("input").get("scale").asDouble()).isEqualTo(10.0);
+    // train.target-neighbours = auto: documents are trained on their neighbourhoods.
+    assertThat(json(model.resolve("model.json")).get("training").get("target_neighbours").asInt()).isEqualTo(10);
 
     CliErrorsTest.Outcome r = CliErrorsTest.cli("encode", "--model", model.toString(), "--kind", "text",
         "--input", moreDocuments, "--output", out, "--run-date", "2026-02-02");

@@ -25,7 +25,7 @@ class ModelCardTest {
         input, "/data/corpus", "2026-11-30", new ModelCard.Rows(10, 9, 1, Map.of("image_undecodable", 1L)),
         List.of(new EpochMetrics(1, 2.5, 2.0, 100, 1.5, 1.5, 3.0),
             new EpochMetrics(2, Double.NaN, Double.NaN, 120, 1.25, 2.75, Double.NaN)),
-        new ModelCard.Training("trained 2 epochs", 0, 2, 32), new ModelCard.Metrics(1.25, 2.5), ModelStore.MODEL_FILE,
+        new ModelCard.Training("trained 2 epochs", 0, 2, 32, 10), new ModelCard.Metrics(1.25, 2.5), ModelStore.MODEL_FILE,
         "ab".repeat(32), "2026-11-30T01:02:03Z", Map.of("model", Map.of("code-size", 8, "type", "deep")), null, null);
   }
 

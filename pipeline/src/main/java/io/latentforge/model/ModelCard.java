@@ -88,10 +88,14 @@ public record ModelCard(
   public record Rows(@JsonProperty("read") long read, @JsonProperty("featurized") long featurized,
       @JsonProperty("rejected") long rejected, @JsonProperty("rejects_by_reason") Map<String, Long> rejectsByReason) {}
 
-  /** How training ended, and how it was spread (null in cards written before they were recorded). */
+  /**
+   * How training ended, how it was spread, and how many neighbours each row's target blended in (0:
+   * the row itself); null in cards written before they were recorded.
+   */
   public record Training(@JsonProperty("stop_reason") String stopReason,
       @JsonProperty("resumed_from_epoch") int resumedFromEpoch, @JsonProperty("workers") Integer workers,
-      @JsonProperty("batch_size_per_worker") Integer batchSizePerWorker) {}
+      @JsonProperty("batch_size_per_worker") Integer batchSizePerWorker,
+      @JsonProperty("target_neighbours") Integer targetNeighbours) {}
 
   public record Metrics(@JsonProperty("mean_recon_error") double meanReconError,
       @JsonProperty("mean_input_baseline_error") double meanInputBaselineError) {}

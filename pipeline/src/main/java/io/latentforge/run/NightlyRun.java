@@ -127,6 +127,8 @@ public final class NightlyRun {
     private ModelSpec.Loss loss;
     private Autoencoder.Architecture architecture;
     private SparkTrainer.Trained trained;
+    /** The neighbours each training row's target blended in (train.target-neighbours decided); 0: the row itself. */
+    private int targetNeighbours;
     private boolean centred;
     /** Whether tonight's codes were rotated onto the previous partition's. */
     private boolean aligned;
@@ -198,7 +200,7 @@ public final class NightlyRun {
      */
     private int targetNeighbours() {
       TrainSettings.Target target = config.train().target();
-      int neighbours = target.weight() == 0 ? 0 : target.neighboursFor(request.kind());
+      int neighbours = target.neighboursFor(request.kind());
       int limit = config.evaluate().pcaMaxFeatures();
       if (neighbours == 0 || featurized.inputSize() <= limit) {
         return neighbours;
@@ -255,9 +257,9 @@ public final class NightlyRun {
         initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
             featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
       }
-      int neighbours = targetNeighbours();
-      Dataset<Row> rows = neighbours == 0 ? featurized.split().accepted()
-          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), neighbours,
+      targetNeighbours = targetNeighbours();
+      Dataset<Row> rows = targetNeighbours == 0 ? featurized.split().accepted()
+          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), targetNeighbours,
               config.train());
       try {
         trained = SparkTrainer.fit(spark, rows, featurized.inputSize(), architecture,
@@ -458,7 +460,7 @@ public final class NightlyRun {
           loss.name().toLowerCase(Locale.ROOT), config.model().codeSize(), code.index(), code.binary(), centred,
           featurized.inputSpec(config.image()), request.input(), runDate, counts.asRows(), trained.epochs(),
           new ModelCard.Training(trained.stopReason(), trained.resumedFrom(), trained.workers(),
-              trained.batchSizePerWorker()), errors(), ModelStore.MODEL_FILE,
+              trained.batchSizePerWorker(), targetNeighbours), errors(), ModelStore.MODEL_FILE,
           sha256, Instant.now().toString(), ConfigFactory.parseString(config.rendered()).root().unwrapped(), null,
           parentId());
     }
