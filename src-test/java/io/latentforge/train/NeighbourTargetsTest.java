@@ -54,15 +54,31 @@ class NeighbourTargetsTest {
     Dataset<Row> rows = Training.rows(spark, x);
     Set<String> held = ids(rows.where(SparkTrainer.validationRows(config.train())));
     assertThat(held).hasSizeBetween(30, 90);
+    int[] training = IntStream.range(0, x.length).filter(i -> !held.contains("r" + i)).toArray();
     // PCA keeping every dimension is a rotation: cosines between its centred coordinates are those
     // between the centred rows, which this test computes directly.
     Dataset<Row> targeted = NeighbourTargets.attach(spark, rows, features, 3, config.train());
+    assertTargets(x, targeted, training, training);
+    targeted.unpersist();
 
-    int[] training = IntStream.range(0, x.length).filter(i -> !held.contains("r" + i)).toArray();
+    // Beyond the candidates' limit neighbours come from a sample of the training rows, the same
+    // sample every time, centred on the sample's mean.
+    Dataset<Row> trainingRows = rows.where(SparkTrainer.validationRows(config.train()).unary_$bang());
+    Set<String> sample = ids(NeighbourTargets.candidates(trainingRows, training.length, 100, config.train()));
+    assertThat(sample.size()).isBetween(60, 140);
+    int[] pool = Arrays.stream(training).filter(i -> sample.contains("r" + i)).toArray();
+    Dataset<Row> sampled = NeighbourTargets.build(spark, rows, features, 3, config.train(), 100);
+    assertTargets(x, sampled, training, pool);
+    sampled.unpersist();
+  }
+
+  /** Each target is 0.75 of the row and 0.25 of the mean of its 3 nearest rows of {@code pool}. */
+  private static void assertTargets(double[][] x, Dataset<Row> targeted, int[] training, int[] pool) {
+    int features = x[0].length;
     double[] mean = new double[features];
-    for (int i : training) {
+    for (int i : pool) {
       for (int j = 0; j < features; j++) {
-        mean[j] += x[i][j] / training.length;
+        mean[j] += x[i][j] / pool.length;
       }
     }
     Map<String, Vector> targets = new HashMap<>();
@@ -72,7 +88,7 @@ class NeighbourTargetsTest {
     assertThat(targets).hasSize(x.length);
     for (int i = 0; i < x.length; i++) {
       int self = i;
-      int[] nearest = Arrays.stream(training).filter(t -> t != self).boxed()
+      int[] nearest = Arrays.stream(pool).filter(t -> t != self).boxed()
           .sorted((a, b) -> Double.compare(cosine(x[b], x[self], mean), cosine(x[a], x[self], mean)))
           .limit(3).mapToInt(Integer::intValue).toArray();
       double[] got = targets.get("r" + i).toArray();
@@ -84,7 +100,6 @@ class NeighbourTargetsTest {
         assertThat(got[j]).as("row %d, feature %d", i, j).isCloseTo(0.75 * x[i][j] + 0.25 * neighbours, within(1e-4));
       }
     }
-    targeted.unpersist();
   }
 
   @Test

@@ -48,7 +48,13 @@ public final class NeighbourTargets {
   /** The training target of each row, next to its features. */
   public static final String TARGET = "target";
   private static final String COORDINATES = "_pc";
-  /** Query rows scored against every training row at once. */
+  /**
+   * Neighbours are drawn from at most this many training rows (a sample by id hash beyond it), so
+   * the search grows with the rows, not their square; 100,000 rows' coordinates at 32 floats are
+   * 13 MB on every executor.
+   */
+  static final long MAX_CANDIDATES = 100_000;
+  /** Query rows scored against every candidate at once. */
   private static final int BLOCK = 128;
 
   private NeighbourTargets() {}
@@ -61,25 +67,33 @@ public final class NeighbourTargets {
   public static Dataset<Row> attach(SparkSession spark, Dataset<Row> rows, int dimensions, int neighbours,
       TrainSettings settings) {
     return Stage.run(spark, SparkTrainer.GROUP, "targets: each row with its " + neighbours + " nearest training rows",
-        () -> build(spark, rows, dimensions, neighbours, settings));
+        () -> build(spark, rows, dimensions, neighbours, settings, MAX_CANDIDATES));
   }
 
-  private static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, int k,
-      TrainSettings settings) {
+  /** The training rows neighbours are drawn from: all of them up to {@code maxCandidates}, a sample by id hash beyond. */
+  static Dataset<Row> candidates(Dataset<Row> training, long trainingRows, long maxCandidates, TrainSettings settings) {
+    return trainingRows <= maxCandidates ? training
+        : training.where(SparkTrainer.heldOutRows((double) maxCandidates / trainingRows, settings.seed() + 1));
+  }
+
+  static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, int k, TrainSettings settings,
+      long maxCandidates) {
     Dataset<Row> base = rows.select(Columns.ID, Columns.FEATURES);
     Dataset<Row> training = settings.stopping().validates() ? base.where(SparkTrainer.validationRows(settings).unary_$bang())
         : base;
     int features = ((Vector) base.first().get(1)).size();
     PCAModel pca = new PCA().setK(Math.min(dimensions, features)).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES).fit(training);
-    Candidates candidates = Candidates.of(pca.transform(training).select(Columns.ID, COORDINATES).collectAsList());
-    LOG.info("targets: {} training rows in PCA's {} coordinates, {} neighbours each, weight {}", candidates.ids.length,
-        pca.getK(), k, settings.target().weight());
+    long trainingRows = training.count();
+    Dataset<Row> pool = candidates(training, trainingRows, maxCandidates, settings);
+    Candidates candidates = Candidates.of(pca.transform(pool).select(Columns.ID, COORDINATES).collectAsList());
+    LOG.info("targets: neighbours among {} of {} training rows in PCA's {} coordinates, {} each, weight {}",
+        candidates.ids.length, trainingRows, pca.getK(), k, settings.target().weight());
     Broadcast<Candidates> shared = spark.sparkContext().broadcast(candidates,
         scala.reflect.ClassTag$.MODULE$.apply(Candidates.class));
     // (neighbour, row) pairs, then the neighbours' features summed per row.
     JavaPairRDD<String, String> pairs = pca.transform(base).select(Columns.ID, COORDINATES).javaRDD()
         .mapPartitionsToPair(new Nearest(shared, k));
-    JavaPairRDD<String, Vector> trainingFeatures = training.javaRDD()
+    JavaPairRDD<String, Vector> trainingFeatures = pool.javaRDD()
         .mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)));
     JavaPairRDD<String, Tuple2<Vector, Integer>> neighbourSums = pairs.join(trainingFeatures)
         .mapToPair(t -> new Tuple2<>(t._2()._1(), new Tuple2<>(t._2()._2(), 1)))
