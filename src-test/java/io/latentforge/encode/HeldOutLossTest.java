@@ -59,6 +59,29 @@ class HeldOutLossTest {
   }
 
   @Test
+  void againstATargetColumnEqualsTheNetworksScoreOnThoseTargets(SparkSession spark) {
+    LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=deep", "model.encoder-layers=[6]",
+        "model.code-size=3"));
+    MultiLayerNetwork network = network(config, ModelSpec.Loss.MSE, 10, null);
+    double[][] x = rows(10, ModelSpec.Loss.MSE);
+    double[][] y = new double[x.length][];
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < x.length; i++) {
+      // Each row's target is the next row shifted by 1: an untrained network's loss against it is far
+      // from its loss against the inputs.
+      y[i] = java.util.Arrays.stream(x[(i + 1) % x.length]).map(v -> v + 1).toArray();
+      rows.add(RowFactory.create("r" + i, Vectors.dense(x[i]), Vectors.dense(y[i]).toSparse()));
+    }
+    Dataset<Row> targeted = spark.createDataFrame(rows, new StructType().add("id", DataTypes.StringType)
+        .add("features", SQLDataTypes.VectorType()).add("target", SQLDataTypes.VectorType())).repartition(6);
+    double distributed = HeldOutLoss.meanAgainst(spark, targeted, "target", network, "held-out-targets", 10, 4);
+    INDArray inputs = Nd4j.create(x).castTo(DataType.FLOAT);
+    double expected = network.score(new DataSet(inputs, Nd4j.create(y).castTo(DataType.FLOAT)), false);
+    assertThat(distributed).isCloseTo(expected, within(1e-4 * expected));
+    assertThat(distributed).isNotCloseTo(network.score(new DataSet(inputs, inputs), false), within(0.05 * expected));
+  }
+
+  @Test
   void isNaNWithoutRows(SparkSession spark) {
     LatentforgeConfig config = ConfigLoader.load(null, List.of("model.type=deep", "model.encoder-layers=[6]",
         "model.code-size=3"));

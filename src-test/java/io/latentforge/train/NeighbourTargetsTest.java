@@ -57,7 +57,8 @@ class NeighbourTargetsTest {
     int[] training = IntStream.range(0, x.length).filter(i -> !held.contains("r" + i)).toArray();
     // PCA keeping every dimension is a rotation: cosines between its centred coordinates are those
     // between the centred rows, which this test computes directly.
-    Dataset<Row> targeted = NeighbourTargets.attach(spark, rows, features, 3, config.train());
+    TrainingPca pca = new TrainingPca(spark, rows, features, config.train());
+    Dataset<Row> targeted = NeighbourTargets.attach(pca, features, 3, x.length);
     assertTargets(x, targeted, training, training);
     targeted.unpersist();
 
@@ -67,7 +68,7 @@ class NeighbourTargetsTest {
     Set<String> sample = ids(NeighbourTargets.candidates(trainingRows, training.length, 100, config.train()));
     assertThat(sample.size()).isBetween(60, 140);
     int[] pool = Arrays.stream(training).filter(i -> sample.contains("r" + i)).toArray();
-    Dataset<Row> sampled = NeighbourTargets.build(spark, rows, features, 3, config.train(), 100);
+    Dataset<Row> sampled = NeighbourTargets.build(pca, features, 3, training.length, 100);
     assertTargets(x, sampled, training, pool);
     sampled.unpersist();
   }
@@ -151,7 +152,8 @@ class NeighbourTargetsTest {
     Dataset<Row> rows = Training.rows(spark, x);
     int neighbours = config.train().target().neighboursFor(CorpusKind.IMAGE);
     Dataset<Row> trainOn = neighbours == 0 ? rows
-        : NeighbourTargets.attach(spark, rows, config.model().codeSize(), neighbours, config.train());
+        : NeighbourTargets.attach(new TrainingPca(spark, rows, config.model().codeSize(), config.train()),
+            config.model().codeSize(), neighbours, x.length);
     Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, x[0].length, null,
         config.train());
     SparkTrainer.Paths paths = new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(),

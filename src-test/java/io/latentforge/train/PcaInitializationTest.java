@@ -38,7 +38,7 @@ class PcaInitializationTest {
     Training.Model random = model(config);
     Training.Model started = model(config);
 
-    PcaInitialization.initialize(spark, started.network(), Training.rows(spark, x), FEATURES, config.train());
+    startFromPca(spark, started.network(), x, config);
 
     double pca = ConvergenceTest.pcaError(x, x, CODE);
     double fromPca = started.reconError(x, x);
@@ -50,7 +50,7 @@ class PcaInitializationTest {
 
     // A decoder wider than the encoder's first layer reads the same principal coordinates.
     Training.Model wide = model(config("train.validation-fraction=0", "model.decoder-layers=[8, 24]"));
-    PcaInitialization.initialize(spark, wide.network(), Training.rows(spark, x), FEATURES, config.train());
+    startFromPca(spark, wide.network(), x, config);
     assertThat(wide.reconError(x, x)).isCloseTo(fromPca, org.assertj.core.data.Percentage.withPercentage(1));
   }
 
@@ -68,7 +68,7 @@ class PcaInitializationTest {
     assertThat(held).hasSizeBetween(100, 200);
     Training.Model started = model(config);
 
-    PcaInitialization.initialize(spark, started.network(), Training.rows(spark, x), FEATURES, config.train());
+    startFromPca(spark, started.network(), x, config);
 
     double[] firstRow = started.network().getLayer(0).getParam("W").getRow(0).toDoubleVector();
     assertThat(java.util.Arrays.stream(firstRow).map(Math::abs).max().orElseThrow()).isLessThan(1e-3);
@@ -129,5 +129,13 @@ class PcaInitializationTest {
       }
     }
     return x;
+  }
+
+  /** The product's PCA start: one PCA of the training rows as wide as the network asks. */
+  private static void startFromPca(SparkSession spark, MultiLayerNetwork network, double[][] x,
+      LatentforgeConfig config) {
+    int components = PcaInitialization.components(network.getLayerWiseConfigurations(), FEATURES);
+    PcaInitialization.initialize(network, new TrainingPca(spark, Training.rows(spark, x), components, config.train()),
+        FEATURES);
   }
 }

@@ -22,7 +22,8 @@ final class BatchSums {
 
   /** What one batch of rows contributes: sums of the same length for every batch. */
   interface PerBatch extends Serializable {
-    double[] sums(MultiLayerNetwork network, INDArray batch);
+    /** {@code targets} are the rows' target column, or {@code inputs} themselves when they have none. */
+    double[] sums(MultiLayerNetwork network, INDArray inputs, INDArray targets);
   }
 
   private BatchSums() {}
@@ -33,8 +34,15 @@ final class BatchSums {
    */
   static double[] of(SparkSession spark, Dataset<Row> features, MultiLayerNetwork network, String modelId,
       int inputSize, int batchSize, PerBatch perBatch) {
+    return of(spark, features, null, network, modelId, inputSize, batchSize, perBatch);
+  }
+
+  /** As {@link #of}, with each batch's targets read from the column {@code target} (null: the inputs). */
+  static double[] of(SparkSession spark, Dataset<Row> rows, String target, MultiLayerNetwork network, String modelId,
+      int inputSize, int batchSize, PerBatch perBatch) {
     Broadcast<byte[]> model = Encoder.broadcast(spark, network);
-    List<double[]> partials = features.select(Columns.FEATURES)
+    Dataset<Row> columns = target == null ? rows.select(Columns.FEATURES) : rows.select(Columns.FEATURES, target);
+    List<double[]> partials = columns
         .mapPartitions(new SumPartition(model, modelId, inputSize, batchSize, perBatch), Encoders.kryo(double[].class))
         .collectAsList();
     double[] total = null;
@@ -50,7 +58,10 @@ final class BatchSums {
     return total == null || total[total.length - 1] == 0 ? null : total;
   }
 
-  /** One array per non-empty partition: its rows' sums, then how many rows there were. */
+  /**
+   * One array per non-empty partition: its rows' sums, then how many rows there were. A second
+   * column, when there is one, holds the targets.
+   */
   private record SumPartition(Broadcast<byte[]> model, String modelId, int inputSize, int batchSize,
       PerBatch perBatch) implements MapPartitionsFunction<Row, double[]> {
 
@@ -61,12 +72,19 @@ final class BatchSums {
       }
       MultiLayerNetwork network = Encoder.network(modelId, model);
       BatchForward batch = new BatchForward(network, null, inputSize, batchSize);
+      BatchForward targets = null;
       double[] sum = null;
       while (rows.hasNext()) {
-        batch.add((Vector) rows.next().get(0));
+        Row row = rows.next();
+        batch.add((Vector) row.get(0));
+        if (row.size() > 1) {
+          targets = targets == null ? new BatchForward(network, null, inputSize, batchSize) : targets;
+          targets.add((Vector) row.get(1));
+        }
         if (batch.isFull() || !rows.hasNext()) {
           int n = batch.rows();
-          double[] sums = perBatch.sums(network, batch.takeBatch());
+          INDArray inputs = batch.takeBatch();
+          double[] sums = perBatch.sums(network, inputs, targets == null ? inputs : targets.takeBatch());
           if (sum == null) {
             sum = new double[sums.length + 1];
           }

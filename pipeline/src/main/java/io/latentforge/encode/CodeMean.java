@@ -19,7 +19,7 @@ public final class CodeMean {
     int layer = code.index();
     // Only the encoder's half runs: the mean needs no reconstruction.
     double[] total = BatchSums.of(spark, features, network, modelId, inputSize, batchSize,
-        (net, x) -> net.feedForwardToLayer(layer, x, false).get(layer + 1).castTo(DataType.DOUBLE).sum(0)
+        (net, x, y) -> net.feedForwardToLayer(layer, x, false).get(layer + 1).castTo(DataType.DOUBLE).sum(0)
             .toDoubleVector());
     if (total == null) {
       return null;

@@ -39,6 +39,7 @@ import io.latentforge.train.Corruption;
 import io.latentforge.train.LayerwisePretraining;
 import io.latentforge.train.NeighbourTargets;
 import io.latentforge.train.PcaInitialization;
+import io.latentforge.train.TrainingPca;
 import io.latentforge.train.SparkTrainer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -246,21 +247,21 @@ public final class NightlyRun {
       loss = resolvedLoss();
       architecture = Autoencoder.build(modelSpec(), loss, featurized.inputSize(), imageShape(request), config.train());
       SparkTrainer.Paths paths = new SparkTrainer.Paths(out.scratch(modelId), out.checkpoints(modelId), fingerprint());
+      boolean pcaStart = parent == null && startsFromPca();
+      targetNeighbours = targetNeighbours();
+      TrainingPca pca = pcaStart || targetNeighbours > 0 ? trainingPca(pcaStart) : null;
       Consumer<MultiLayerNetwork> initialize;
       if (parent != null) {
         WarmStarts.requireCompatible(parent, architecture.configuration(), config.model(), featurized.inputSize());
         initialize = network -> network.setParams(parent.network().params());
-      } else if (startsFromPca()) {
-        initialize = network -> PcaInitialization.initialize(spark, network, featurized.split().accepted(),
-            featurized.inputSize(), config.train());
+      } else if (pcaStart) {
+        initialize = network -> PcaInitialization.initialize(network, pca, featurized.inputSize());
       } else {
         initialize = LayerwisePretraining.initializer(new LayerwisePretraining.Plan(spark,
             featurized.split().accepted(), featurized.inputSize(), config.model(), loss, config.train(), paths));
       }
-      targetNeighbours = targetNeighbours();
       Dataset<Row> rows = targetNeighbours == 0 ? featurized.split().accepted()
-          : NeighbourTargets.attach(spark, featurized.split().accepted(), config.model().codeSize(), targetNeighbours,
-              config.train());
+          : NeighbourTargets.attach(pca, config.model().codeSize(), targetNeighbours, counts.accepted());
       try {
         trained = SparkTrainer.fit(spark, rows, featurized.inputSize(), architecture,
             new Corruption(config.model().trainingCorruption()), config.train(), paths, initialize);
@@ -272,6 +273,14 @@ public final class NightlyRun {
         }
       }
       FaultHook.reached("nightly:trained");
+    }
+
+    /** One PCA of the training rows for the PCA start and the targets, as wide as the wider needs. */
+    private TrainingPca trainingPca(boolean pcaStart) {
+      int inputs = featurized.inputSize();
+      int start = pcaStart ? PcaInitialization.components(architecture.configuration(), inputs) : 0;
+      int targets = targetNeighbours > 0 ? Math.min(config.model().codeSize(), inputs) : 0;
+      return new TrainingPca(spark, featurized.split().accepted(), Math.max(start, targets), config.train());
     }
 
     /** model.vae.noise-variance = auto decided: the rows' variance per feature. */

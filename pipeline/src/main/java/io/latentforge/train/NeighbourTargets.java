@@ -1,7 +1,5 @@
 package io.latentforge.train;
 
-import static org.apache.spark.sql.functions.col;
-
 import io.latentforge.Stage;
 import io.latentforge.config.TrainSettings;
 import io.latentforge.schema.Columns;
@@ -15,8 +13,6 @@ import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.ml.feature.PCA;
-import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
@@ -24,7 +20,6 @@ import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -47,7 +42,6 @@ public final class NeighbourTargets {
   private static final Logger LOG = LoggerFactory.getLogger(NeighbourTargets.class);
   /** The training target of each row, next to its features. */
   public static final String TARGET = "target";
-  private static final String COORDINATES = "_pc";
   /**
    * Neighbours are drawn from at most this many training rows (a sample by id hash beyond it), so
    * the search grows with the rows, not their square; 100,000 rows' coordinates at 32 floats are
@@ -60,14 +54,15 @@ public final class NeighbourTargets {
   private NeighbourTargets() {}
 
   /**
-   * {@code rows} ({@link Columns#ID}, {@link Columns#FEATURES}) with a {@link #TARGET} column,
+   * {@code pca}'s rows ({@link Columns#ID}, {@link Columns#FEATURES}) with a {@link #TARGET} column,
    * persisted; the caller unpersists it after training. Neighbours are found among PCA's leading
-   * {@code dimensions} coordinates (at most the number of features).
+   * {@code dimensions} coordinates; {@code rows}, the number of rows or more, sets the candidates'
+   * sample.
    */
-  public static Dataset<Row> attach(SparkSession spark, Dataset<Row> rows, int dimensions, int neighbours,
-      TrainSettings settings) {
-    return Stage.run(spark, SparkTrainer.GROUP, "targets: each row with its " + neighbours + " nearest training rows",
-        () -> build(spark, rows, dimensions, neighbours, settings, MAX_CANDIDATES));
+  public static Dataset<Row> attach(TrainingPca pca, int dimensions, int neighbours, long rows) {
+    pca.model();
+    return Stage.run(pca.spark(), SparkTrainer.GROUP, "targets: each row with its " + neighbours
+        + " nearest training rows", () -> build(pca, dimensions, neighbours, rows, MAX_CANDIDATES));
   }
 
   /** The training rows neighbours are drawn from: all of them up to {@code maxCandidates}, a sample by id hash beyond. */
@@ -76,43 +71,49 @@ public final class NeighbourTargets {
         : training.where(SparkTrainer.heldOutRows((double) maxCandidates / trainingRows, settings.seed() + 1));
   }
 
-  static Dataset<Row> build(SparkSession spark, Dataset<Row> rows, int dimensions, int k, TrainSettings settings,
-      long maxCandidates) {
-    Dataset<Row> base = rows.select(Columns.ID, Columns.FEATURES);
-    Dataset<Row> training = settings.stopping().validates() ? base.where(SparkTrainer.validationRows(settings).unary_$bang())
-        : base;
-    int features = ((Vector) base.first().get(1)).size();
-    PCAModel pca = new PCA().setK(Math.min(dimensions, features)).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES).fit(training);
-    long trainingRows = training.count();
-    Dataset<Row> pool = candidates(training, trainingRows, maxCandidates, settings);
-    Candidates candidates = Candidates.of(pca.transform(pool).select(Columns.ID, COORDINATES).collectAsList());
-    LOG.info("targets: neighbours among {} of {} training rows in PCA's {} coordinates, {} each, weight {}",
-        candidates.ids.length, trainingRows, pca.getK(), k, settings.target().weight());
-    Broadcast<Candidates> shared = spark.sparkContext().broadcast(candidates,
+  static Dataset<Row> build(TrainingPca pca, int dimensions, int k, long rows, long maxCandidates) {
+    TrainSettings settings = pca.settings();
+    Dataset<Row> base = pca.rows().select(Columns.ID, Columns.FEATURES);
+    Dataset<Row> pool = candidates(TrainingPca.training(base, settings), rows, maxCandidates, settings);
+    Candidates candidates = Candidates.of(coordinates(pca, pool).collectAsList(), Math.min(dimensions, pca.components()));
+    LOG.info("targets: neighbours among {} training rows (of {} rows) in PCA's {} leading coordinates, {} each, "
+        + "weight {}", candidates.ids.length, rows, candidates.dimensions, k, settings.target().weight());
+    Broadcast<Candidates> shared = pca.spark().sparkContext().broadcast(candidates,
         scala.reflect.ClassTag$.MODULE$.apply(Candidates.class));
-    // (neighbour, row) pairs, then the neighbours' features summed per row.
-    JavaPairRDD<String, String> pairs = pca.transform(base).select(Columns.ID, COORDINATES).javaRDD()
-        .mapPartitionsToPair(new Nearest(shared, k));
-    JavaPairRDD<String, Vector> trainingFeatures = pool.javaRDD()
-        .mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)));
-    JavaPairRDD<String, Tuple2<Vector, Integer>> neighbourSums = pairs.join(trainingFeatures)
-        .mapToPair(t -> new Tuple2<>(t._2()._1(), new Tuple2<>(t._2()._2(), 1)))
-        .reduceByKey((a, b) -> new Tuple2<>(blend(a._1(), 1, b._1(), 1), a._2() + b._2()));
-    double w = settings.target().weight();
-    JavaRDD<Row> targeted = base.javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)))
-        .leftOuterJoin(neighbourSums)
-        .map(t -> {
-          Vector x = t._2()._1();
-          // A row without neighbours (a corpus of one training row) reconstructs itself.
-          Vector y = t._2()._2().isPresent() ? blend(x, 1 - w, t._2()._2().get()._1(), w / t._2()._2().get()._2()) : x;
-          return RowFactory.create(t._1(), x, y);
-        });
+    JavaPairRDD<String, String> pairs = coordinates(pca, base).javaRDD().mapPartitionsToPair(new Nearest(shared, k));
     StructType schema = new StructType().add(Columns.ID, DataTypes.StringType, false)
         .add(Columns.FEATURES, SQLDataTypes.VectorType(), false).add(TARGET, SQLDataTypes.VectorType(), false);
-    Dataset<Row> out = spark.createDataFrame(targeted, schema).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> out = pca.spark().createDataFrame(blended(base, pool, pairs, settings.target().weight()), schema)
+        .persist(StorageLevel.MEMORY_AND_DISK());
     out.count();
     shared.destroy();
     return out;
+  }
+
+  /** (id, principal coordinates) of each row. */
+  private static Dataset<Row> coordinates(TrainingPca pca, Dataset<Row> rows) {
+    return pca.model().transform(rows).select(Columns.ID, TrainingPca.COORDINATES);
+  }
+
+  /**
+   * (id, features, target) of every row of {@code base}: {@code 1 - w} of the row and {@code w} of
+   * the mean of its neighbours, given as (neighbour, row) pairs whose features {@code pool} holds.
+   */
+  private static JavaRDD<Row> blended(Dataset<Row> base, Dataset<Row> pool, JavaPairRDD<String, String> pairs,
+      double w) {
+    JavaPairRDD<String, Tuple2<Vector, Integer>> neighbourSums = pairs.join(byId(pool))
+        .mapToPair(t -> new Tuple2<>(t._2()._1(), new Tuple2<>(t._2()._2(), 1)))
+        .reduceByKey((a, b) -> new Tuple2<>(blend(a._1(), 1, b._1(), 1), a._2() + b._2()));
+    return byId(base).leftOuterJoin(neighbourSums).map(t -> {
+      Vector x = t._2()._1();
+      // A row without neighbours (a corpus of one training row) reconstructs itself.
+      Vector y = t._2()._2().isPresent() ? blend(x, 1 - w, t._2()._2().get()._1(), w / t._2()._2().get()._2()) : x;
+      return RowFactory.create(t._1(), x, y);
+    });
+  }
+
+  private static JavaPairRDD<String, Vector> byId(Dataset<Row> rows) {
+    return rows.javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0), (Vector) r.get(1)));
   }
 
   /** {@code a * wa + b * wb}, sparse. */
@@ -155,8 +156,8 @@ public final class NeighbourTargets {
       this.dimensions = dimensions;
     }
 
-    static Candidates of(List<Row> rows) {
-      int d = rows.isEmpty() ? 0 : ((Vector) rows.get(0).get(1)).size();
+    /** The leading {@code d} coordinates of each row. */
+    static Candidates of(List<Row> rows, int d) {
       String[] ids = new String[rows.size()];
       float[] mean = new float[d];
       float[] unit = new float[rows.size() * d];

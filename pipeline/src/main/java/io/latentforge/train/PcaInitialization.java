@@ -5,10 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import io.latentforge.LatentforgeException;
 import io.latentforge.Stage;
 import io.latentforge.config.ModelSpec;
-import io.latentforge.config.TrainSettings;
 import io.latentforge.schema.Columns;
 import java.util.Locale;
-import org.apache.spark.ml.feature.PCA;
 import org.apache.spark.ml.feature.PCAModel;
 import org.apache.spark.ml.linalg.DenseMatrix;
 import org.apache.spark.ml.linalg.Vector;
@@ -17,6 +15,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,33 +50,42 @@ public final class PcaInitialization {
   private PcaInitialization() {}
 
   /**
-   * Sets the weights of a fresh dense network from PCA of {@code rows} without the validation rows
-   * (the held-out rows evaluation scores must stay unseen).
+   * Sets the weights of a fresh dense network from {@code pca}, which has at least {@link
+   * #components} components.
    */
-  public static void initialize(SparkSession spark, MultiLayerNetwork network, Dataset<Row> rows, int inputSize,
-      TrainSettings settings) {
-    Stage.run(spark, SparkTrainer.GROUP, "PCA of the training rows for the first weights", () -> {
-      fit(network, rows, inputSize, settings);
+  public static void initialize(MultiLayerNetwork network, TrainingPca pca, int inputSize) {
+    int k = Math.min(outerWidth(network), inputSize);
+    if (pca.components() < k) {
+      throw new IllegalArgumentException("a PCA start of this network needs " + k + " components, got "
+          + pca.components());
+    }
+    PCAModel model = pca.model();
+    Stage.run(pca.spark(), SparkTrainer.GROUP, "the first weights from PCA of the training rows", () -> {
+      fit(network, pca, model, k, inputSize);
       return null;
     });
   }
 
-  private static void fit(MultiLayerNetwork network, Dataset<Row> rows, int inputSize, TrainSettings settings) {
-    Dataset<Row> training = (settings.stopping().validates()
-        ? rows.where(SparkTrainer.validationRows(settings).unary_$bang()) : rows).select(col(Columns.FEATURES));
-    int width = outerWidth(network);
-    int k = Math.min(width, inputSize);
+  /** The principal directions a PCA start of a network of this configuration takes. */
+  public static int components(MultiLayerConfiguration conf, int inputSize) {
+    int layers = conf.getConfs().size();
+    long first = ((FeedForwardLayer) conf.getConf(0).getLayer()).getNOut();
+    long last = ((FeedForwardLayer) conf.getConf(layers - 2).getLayer()).getNOut();
+    return (int) Math.min(Math.max(first, last), inputSize);
+  }
+
+  private static void fit(MultiLayerNetwork network, TrainingPca pca, PCAModel model, int k, int inputSize) {
+    Dataset<Row> training = TrainingPca.training(pca.rows(), pca.settings()).select(col(Columns.FEATURES));
     Row moments = training.select(Summarizer.metrics("mean", "variance").summary(col(Columns.FEATURES)).as("m"))
         .select("m.mean", "m.variance").first();
     double[] mean = ((Vector) moments.get(0)).toArray();
     double totalVariance = java.util.Arrays.stream(((Vector) moments.get(1)).toArray()).sum();
-    PCAModel pca = new PCA().setK(k).setInputCol(Columns.FEATURES).fit(training);
-    double leadingSpread = Math.sqrt(pca.explainedVariance().apply(0) * totalVariance);
+    double leadingSpread = Math.sqrt(model.explainedVariance().apply(0) * totalVariance);
     double gain = leadingSpread > MAX_SPREAD ? MAX_SPREAD / leadingSpread : 1;
     LOG.info("pretrain = pca: the network starts as PCA of the training rows ({} principal directions of {} features; "
         + "its leading coordinate spreads {}, scaled by {})", k, inputSize, leadingSpread, gain);
-    set(network, directions(pca.pc(), inputSize, width), Nd4j.createFromArray(mean).reshape(1, inputSize)
-        .castTo(DataType.FLOAT), gain);
+    INDArray meanRow = Nd4j.createFromArray(mean).reshape(1, inputSize).castTo(DataType.FLOAT);
+    set(network, directions(model.pc(), k, inputSize, outerWidth(network)), meanRow, gain);
   }
 
   /** The network's shape allows a PCA start: it is refused here, before any training, otherwise. */
@@ -120,13 +129,15 @@ public final class PcaInitialization {
   }
 
   /**
-   * The leading principal directions as the columns of an input x {@code width} matrix ({@code
-   * toArray} is column-major); columns past the input's size (a layer wider than the input) stay 0.
+   * The {@code k} leading principal directions as the columns of an input x {@code width} matrix
+   * ({@code toArray} is column-major); columns past the input's size (a layer wider than the input)
+   * stay 0.
    */
-  private static INDArray directions(DenseMatrix pc, int inputSize, int width) {
+  private static INDArray directions(DenseMatrix pc, int k, int inputSize, int width) {
     INDArray u = Nd4j.create(DataType.FLOAT, inputSize, width);
-    u.get(NDArrayIndex.all(), NDArrayIndex.interval(0, pc.numCols()))
-        .assign(Nd4j.create(pc.toArray(), new long[] {inputSize, pc.numCols()}, 'f').castTo(DataType.FLOAT));
+    u.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k))
+        .assign(Nd4j.create(pc.toArray(), new long[] {inputSize, pc.numCols()}, 'f')
+            .get(NDArrayIndex.all(), NDArrayIndex.interval(0, k)).castTo(DataType.FLOAT));
     return u;
   }
 

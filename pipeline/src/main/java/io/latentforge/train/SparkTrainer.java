@@ -382,8 +382,8 @@ public final class SparkTrainer {
     /** The model's loss on the held-out rows, computed on the executors. */
     private double validationLoss(int epoch) {
       String id = "validation-" + Long.toHexString(System.nanoTime()) + "-epoch-" + epoch;
-      return targeted ? HeldOutLoss.meanAgainst(spark, validation.select(inputs(true)), network, id, inputSize, 256)
-          : HeldOutLoss.mean(spark, validation, network, id, inputSize, 256);
+      return HeldOutLoss.meanAgainst(spark, validation, targeted ? NeighbourTargets.TARGET : null, network, id,
+          inputSize, 256);
     }
 
     private void trackBest(EpochMetrics m) {
