@@ -75,7 +75,8 @@ public final class NeighbourTargets {
     TrainSettings settings = pca.settings();
     Dataset<Row> base = pca.rows().select(Columns.ID, Columns.FEATURES);
     Dataset<Row> pool = candidates(TrainingPca.training(base, settings), rows, maxCandidates, settings);
-    Candidates candidates = Candidates.of(coordinates(pca, pool).collectAsList(), Math.min(dimensions, pca.components()));
+    int d = Math.min(dimensions, pca.components());
+    Candidates candidates = Candidates.of(coordinates(pca, pool).collectAsList(), d);
     LOG.info("targets: neighbours among {} training rows (of {} rows) in PCA's {} leading coordinates, {} each, "
         + "weight {}", candidates.ids.length, rows, candidates.dimensions, k, settings.target().weight());
     Broadcast<Candidates> shared = pca.spark().sparkContext().broadcast(candidates,
