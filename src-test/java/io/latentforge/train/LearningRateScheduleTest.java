@@ -37,7 +37,7 @@ class LearningRateScheduleTest {
 
   @Test
   void plateausHalveTheRateAfterPatienceEpochsWithoutABetterValidationError() {
-    TrainSettings.Schedule plateau = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2);
+    TrainSettings.Schedule plateau = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2, true);
     List<EpochMetrics> history = new ArrayList<>();
     double[] validation = {5, 4, 4.5, 4.2, 3.9, 4.0, 4.1, 4.0, 3.95};
     double[] scaleAfter = {1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.125};
@@ -46,7 +46,7 @@ class LearningRateScheduleTest {
       assertThat(LearningRateSchedule.plateauScale(plateau, history)).as("after epoch %d", e + 1)
           .isEqualTo(scaleAfter[e]);
     }
-    TrainSettings.Schedule constant = new TrainSettings.Schedule(TrainSettings.ScheduleKind.CONSTANT, 0, 0.05, 0.5, 2);
+    TrainSettings.Schedule constant = new TrainSettings.Schedule(TrainSettings.ScheduleKind.CONSTANT, 0, 0.05, 0.5, 2, true);
     assertThat(LearningRateSchedule.plateauScale(constant, history)).isEqualTo(1);
   }
 

@@ -101,7 +101,7 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
 
   /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */
   public record Schedule(ScheduleKind kind, double warmupEpochs, double minFraction, double plateauFactor,
-      int plateauPatience) implements Serializable {}
+      int plateauPatience, boolean plateauRestoresBest) implements Serializable {}
 
   public enum ScheduleKind {
     CONSTANT, COSINE, PLATEAU
@@ -178,7 +178,8 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
     Optimizer optimizer = new Optimizer(r.enumValue("updater", Updater.class), learningRate,
         r.enumValue("weight-init", WeightInit.class), r.nonNegativeDouble("l2"),
         new Schedule(r.enumValue("lr-schedule", ScheduleKind.class), r.nonNegativeDouble("warmup-epochs"),
-            r.fraction("lr-min-fraction"), r.fraction("plateau-factor"), r.intAtLeast("plateau-patience", 1)),
+            r.fraction("lr-min-fraction"), r.fraction("plateau-factor"), r.intAtLeast("plateau-patience", 1),
+            r.bool("plateau-restores-best")),
         new Clipping(r.enumValue("gradient-clipping", GradientClipping.class),
             r.positiveDouble("gradient-clipping-threshold")));
     ConfigReader sharing = r.section("sharing");

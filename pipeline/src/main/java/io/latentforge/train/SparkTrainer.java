@@ -267,10 +267,29 @@ public final class SparkTrainer {
           history.subList(0, history.size() - 1)).scale();
       if (lowered) {
         LOG.info("validation loss on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
+        if (settings.optimizer().schedule().plateauRestoresBest()) {
+          restoreBest();
+        }
       }
       network.setLearningRate(schedule);
       int iteration = network.getIterationCount();
       LOG.info("epoch {}: learning rate {} at iteration {}", epoch, schedule.valueAt(iteration, epoch - 1), iteration);
+    }
+
+    /**
+     * Back to the best epoch's parameters and updater state (Adam's moments), so the lower rate goes
+     * on from there rather than from wherever the epochs since have led.
+     */
+    private void restoreBest() {
+      if (best == null || bestEpoch == history.get(history.size() - 1).epoch()) {
+        return;
+      }
+      LOG.info("train.plateau-restores-best: going on from the parameters of epoch {}", bestEpoch);
+      network.setParams(best.params());
+      INDArray state = best.getUpdater().getStateViewArray();
+      if (state != null) {
+        network.getUpdater().getStateViewArray().assign(state);
+      }
     }
 
     /**
