@@ -89,9 +89,12 @@ public final class Checkpoints {
     }
   }
 
-  /** Saves the parameters of the best epoch so far (no updater state: only ever restored as the result). */
+  /**
+   * Saves the parameters of the best epoch so far with its updater state, which a plateau that
+   * goes back to it after a resume needs as the uninterrupted run has it.
+   */
   public void saveBest(MultiLayerNetwork network) {
-    HadoopFiles.write(hadoop, new Path(dir, BEST), out -> NetworkFormat.write(network, false, out));
+    HadoopFiles.write(hadoop, new Path(dir, BEST), out -> NetworkFormat.write(network, true, out));
   }
 
   /**
@@ -137,7 +140,7 @@ public final class Checkpoints {
         return null;
       }
       try (InputStream in = fs.open(best)) {
-        return NetworkFormat.read(in, false, best.toString());
+        return NetworkFormat.read(in, true, best.toString());
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("the best epoch's parameters {} cannot be read ({}); resuming without them", best, e.toString());
