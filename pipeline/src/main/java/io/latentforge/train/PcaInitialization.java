@@ -54,7 +54,7 @@ public final class PcaInitialization {
    * #components} components.
    */
   public static void initialize(MultiLayerNetwork network, TrainingPca pca, int inputSize) {
-    int k = Math.min(outerWidth(network), inputSize);
+    int k = components(network.getLayerWiseConfigurations(), inputSize);
     if (pca.components() < k) {
       throw new IllegalArgumentException("a PCA start of this network needs " + k + " components, got "
           + pca.components());

@@ -173,7 +173,7 @@ public final class SparkTrainer {
       this.corruption = corruption;
       this.inputSize = inputSize;
       this.code = architecture.code();
-      Dataset<Row> train = settings.stopping().validates() ? rows.where(validationRows(settings).unary_$bang()) : rows;
+      Dataset<Row> train = TrainingPca.training(rows, settings);
       this.validation = settings.stopping().validates() ? rows.where(validationRows(settings)) : null;
       long[] counts = Stage.run(spark, GROUP, "count training and validation rows", () -> countSplit(rows, settings));
       this.trainRows = counts[0];

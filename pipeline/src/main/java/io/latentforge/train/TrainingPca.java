@@ -36,7 +36,7 @@ public final class TrainingPca {
     this.settings = settings;
   }
 
-  /** The rows PCA is fitted on: {@code rows} without the validation rows. */
+  /** The rows training and PCA use: {@code rows} without the validation rows. */
   static Dataset<Row> training(Dataset<Row> rows, TrainSettings settings) {
     return settings.stopping().validates() ? rows.where(SparkTrainer.validationRows(settings).unary_$bang()) : rows;
   }
