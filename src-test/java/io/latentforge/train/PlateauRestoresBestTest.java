@@ -1,6 +1,7 @@
 package io.latentforge.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.latentforge.config.ConfigLoader;
 import io.latentforge.config.LatentforgeConfig;
@@ -48,8 +49,30 @@ class PlateauRestoresBestTest {
     assertThat(best(restoring)).isLessThan(0.8 * best(staying));
   }
 
+  @Test
+  void aRunResumedBeforeItsPlateauRestoresTheSameBestEpochAsAnUninterruptedRun(SparkSession spark,
+      @TempDir Path scratch) {
+    double[][] x = clusters(800, 20, new Random(9));
+    List<EpochMetrics> straight = history(spark, x, scratch, true);
+    int plateau = IntStream.range(1, straight.size()).filter(e -> lowersAfter(straight.subList(0, e)))
+        .findFirst().orElseThrow(() -> new AssertionError("no plateau in " + straight));
+
+    // The first run ends at the plateau's last epoch, so the rerun's first step is the restore, from
+    // the best epoch's parameters and updater state as the checkpoints kept them.
+    String checkpoints = scratch.resolve("interrupted").toUri().toString();
+    fit(spark, x, scratch, checkpoints, "train.epochs=" + plateau);
+    SparkTrainer.Trained resumed = fit(spark, x, scratch, checkpoints, "train.epochs=8");
+    print("resumed", resumed.epochs());
+
+    assertThat(resumed.resumedFrom()).isEqualTo(plateau);
+    for (int e = 0; e < straight.size(); e++) {
+      assertThat(resumed.epochs().get(e).validationLoss()).as("epoch %d, resumed vs uninterrupted", e + 1)
+          .isCloseTo(straight.get(e).validationLoss(), within(1e-4 * straight.get(e).validationLoss()));
+    }
+  }
+
   private static boolean lowersAfter(List<EpochMetrics> history) {
-    TrainSettings.Schedule s = config(true).train().optimizer().schedule();
+    TrainSettings.Schedule s = config("train.plateau-restores-best=true").train().optimizer().schedule();
     return LearningRateSchedule.plateauScale(s, history)
         < LearningRateSchedule.plateauScale(s, history.subList(0, history.size() - 1));
   }
@@ -59,20 +82,26 @@ class PlateauRestoresBestTest {
   }
 
   private static List<EpochMetrics> history(SparkSession spark, double[][] x, Path scratch, boolean restore) {
-    LatentforgeConfig config = config(restore);
-    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, x[0].length, null,
-        config.train());
-    SparkTrainer.Paths paths = new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(),
-        scratch.resolve("checkpoints-" + UUID.randomUUID()).toUri().toString());
-    return SparkTrainer.fit(spark, Training.rows(spark, x), x[0].length, architecture,
-        new Corruption(config.model().trainingCorruption()), config.train(), paths).epochs();
+    String checkpoints = scratch.resolve("checkpoints-" + UUID.randomUUID()).toUri().toString();
+    return fit(spark, x, scratch, checkpoints, "train.plateau-restores-best=" + restore).epochs();
   }
 
-  private static LatentforgeConfig config(boolean restore) {
+  private static SparkTrainer.Trained fit(SparkSession spark, double[][] x, Path scratch, String checkpoints,
+      String setting) {
+    LatentforgeConfig config = config(setting);
+    Autoencoder.Architecture architecture = Autoencoder.build(config.model(), ModelSpec.Loss.MSE, x[0].length, null,
+        config.train());
+    SparkTrainer.Paths paths = new SparkTrainer.Paths(scratch.resolve("scratch").toUri().toString(), checkpoints);
+    return SparkTrainer.fit(spark, Training.rows(spark, x), x[0].length, architecture,
+        new Corruption(config.model().trainingCorruption()), config.train(), paths);
+  }
+
+  /** A rate of 1.0 that overshoots, a plateau after one epoch without progress, and {@code setting}. */
+  private static LatentforgeConfig config(String setting) {
     return ConfigLoader.load(null, List.of("model.type=deep", "model.encoder-layers=[32]", "model.code-size=4",
         "model.activation=tanh", "train.epochs=8", "train.learning-rate=1.0", "train.warmup-epochs=0", "train.batch-size-per-worker=4",
         "train.validation-fraction=0.2", "train.patience=0", "train.lr-schedule=plateau", "train.plateau-patience=1",
-        "train.plateau-factor=0.001", "train.plateau-restores-best=" + restore));
+        "train.plateau-factor=0.001", "train.checkpoint-every=1", setting));
   }
 
   /** Rows around a few random centres, so a good code is far better than a bad one. */

@@ -88,10 +88,9 @@ public final class SparkTrainer {
   public record Trained(MultiLayerNetwork network, List<EpochMetrics> epochs, String stopReason, int resumedFrom,
       int workers, int batchSizePerWorker) {}
 
-  /** Where a run keeps DL4J's exported minibatches (removed afterwards) and its checkpoints. */
   /**
-   * Where a run's scratch files and checkpoints go, and the fingerprint of its input and settings
-   * that checkpoints must carry to be resumed (null: any).
+   * Where a run keeps DL4J's exported minibatches (removed afterwards) and its checkpoints, and the
+   * fingerprint of its input and settings that checkpoints must carry to be resumed (null: any).
    */
   public record Paths(String scratch, String checkpoints, String fingerprint) {
 
