@@ -37,7 +37,7 @@ class LearningRateScheduleTest {
 
   @Test
   void plateausHalveTheRateAfterPatienceEpochsWithoutABetterValidationError() {
-    TrainSettings.Schedule plateau = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2, true);
+    TrainSettings.Schedule plateau = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2, true, 0.1);
     List<EpochMetrics> history = new ArrayList<>();
     double[] validation = {5, 4, 4.5, 4.2, 3.9, 4.0, 4.1, 4.0, 3.95};
     double[] scaleAfter = {1, 1, 1, 0.5, 0.5, 0.5, 0.25, 0.25, 0.125};
@@ -46,8 +46,23 @@ class LearningRateScheduleTest {
       assertThat(LearningRateSchedule.plateauScale(plateau, history)).as("after epoch %d", e + 1)
           .isEqualTo(scaleAfter[e]);
     }
-    TrainSettings.Schedule constant = new TrainSettings.Schedule(TrainSettings.ScheduleKind.CONSTANT, 0, 0.05, 0.5, 2, true);
+    TrainSettings.Schedule constant = new TrainSettings.Schedule(TrainSettings.ScheduleKind.CONSTANT, 0, 0.05, 0.5, 2, true, 0.1);
     assertThat(LearningRateSchedule.plateauScale(constant, history)).isEqualTo(1);
+  }
+
+  @Test
+  void aPlateauGoesBackToTheBestEpochOnlyWhenTheLossJumpedPastTheMargin() {
+    TrainSettings.Schedule restoring = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2,
+        true, 0.1);
+    assertThat(restoring.restoresBest(0.00027, 0.00019)).as("a jump of 40%").isTrue();
+    assertThat(restoring.restoresBest(1.011 * 76.19, 76.19)).as("a stall 1% above the best").isFalse();
+    assertThat(restoring.restoresBest(1.09, 1.0)).as("9% above, inside the margin").isFalse();
+    TrainSettings.Schedule always = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2,
+        true, 0);
+    assertThat(always.restoresBest(1.011 * 76.19, 76.19)).as("margin 0: every plateau above the best").isTrue();
+    TrainSettings.Schedule never = new TrainSettings.Schedule(TrainSettings.ScheduleKind.PLATEAU, 0, 0.05, 0.5, 2,
+        false, 0);
+    assertThat(never.restoresBest(0.00027, 0.00019)).as("plateau-restores-best = false").isFalse();
   }
 
   @Test

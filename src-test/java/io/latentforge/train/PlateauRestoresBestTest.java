@@ -22,8 +22,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code train.plateau-restores-best}: a plateau takes the network back to its best epoch before
- * the lower rate goes on, so a run a too-high rate threw out of its basin starts again from there.
+ * {@code train.plateau-restores-best}: a plateau whose held-out loss jumped past {@code
+ * train.plateau-restore-margin} (17% here, the default margin 10%) takes the network back to its best
+ * epoch before the lower rate goes on, so a run a too-high rate threw out of its basin starts again
+ * from there.
  */
 @ExtendWith(SparkSessionExtension.class)
 class PlateauRestoresBestTest {

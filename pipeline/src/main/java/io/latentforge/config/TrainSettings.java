@@ -101,7 +101,17 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
 
   /** How the learning rate changes over a run: a linear warm-up, then constant, cosine decay or plateau halving. */
   public record Schedule(ScheduleKind kind, double warmupEpochs, double minFraction, double plateauFactor,
-      int plateauPatience, boolean plateauRestoresBest) implements Serializable {}
+      int plateauPatience, boolean plateauRestoresBest, double plateauRestoreMargin) implements Serializable {
+
+    /**
+     * Whether a plateau whose last held-out loss is {@code last} goes back to the best epoch's
+     * parameters ({@code best} its loss): only past the margin, where the run has left its basin
+     * rather than stalled in it.
+     */
+    public boolean restoresBest(double last, double best) {
+      return plateauRestoresBest && last > best * (1 + plateauRestoreMargin);
+    }
+  }
 
   public enum ScheduleKind {
     CONSTANT, COSINE, PLATEAU
@@ -179,7 +189,7 @@ public record TrainSettings(int epochs, long seed, Optimizer optimizer, Distribu
         r.enumValue("weight-init", WeightInit.class), r.nonNegativeDouble("l2"),
         new Schedule(r.enumValue("lr-schedule", ScheduleKind.class), r.nonNegativeDouble("warmup-epochs"),
             r.fraction("lr-min-fraction"), r.fraction("plateau-factor"), r.intAtLeast("plateau-patience", 1),
-            r.bool("plateau-restores-best")),
+            r.bool("plateau-restores-best"), r.nonNegativeDouble("plateau-restore-margin")),
         new Clipping(r.enumValue("gradient-clipping", GradientClipping.class),
             r.positiveDouble("gradient-clipping-threshold")));
     ConfigReader sharing = r.section("sharing");

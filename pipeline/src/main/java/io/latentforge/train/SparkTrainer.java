@@ -266,9 +266,7 @@ public final class SparkTrainer {
           history.subList(0, history.size() - 1)).scale();
       if (lowered) {
         LOG.info("validation loss on a plateau: learning rate now {} of train.learning-rate", schedule.scale());
-        if (settings.optimizer().schedule().plateauRestoresBest()) {
-          restoreBest();
-        }
+        restoreBestAfterAJump();
       }
       network.setLearningRate(schedule);
       int iteration = network.getIterationCount();
@@ -276,14 +274,18 @@ public final class SparkTrainer {
     }
 
     /**
-     * Back to the best epoch's parameters and updater state (Adam's moments), so the lower rate goes
-     * on from there rather than from wherever the epochs since have led.
+     * Back to the best epoch's parameters and updater state (Adam's moments) when the held-out loss
+     * has jumped away from the best, so the lower rate goes on from there rather than from wherever
+     * the jump led. A plateau that only stalled goes on from where it is.
      */
-    private void restoreBest() {
-      if (best == null || bestEpoch == history.get(history.size() - 1).epoch()) {
+    private void restoreBestAfterAJump() {
+      double last = history.get(history.size() - 1).validationLoss();
+      if (best == null || !settings.optimizer().schedule().restoresBest(last, bestValidation)) {
         return;
       }
-      LOG.info("train.plateau-restores-best: going on from the parameters of epoch {}", bestEpoch);
+      LOG.info("train.plateau-restores-best: held-out loss {} against the best {}; going on from the parameters of "
+          + "epoch {}", String.format(Locale.ROOT, "%.5g", last), String.format(Locale.ROOT, "%.5g", bestValidation),
+          bestEpoch);
       network.setParams(best.params());
       INDArray state = best.getUpdater().getStateViewArray();
       if (state != null) {
