@@ -52,7 +52,7 @@ class NeighbourTargetsTest {
     }
     LatentforgeConfig config = config("train.validation-fraction=0.2", "train.target-weight=0.25");
     Dataset<Row> rows = Training.rows(spark, x);
-    Set<String> held = ids(rows.where(SparkTrainer.validationRows(config.train())));
+    Set<String> held = ids(rows.where(HeldOutSplit.isValidation(config.train())));
     assertThat(held).hasSizeBetween(30, 90);
     int[] training = IntStream.range(0, x.length).filter(i -> !held.contains("r" + i)).toArray();
     // PCA keeping every dimension is a rotation: cosines between its centred coordinates are those
@@ -64,7 +64,7 @@ class NeighbourTargetsTest {
 
     // Beyond the candidates' limit neighbours come from a sample of the training rows, the same
     // sample every time, centred on the sample's mean.
-    Dataset<Row> trainingRows = rows.where(SparkTrainer.validationRows(config.train()).unary_$bang());
+    Dataset<Row> trainingRows = HeldOutSplit.training(rows, config.train());
     Set<String> sample = ids(NeighbourTargets.candidates(trainingRows, training.length, 100, config.train()));
     assertThat(sample.size()).isBetween(60, 140);
     int[] pool = Arrays.stream(training).filter(i -> sample.contains("r" + i)).toArray();

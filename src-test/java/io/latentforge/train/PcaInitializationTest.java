@@ -58,7 +58,7 @@ class PcaInitializationTest {
   void theValidationRowsAreLeftOut(SparkSession spark) {
     double[][] x = subspace(1500, 6, new Random(4));
     LatentforgeConfig config = config("train.validation-fraction=0.1");
-    Set<String> held = Training.rows(spark, x).where(SparkTrainer.validationRows(config.train()))
+    Set<String> held = Training.rows(spark, x).where(HeldOutSplit.isValidation(config.train()))
         .select(col(Columns.ID)).collectAsList().stream().map(r -> r.getString(0)).collect(Collectors.toSet());
     // Feature 0 is constant on the training rows and large on the held-out ones: PCA of every row
     // would take it as its first direction, PCA of the training rows never sees it vary.

@@ -39,7 +39,7 @@ import io.latentforge.retrieval.NeighborSearch;
 import io.latentforge.schema.Columns;
 import io.latentforge.schema.CorpusKind;
 import io.latentforge.train.Corruption;
-import io.latentforge.train.SparkTrainer;
+import io.latentforge.train.HeldOutSplit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -365,7 +365,7 @@ final class Downstream {
    * {@code evaluate.holdout-fraction} of the rows chosen the same way.
    */
   Column heldOut(double validationFraction, long seed) {
-    return SparkTrainer.heldOutRows(validationFraction == 0 ? config.evaluate().holdoutFraction() : validationFraction,
+    return HeldOutSplit.heldOut(validationFraction == 0 ? config.evaluate().holdoutFraction() : validationFraction,
         seed);
   }
 

@@ -68,13 +68,13 @@ public final class NeighbourTargets {
   /** The training rows neighbours are drawn from: all of them up to {@code maxCandidates}, a sample by id hash beyond. */
   static Dataset<Row> candidates(Dataset<Row> training, long trainingRows, long maxCandidates, TrainSettings settings) {
     return trainingRows <= maxCandidates ? training
-        : training.where(SparkTrainer.heldOutRows((double) maxCandidates / trainingRows, settings.seed() + 1));
+        : training.where(HeldOutSplit.heldOut((double) maxCandidates / trainingRows, settings.seed() + 1));
   }
 
   static Dataset<Row> build(TrainingPca pca, int dimensions, int k, long rows, long maxCandidates) {
     TrainSettings settings = pca.settings();
     Dataset<Row> base = pca.rows().select(Columns.ID, Columns.FEATURES);
-    Dataset<Row> pool = candidates(TrainingPca.training(base, settings), rows, maxCandidates, settings);
+    Dataset<Row> pool = candidates(HeldOutSplit.training(base, settings), rows, maxCandidates, settings);
     int d = Math.min(dimensions, pca.components());
     Candidates candidates = Candidates.of(coordinates(pca, pool).collectAsList(), d);
     LOG.info("targets: neighbours among {} training rows (of {} rows) in PCA's {} leading coordinates, {} each, "

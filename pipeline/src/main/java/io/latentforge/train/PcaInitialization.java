@@ -75,7 +75,7 @@ public final class PcaInitialization {
   }
 
   private static void fit(MultiLayerNetwork network, TrainingPca pca, PCAModel model, int k, int inputSize) {
-    Dataset<Row> training = TrainingPca.training(pca.rows(), pca.settings()).select(col(Columns.FEATURES));
+    Dataset<Row> training = HeldOutSplit.training(pca.rows(), pca.settings()).select(col(Columns.FEATURES));
     Row moments = training.select(Summarizer.metrics("mean", "variance").summary(col(Columns.FEATURES)).as("m"))
         .select("m.mean", "m.variance").first();
     double[] mean = ((Vector) moments.get(0)).toArray();

@@ -2,8 +2,6 @@ package io.latentforge.train;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.latentforge.fs.HadoopFiles;
 import io.latentforge.LatentforgeException;
@@ -73,7 +71,6 @@ public final class SparkTrainer {
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkTrainer.class);
   static final String GROUP = "latentforge.train";
-  private static final long BUCKETS = 10_000;
   /**
    * DL4J's Aeron client settings (train.strategy = sharing) are inconsistent with its Aeron's
    * defaults ("publicationUnblockTimeoutNs <= clientLivenessTimeoutNs") unless this system property
@@ -128,17 +125,6 @@ public final class SparkTrainer {
     return configured > 0 ? configured : spark.sparkContext().defaultParallelism();
   }
 
-  /** The held-out rows: those whose id hashes (with the seed) into the first {@code fraction} of buckets. */
-  static Column validationRows(TrainSettings settings) {
-    return heldOutRows(settings.stopping().validationFraction(), settings.seed());
-  }
-
-  /** Rows whose id hashes (with {@code seed}) into the first {@code fraction} of buckets; evaluation holds out the same. */
-  public static Column heldOutRows(double fraction, long seed) {
-    long threshold = Math.round(fraction * BUCKETS);
-    return pmod(xxhash64(col(Columns.ID), lit(seed)), lit(BUCKETS)).lt(threshold);
-  }
-
   /** The state of one training run, epoch by epoch. */
   private static final class Loop {
     private final SparkSession spark;
@@ -172,8 +158,8 @@ public final class SparkTrainer {
       this.corruption = corruption;
       this.inputSize = inputSize;
       this.code = architecture.code();
-      Dataset<Row> train = TrainingPca.training(rows, settings);
-      this.validation = settings.stopping().validates() ? rows.where(validationRows(settings)) : null;
+      Dataset<Row> train = HeldOutSplit.training(rows, settings);
+      this.validation = HeldOutSplit.validation(rows, settings);
       long[] counts = Stage.run(spark, GROUP, "count training and validation rows", () -> countSplit(rows, settings));
       this.trainRows = counts[0];
       this.validationRows = counts[1];
@@ -201,7 +187,7 @@ public final class SparkTrainer {
 
     /** Training and held-out row counts, in one pass over the rows. */
     private static long[] countSplit(Dataset<Row> rows, TrainSettings settings) {
-      Column held = settings.stopping().validates() ? validationRows(settings) : lit(false);
+      Column held = HeldOutSplit.isValidation(settings);
       Row r = rows.agg(functions.count(lit(1)), functions.sum(functions.when(held, 1).otherwise(0))).first();
       long validation = r.isNullAt(1) ? 0 : r.getLong(1);
       return new long[] {r.getLong(0) - validation, validation};

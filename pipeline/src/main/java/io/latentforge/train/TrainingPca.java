@@ -36,11 +36,6 @@ public final class TrainingPca {
     this.settings = settings;
   }
 
-  /** The rows training and PCA use: {@code rows} without the validation rows. */
-  static Dataset<Row> training(Dataset<Row> rows, TrainSettings settings) {
-    return settings.stopping().validates() ? rows.where(SparkTrainer.validationRows(settings).unary_$bang()) : rows;
-  }
-
   SparkSession spark() {
     return spark;
   }
@@ -62,7 +57,7 @@ public final class TrainingPca {
     if (model == null) {
       model = Stage.run(spark, SparkTrainer.GROUP, "PCA of the training rows (" + components + " components)",
           () -> new PCA().setK(components).setInputCol(Columns.FEATURES).setOutputCol(COORDINATES)
-              .fit(training(rows, settings).select(Columns.FEATURES)));
+              .fit(HeldOutSplit.training(rows, settings).select(Columns.FEATURES)));
     }
     return model;
   }
