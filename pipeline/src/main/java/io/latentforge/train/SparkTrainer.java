@@ -266,12 +266,18 @@ public final class SparkTrainer {
      */
     private void restoreBestAfterAJump() {
       double last = history.get(history.size() - 1).validationLoss();
-      if (best == null || !settings.optimizer().schedule().restoresBest(last, bestValidation)) {
+      TrainSettings.Schedule schedule = settings.optimizer().schedule();
+      if (best == null || !schedule.plateauRestoresBest()) {
         return;
       }
-      LOG.info("train.plateau-restores-best: held-out loss {} against the best {}; going on from the parameters of "
-          + "epoch {}", String.format(Locale.ROOT, "%.5g", last), String.format(Locale.ROOT, "%.5g", bestValidation),
-          bestEpoch);
+      String losses = "held-out loss " + String.format(Locale.ROOT, "%.5g", last) + " against the best "
+          + String.format(Locale.ROOT, "%.5g", bestValidation) + " (epoch " + bestEpoch + ")";
+      if (!schedule.restoresBest(last, bestValidation)) {
+        LOG.info("train.plateau-restores-best: {}, within train.plateau-restore-margin = {}; going on from here",
+            losses, schedule.plateauRestoreMargin());
+        return;
+      }
+      LOG.info("train.plateau-restores-best: {}; going on from the parameters of epoch {}", losses, bestEpoch);
       network.setParams(best.params());
       INDArray state = best.getUpdater().getStateViewArray();
       if (state != null) {
