@@ -115,7 +115,7 @@ class OutputLockTest {
       for (int j = 0; j < JVMS; j++) {
         List<String> command = new ArrayList<>(List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m"));
-        command.addAll(StandaloneCluster.JAVA17_OPENS);
+        command.addAll(StandaloneCluster.CHILD_JVM_OPTIONS);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), LockTaker.class.getName(),
             root.toString(), signals.toString(), Integer.toString(j), Integer.toString(JVM_ROUNDS),
             Integer.toString(JVMS)));

@@ -17,7 +17,7 @@ public final class HaltingRun {
   public static int run(String point, Path log, List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx1g", "-D" + FaultHook.PROPERTY + "=" + point, "-Dspark.master=local[2]", "-Dspark.ui.enabled=false"));
-    command.addAll(StandaloneCluster.JAVA17_OPENS);
+    command.addAll(StandaloneCluster.CHILD_JVM_OPTIONS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -76,7 +76,7 @@ class ResumeTest {
   private static Process driverJvm(String[] args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G", "-Dspark.master=local[2]", "-Dspark.ui.enabled=false"));
-    command.addAll(StandaloneCluster.JAVA17_OPENS);
+    command.addAll(StandaloneCluster.CHILD_JVM_OPTIONS);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
